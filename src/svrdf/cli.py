@@ -1,0 +1,206 @@
+"""The ``svrdf`` command: a thin shell over :mod:`svrdf.pipeline`.
+
+Data goes to stdout, messages to stderr. Exit codes: 0 success; 1 the study is invalid;
+2 usage error, or input or output that cannot be read or written. rdflib and pyshacl are
+imported inside the commands, so ``--help`` and ``--version`` start fast.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import InvalidGraphError, OutputError, SvrdfError
+
+EXIT_CODES_HELP = """\b
+Exit codes:
+  0  success
+  1  the study is invalid (a SHACL violation, or a value the study files may not hold)
+  2  usage error, or a file that cannot be read or written"""
+
+
+class _ReportedError(click.ClickException):
+    """An :class:`SvrdfError` on its way out: one line on stderr, the error's exit code."""
+
+    def __init__(self, error: SvrdfError):
+        super().__init__(str(error))
+        self.exit_code = error.exit_code
+
+    def show(self, file=None) -> None:
+        click.echo(f"svrdf: error: {self.format_message()}", err=True)
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except InvalidGraphError as error:
+            _echo_report(error.report)
+            raise _ReportedError(error) from None
+        except SvrdfError as error:
+            raise _ReportedError(error) from None
+
+
+@click.group(cls=_Group, epilog=EXIT_CODES_HELP)
+@click.version_option(__version__, "--version", "-V", prog_name="svrdf")
+def cli() -> None:
+    """Turn a qualitative research study into validated linked data.
+
+    A study is a folder with study.yaml and participants.csv; without --study, svrdf uses the
+    bundled ORDO study. Run 'svrdf COMMAND --help' for each command.
+    """
+
+
+def study_option(command):
+    return click.option(
+        "--study", "study_dir", type=click.Path(path_type=Path), default=None,
+        metavar="DIR", help="Study folder (study.yaml + participants.csv). Default: the bundled study.",
+    )(command)
+
+
+def _study_dir(study_dir: Path | None) -> Path:
+    from .resources import bundled_study_dir
+
+    return study_dir if study_dir is not None else bundled_study_dir()
+
+
+def _format_names() -> list[str]:
+    from .formats import FORMATS
+
+    return [*FORMATS, "all"]
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
+@study_option
+@click.option("--format", "-f", "format_name", metavar="FORMAT", default=None,
+              help="turtle (ttl), json-ld (jsonld), nt (ntriples), or all. "
+                   "Default: from the -o suffix, else turtle.")
+@click.option("--output", "-o", metavar="FILE", default=None,
+              help="Write to FILE (atomically); '-' or nothing writes to stdout.")
+@click.option("--out-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              metavar="DIR", help="Write each format under its bundle name (study.ttl, ...) in DIR.")
+@click.option("--no-validate", is_flag=True,
+              help="Skip SHACL validation. The output may then be invalid or disclose data.")
+def export(study_dir: Path | None, format_name: str | None, output: str | None,
+           out_dir: Path | None, no_validate: bool) -> None:
+    """Validate a study and write its RDF graph.
+
+    The graph is checked against svrdf's SHACL shapes first; if it has a violation, the
+    report goes to stderr, nothing is written, and the exit code is 1.
+
+    \b
+    Examples:
+      svrdf export --format turtle
+      svrdf export --format json-ld -o study.jsonld
+      svrdf export --study path/to/my-study --format nt -o out.nt
+      svrdf export --format all --out-dir output/
+    """
+    from .formats import FORMATS, format_for_path, get_format, write_atomically
+    from .pipeline import export_study
+
+    if output is not None and out_dir is not None:
+        raise click.UsageError("give either -o/--output or --out-dir, not both")
+    if format_name is None:
+        guessed = format_for_path(output) if output not in (None, "-") else None
+        format_name = guessed.name if guessed else "turtle"
+    if format_name.lower() == "all":
+        if out_dir is None:
+            raise click.UsageError("--format all writes several files: give --out-dir DIR")
+        formats = list(FORMATS.values())
+    else:
+        try:
+            formats = [get_format(format_name)]
+        except KeyError:
+            raise click.BadParameter(
+                f"{format_name!r}; choose from {', '.join(_format_names())}",
+                param_hint="'--format'") from None
+    if no_validate:
+        click.echo("svrdf: WARNING: --no-validate: the graph is NOT checked against the shapes; "
+                   "it may be invalid or disclose personal data.", err=True)
+    result = export_study(_study_dir(study_dir), formats, run_validation=not no_validate)
+    if result.report is not None:
+        _echo_report(result.report)
+    if out_dir is not None:
+        if not out_dir.is_dir():
+            raise OutputError(f"cannot write to {out_dir}: the folder does not exist")
+        for fmt in formats:
+            write_atomically(result.files[fmt.name], out_dir / fmt.filename)
+            click.echo(f"wrote {out_dir / fmt.filename}", err=True)
+    elif output in (None, "-"):
+        sys.stdout.buffer.write(result.files[formats[0].name])
+        sys.stdout.buffer.flush()
+    else:
+        write_atomically(result.files[formats[0].name], output)
+        click.echo(f"wrote {output}", err=True)
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
+@study_option
+def validate(study_dir: Path | None) -> None:
+    """Check a study against svrdf's SHACL shapes and print a readable report.
+
+    Exits 0 when the study conforms and 1 when it has a violation.
+
+    \b
+    Examples:
+      svrdf validate
+      svrdf validate --study path/to/my-study
+    """
+    from .pipeline import check_study
+
+    directory = _study_dir(study_dir)
+    report = check_study(directory)
+    _echo_report(report)
+    violations, warnings = len(report.violations), len(report.warnings)
+    click.echo(f"{directory}: {'valid' if not violations else 'INVALID'} "
+               f"({violations} violation{'s' * (violations != 1)}, "
+               f"{warnings} warning{'s' * (warnings != 1)})", err=True)
+    if violations:
+        sys.exit(1)
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
+@click.argument("directory", type=click.Path(path_type=Path))
+def init(directory: Path) -> None:
+    """Create DIRECTORY with an editable copy of the bundled study to start from.
+
+    \b
+    Example:
+      svrdf init my-study && svrdf validate --study my-study
+    """
+    from .reader import PARTICIPANTS_FILE, STUDY_FILE
+    from .resources import bundled_study_dir
+
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        raise OutputError(f"{directory} already exists and is not an empty folder; "
+                          "svrdf init never overwrites files")
+    if not directory.parent.is_dir():
+        raise OutputError(f"cannot create {directory}: the folder {directory.parent} does not exist")
+    try:
+        directory.mkdir(exist_ok=True)
+        for name in (STUDY_FILE, PARTICIPANTS_FILE):
+            shutil.copyfile(bundled_study_dir() / name, directory / name)
+    except OSError as exc:
+        raise OutputError(f"cannot create {directory}: {exc.strerror}") from None
+    click.echo(f"created {directory}/ with {STUDY_FILE} and {PARTICIPANTS_FILE}; edit them, then "
+               f"run: svrdf validate --study {directory}", err=True)
+
+
+def _echo_report(report) -> None:
+    for result in report.results:
+        where = f" {result.path}" if result.path else ""
+        value = f" (value: {result.value})" if result.value else ""
+        click.echo(f"{result.severity}: <{result.focus_node}>{where}{value}\n"
+                   f"  {result.message}\n  shape: {result.shape}", err=True)
+
+
+def main() -> None:
+    cli(prog_name="svrdf")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""Errors that carry where in the input they come from.
+
+Every stage raises a subclass of :class:`SvrdfError`; the CLI turns it into one message on
+stderr and the exit code the class names, so no stage ever prints or exits on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Origin:
+    """A place in the study's input files: the file, and the line, CSV row, YAML key or field."""
+
+    file: str
+    line: int | None = None
+    row: int | None = None
+    key: str | None = None
+    field: str | None = None
+
+    def with_field(self, field: str) -> Origin:
+        return Origin(self.file, self.line, self.row, self.key, field)
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.line is not None and self.line != self.row:
+            parts.append(f"line {self.line}")
+        if self.key is not None:
+            parts.append(f"key '{self.key}'")
+        if self.field is not None and self.field != self.key:
+            parts.append(f"field '{self.field}'")
+        return ", ".join(parts)
+
+
+class SvrdfError(Exception):
+    """Base of every error svrdf reports to a person. ``exit_code`` is what the CLI exits with."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, origin: Origin | None = None):
+        super().__init__(message)
+        self.message = message
+        self.origin = origin
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.message}" if self.origin else self.message
+
+
+class StudyFileError(SvrdfError):
+    """An input file is missing or cannot be parsed (not UTF-8, broken YAML or CSV)."""
+
+    exit_code = 2
+
+
+class StudyDataError(SvrdfError):
+    """The files parse, but what they say is not a valid study (wrong type, unknown code...)."""
+
+    exit_code = 1
+
+
+class OutputError(SvrdfError):
+    """The output cannot be written where the user asked."""
+
+    exit_code = 2
+
+
+class InvalidGraphError(SvrdfError):
+    """The graph violates the shapes; ``report`` holds the validation results."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, report):
+        super().__init__(message)
+        self.report = report

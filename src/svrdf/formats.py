@@ -1,0 +1,135 @@
+"""Stage 5: write a graph in the forms repositories and catalogues take in.
+
+Formats are registered by name: a new one is a function and one decorator line, and the
+registry drives the CLI's ``--format`` choices, suffix guessing and the ``all`` bundle. Every
+serializer returns bytes that are identical from run to run and machine to machine; writing
+goes through :func:`write_atomically`, so a failed run never leaves a partial file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph
+
+from . import resources
+from .errors import OutputError
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    name: str
+    #: The file name this form gets in a bundle (``--format all``).
+    filename: str
+    media_type: str
+    aliases: tuple[str, ...]
+    serialize: Callable[[Graph], bytes]
+
+    @property
+    def suffix(self) -> str:
+        return Path(self.filename).suffix
+
+
+FORMATS: dict[str, OutputFormat] = {}
+
+
+def register(name: str, filename: str, media_type: str, aliases: tuple[str, ...] = ()):
+    def decorator(serialize: Callable[[Graph], bytes]) -> Callable[[Graph], bytes]:
+        FORMATS[name] = OutputFormat(name, filename, media_type, aliases, serialize)
+        return serialize
+    return decorator
+
+
+def get_format(name: str) -> OutputFormat:
+    lowered = name.lower()
+    for fmt in FORMATS.values():
+        if lowered == fmt.name or lowered in fmt.aliases:
+            return fmt
+    raise KeyError(name)
+
+
+def format_for_path(path: str | Path) -> OutputFormat | None:
+    suffix = Path(path).suffix.lower()
+    return next((f for f in FORMATS.values() if suffix and f.suffix == suffix), None)
+
+
+@register("turtle", "study.ttl", "text/turtle", aliases=("ttl",))
+def to_turtle(graph: Graph) -> bytes:
+    return graph.serialize(format="turtle", encoding="utf-8")
+
+
+@register("nt", "study.nt", "application/n-triples", aliases=("ntriples", "n-triples"))
+def to_ntriples(graph: Graph) -> bytes:
+    # rdflib writes N-Triples in store order; sorted unique lines make the file canonical.
+    lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
+    return "".join(f"{line}\n" for line in sorted(set(lines)) if line.strip()).encode("utf-8")
+
+
+@lru_cache(maxsize=1)
+def jsonld_context() -> dict[str, Any]:
+    with open(resources.jsonld_context_file(), encoding="utf-8") as handle:
+        return json.load(handle)["@context"]
+
+
+@register("json-ld", "study.jsonld", "application/ld+json", aliases=("jsonld",))
+def to_jsonld(graph: Graph) -> bytes:
+    # The context is written inline, so reading the file back needs no network.
+    text = graph.serialize(format="json-ld", context=jsonld_context(), auto_compact=True)
+    document = _canonical_order(json.loads(text))
+    return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def _canonical_order(value: Any, key: str | None = None) -> Any:
+    """Sort what JSON-LD treats as unordered (node lists and value sets) into a stable order."""
+    if key in ("@context", "@list"):
+        return value
+    if isinstance(value, dict):
+        return {k: _canonical_order(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_canonical_order(item) for item in value]
+        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def write_atomically(data: bytes, destination: str | Path) -> None:
+    """Write ``data`` to ``destination`` through a temporary file in the same folder, so the
+    old file stays intact until the new one is complete."""
+    target = Path(destination)
+    folder = target.parent
+    if not folder.is_dir():
+        raise OutputError(f"cannot write {target}: the folder {folder} does not exist")
+    if target.is_dir():
+        raise OutputError(f"cannot write {target}: it is a folder")
+    try:
+        handle = tempfile.NamedTemporaryFile(dir=folder, prefix=f".{target.name}.", suffix=".tmp",
+                                             delete=False)
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror}") from None
+    try:
+        with handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(handle.name, _mode_for(target))
+        os.replace(handle.name, target)
+    except OSError as exc:
+        Path(handle.name).unlink(missing_ok=True)
+        raise OutputError(f"cannot write {target}: {exc.strerror}") from None
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+
+
+def _mode_for(target: Path) -> int:
+    if target.exists():
+        return target.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask

@@ -1,0 +1,207 @@
+"""Stage 1: read a study folder's files into located raw data.
+
+This stage knows file formats (YAML, CSV, encodings) and nothing about studies: it returns the
+parsed content together with the line of every YAML key and CSV row, and raises
+:class:`~svrdf.errors.StudyFileError` for anything that cannot be read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.events import AliasEvent
+
+from .errors import Origin, StudyFileError
+
+STUDY_FILE = "study.yaml"
+PARTICIPANTS_FILE = "participants.csv"
+
+#: Larger inputs are refused before parsing: no study description comes near these sizes,
+#: and the limits keep memory bounded whatever a file holds.
+MAX_YAML_BYTES = 5 * 1024 * 1024
+MAX_CSV_BYTES = 100 * 1024 * 1024
+MAX_CSV_FIELD_CHARS = 64 * 1024
+
+YamlPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    """A parsed YAML file and the line where each key or list item starts."""
+
+    file: str
+    data: Any
+    lines: dict[YamlPath, int]
+
+    def origin(self, path: YamlPath) -> Origin:
+        key = ".".join(str(part) if isinstance(part, str) else f"[{part}]" for part in path)
+        key = key.replace(".[", "[") or None
+        for depth in range(len(path), -1, -1):
+            line = self.lines.get(path[:depth])
+            if line is not None:
+                return Origin(self.file, line=line, key=key)
+        return Origin(self.file, key=key)
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    line: int
+    cells: dict[str, str]
+
+    def origin(self, file: str, field: str | None = None) -> Origin:
+        return Origin(file, line=self.line, row=self.line, field=field)
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    file: str
+    header: tuple[str, ...]
+    rows: tuple[CsvRow, ...]
+
+
+@dataclass(frozen=True)
+class StudySource:
+    """Everything read from one study folder, not yet interpreted."""
+
+    directory: Path
+    study: YamlDocument
+    participants: CsvTable
+
+
+def read_study(directory: str | Path) -> StudySource:
+    directory = Path(directory)
+    if not directory.exists():
+        raise StudyFileError("no such study folder", Origin(str(directory)))
+    if not directory.is_dir():
+        raise StudyFileError("expected a study folder (with study.yaml and participants.csv), "
+                             "got a file", Origin(str(directory)))
+    return StudySource(
+        directory=directory,
+        study=read_yaml(directory / STUDY_FILE),
+        participants=read_csv(directory / PARTICIPANTS_FILE),
+    )
+
+
+def _read_text(path: Path, limit: int) -> str:
+    where = Origin(str(path))
+    if not path.exists():
+        raise StudyFileError("file not found", where)
+    if not path.is_file():
+        raise StudyFileError("expected a file, found a directory", where)
+    size = path.stat().st_size
+    if size > limit:
+        raise StudyFileError(f"file is {size:,} bytes; svrdf reads at most {limit:,}", where)
+    raw = path.read_bytes()
+    try:
+        # utf-8-sig accepts and drops a byte-order mark, as spreadsheet programs write one.
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise StudyFileError(
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+            "save the file as UTF-8", Origin(str(path), line=line)) from None
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """A safe loader that refuses aliases, so that a 'billion laughs' document cannot expand."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(AliasEvent):
+            event = self.peek_event()
+            raise StudyFileError(
+                "YAML aliases (*name) are not allowed in a study file; write the value out",
+                Origin(self.name, line=event.start_mark.line + 1))
+        return super().compose_node(parent, index)
+
+
+def read_yaml(path: Path) -> YamlDocument:
+    text = _read_text(path, MAX_YAML_BYTES)
+    if not text.strip():
+        raise StudyFileError("file is empty", Origin(str(path)))
+    loader = _NoAliasLoader(io.StringIO(text))
+    loader.name = str(path)
+    try:
+        node = loader.get_single_node()
+        lines: dict[YamlPath, int] = {}
+        _collect_lines(node, (), lines, str(path))
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise StudyFileError(f"YAML does not parse: {problem}", Origin(str(path), line=line)) from None
+    except yaml.YAMLError as exc:
+        raise StudyFileError(f"YAML does not parse: {exc}", Origin(str(path))) from None
+    finally:
+        loader.dispose()
+    return YamlDocument(str(path), data, lines)
+
+
+def _collect_lines(node, path: YamlPath, lines: dict[YamlPath, int], file: str) -> None:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key in seen:
+                raise StudyFileError(f"key '{key}' appears twice in the same mapping",
+                                     Origin(file, line=key_node.start_mark.line + 1, key=key))
+            seen.add(key)
+            _collect_lines(value_node, path + (key,), lines, file)
+            # A key's own line, not its value's, is where a person looks for it.
+            lines[path + (key,)] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _collect_lines(item, path + (index,), lines, file)
+
+
+def read_csv(path: Path) -> CsvTable:
+    text = _read_text(path, MAX_CSV_BYTES)
+    file = str(path)
+    if not text.strip():
+        raise StudyFileError("file is empty; expected a header row and one row per code",
+                             Origin(file))
+    previous_limit = csv.field_size_limit(MAX_CSV_FIELD_CHARS)
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        rows: list[CsvRow] = []
+        header: tuple[str, ...] = ()
+        line = 1
+        try:
+            for cells in reader:
+                if not header:
+                    header = tuple(cell.strip() for cell in cells)
+                    _check_header(header, file)
+                elif any(cell.strip() for cell in cells):
+                    if len(cells) != len(header):
+                        raise StudyFileError(
+                            f"row has {len(cells)} cells; the header has {len(header)} "
+                            f"({', '.join(header)})", Origin(file, line=line, row=line))
+                    rows.append(CsvRow(line, dict(zip(header, cells))))
+                line = reader.line_num + 1
+        except csv.Error as exc:
+            message = str(exc)
+            if "field larger than field limit" in message:
+                message = f"a cell is longer than {MAX_CSV_FIELD_CHARS:,} characters"
+            elif "EOF" in message or "quote" in message:
+                message = f"CSV does not parse ({message}); is a quote left unclosed?"
+            raise StudyFileError(message, Origin(file, line=line, row=line)) from None
+    finally:
+        csv.field_size_limit(previous_limit)
+    return CsvTable(file, header, tuple(rows))
+
+
+def _check_header(header: tuple[str, ...], file: str) -> None:
+    seen: set[str] = set()
+    for name in header:
+        if not name:
+            raise StudyFileError("the header has an empty column name", Origin(file, line=1, row=1))
+        if name in seen:
+            raise StudyFileError(f"column '{name}' appears twice in the header",
+                                 Origin(file, line=1, row=1, field=name))
+        seen.add(name)

@@ -1,0 +1,109 @@
+"""The vocabularies svrdf writes, defined once.
+
+``SCHEMA`` and ``SVRDF`` are checked namespaces: a misspelt term raises at import time instead
+of minting a wrong IRI. rdflib's own ``SDO`` is ``https://schema.org/``, which the schema.org
+JSON-LD context, RO-Crate and Science-on-Schema.org do not expect, so it is not used.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace
+from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
+from rdflib.term import URIRef
+
+
+class SCHEMA(DefinedNamespace):
+    _NS = Namespace("http://schema.org/")
+    _fail = True
+
+    # classes and enumeration members
+    Book: URIRef
+    CreativeWork: URIRef
+    DataCatalog: URIRef
+    Dataset: URIRef
+    Female: URIRef
+    Legislation: URIRef
+    Male: URIRef
+    Organization: URIRef
+    Person: URIRef
+    Place: URIRef
+    Report: URIRef
+    ScholarlyArticle: URIRef
+    PropertyValue: URIRef
+    Thesis: URIRef
+    # properties
+    about: URIRef
+    address: URIRef
+    affiliation: URIRef
+    alternateName: URIRef
+    author: URIRef
+    birthDate: URIRef
+    creator: URIRef
+    datePublished: URIRef
+    description: URIRef
+    email: URIRef
+    endDate: URIRef
+    familyName: URIRef
+    gender: URIRef
+    givenName: URIRef
+    identifier: URIRef
+    inSupportOf: URIRef
+    includedInDataCatalog: URIRef
+    isBasedOn: URIRef
+    jobTitle: URIRef
+    keywords: URIRef
+    license: URIRef
+    measurementMethod: URIRef
+    measurementTechnique: URIRef
+    mentions: URIRef
+    name: URIRef
+    propertyID: URIRef
+    publisher: URIRef
+    sameAs: URIRef
+    sourceOrganization: URIRef
+    spatialCoverage: URIRef
+    startDate: URIRef
+    subjectOf: URIRef
+    telephone: URIRef
+    temporalCoverage: URIRef
+    url: URIRef
+    value: URIRef
+
+
+class SVRDF(DefinedNamespace):
+    """svrdf's own terms; each is defined, labelled and aligned in ``ontology/svrdf.ttl``."""
+
+    _NS = Namespace("https://w3id.org/svrdf/ns#")
+    _fail = True
+
+    Case: URIRef
+    FieldworkPhase: URIRef
+    Interviewee: URIRef
+    JointInterviewCode: URIRef
+    Participant: URIRef
+    QuotationCode: URIRef
+    Sector: URIRef
+    hasQuotationCode: URIRef
+    inCase: URIRef
+    isDerived: URIRef
+    listedInPhase: URIRef
+    notation: URIRef
+    numberOfPeople: URIRef
+    sameParticipantAs: URIRef
+    sector: URIRef
+
+
+#: Prefixes bound in every written graph, in the order a reader meets them.
+PREFIXES: dict[str, Namespace] = {
+    "schema": Namespace(str(SCHEMA._NS)),
+    "prov": Namespace(str(PROV)),
+    "dcat": Namespace(str(DCAT)),
+    "dct": Namespace(str(DCTERMS)),
+    "skos": Namespace(str(SKOS)),
+    "svrdf": Namespace(str(SVRDF._NS)),
+    "rdfs": Namespace(str(RDFS)),
+    "owl": Namespace(str(OWL)),
+    "xsd": Namespace(str(XSD)),
+}
+
+__all__ = ["DCAT", "DCTERMS", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA", "SKOS", "SVRDF", "XSD"]
