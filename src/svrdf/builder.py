@@ -139,6 +139,10 @@ class _Section:
         self.read.add(key)
         value = self.value.get(key)
         if value is None and required:
+            unread = [k for k in self.value if isinstance(k, str) and k != key]
+            for typo in difflib.get_close_matches(key, unread, n=1):
+                raise StudyDataError(f"unknown key '{typo}'; did you mean '{key}'?",
+                                     self.origin(typo))
             raise StudyDataError(f"missing required key '{key}'", self.origin(key)
                                  if key in self.value else self.origin())
         return value

@@ -100,7 +100,7 @@ def _result(report: Graph, node: Node, shapes: Graph, names) -> ValidationResult
         path=_show_path(report, value(SH.resultPath), names),
         value=show(value(SH.value)),
         message=str(message) if message is not None else "does not conform",
-        shape=show(shape) if isinstance(shape, URIRef) else "(anonymous shape)",
+        shape=shape.n3(shapes.namespace_manager) if isinstance(shape, URIRef) else "(anonymous shape)",
         constraint=str(value(SH.sourceConstraintComponent)).rsplit("#", 1)[-1],
     )
 

@@ -1,0 +1,109 @@
+"""The command line: help, version, streams, exit codes, and files written or left alone."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph
+
+from svrdf import __version__
+from svrdf.cli import cli
+
+
+@pytest.fixture
+def run():
+    runner = CliRunner()
+
+    def invoke(*args):
+        return runner.invoke(cli, list(args), catch_exceptions=False)
+    return invoke
+
+
+def test_version(run):
+    result = run("--version")
+    assert result.exit_code == 0 and __version__ in result.stdout
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_every_command_has_help_with_an_example(run, command):
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Example" in result.stdout and "Exit codes" in result.stdout
+
+
+def test_export_turtle_to_stdout_is_the_graph_and_messages_go_to_stderr(run):
+    result = run("export", "--format", "turtle")
+    assert result.exit_code == 0
+    graph = Graph().parse(data=result.stdout, format="turtle")
+    assert len(graph) > 300
+    assert "@prefix" not in result.stderr
+
+
+def test_export_dash_means_stdout(run):
+    assert run("export", "-o", "-").stdout == run("export").stdout
+
+
+def test_export_guesses_format_from_suffix(run, tmp_path):
+    target = tmp_path / "study.jsonld"
+    result = run("export", "-o", str(target))
+    assert result.exit_code == 0 and f"wrote {target}" in result.stderr
+    assert target.read_text().lstrip().startswith("{")
+
+
+def test_export_all_writes_every_form(run, tmp_path):
+    result = run("export", "--format", "all", "--out-dir", str(tmp_path))
+    assert result.exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["study.jsonld", "study.nt", "study.ttl"]
+
+
+def test_unknown_format_is_a_usage_error(run):
+    result = run("export", "--format", "rdfxml-nope")
+    assert result.exit_code == 2 and "choose from" in result.stderr
+
+
+def test_all_without_out_dir_is_a_usage_error(run):
+    assert run("export", "--format", "all").exit_code == 2
+
+
+def test_invalid_study_exits_1_and_writes_nothing(run, study_copy, tmp_path):
+    # A person whose only code has no phase is interviewed in no phase: the loader accepts
+    # the row, the shapes refuse the graph.
+    text = (study_copy / "participants.csv").read_text()
+    (study_copy / "participants.csv").write_text(text.replace("IP3,1,", "IP3,,"))
+    target = tmp_path / "out.ttl"
+    target.write_text("good old output")
+    result = run("export", "--study", str(study_copy), "-o", str(target))
+    assert result.exit_code == 1
+    assert "Violation" in result.stderr and "participant/IP3" in result.stderr
+    assert target.read_text() == "good old output"
+    assert run("validate", "--study", str(study_copy)).exit_code == 1
+
+
+def test_no_validate_says_so_loudly(run):
+    result = run("export", "--no-validate")
+    assert result.exit_code == 0 and "NOT checked" in result.stderr
+
+
+def test_validate_reports_valid(run):
+    result = run("validate")
+    assert result.exit_code == 0 and "valid (0 violations" in result.stderr
+
+
+def test_init_copies_the_bundled_study_and_refuses_to_overwrite(run, tmp_path, bundled_dir):
+    target = tmp_path / "my-study"
+    assert run("init", str(target)).exit_code == 0
+    assert (target / "study.yaml").read_bytes() == (bundled_dir / "study.yaml").read_bytes()
+    assert run("validate", "--study", str(target)).exit_code == 0
+    again = run("init", str(target))
+    assert again.exit_code == 2 and "never overwrites" in again.stderr
+
+
+def test_missing_study_folder_is_a_clean_error_in_a_real_process(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "svrdf.cli", "export", "--study",
+                             str(tmp_path / "nope")], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr.startswith("svrdf: error: ") and "no such study folder" in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""

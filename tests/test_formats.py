@@ -1,0 +1,86 @@
+"""Writers: every form parses back to the same graph, offline, byte-identical run to run."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from svrdf.errors import OutputError
+from svrdf.formats import FORMATS, format_for_path, get_format, write_atomically
+
+RDFLIB_FORMAT = {"turtle": "turtle", "nt": "nt", "json-ld": "json-ld"}
+
+
+@pytest.fixture(scope="module")
+def serialized(bundled_graph):
+    return {name: fmt.serialize(bundled_graph) for name, fmt in FORMATS.items()}
+
+
+@pytest.mark.parametrize("name", sorted(RDFLIB_FORMAT))
+def test_each_form_parses_back_to_the_same_graph(serialized, bundled_graph, name, no_network):
+    parsed = Graph().parse(data=serialized[name], format=RDFLIB_FORMAT[name])
+    assert len(parsed) == len(bundled_graph) > 300
+    assert isomorphic(parsed, bundled_graph)
+
+
+def test_jsonld_uses_plain_schema_names_and_an_inline_context(serialized):
+    document = json.loads(serialized["json-ld"])
+    assert isinstance(document["@context"], dict)  # inline: nothing to fetch
+    assert document["@context"]["@vocab"] == "http://schema.org/"
+    dataset = next(n for n in document["@graph"] if "Dataset" in n.get("@type", []))
+    assert dataset["name"].startswith("Commissioning for social value")
+    assert {"creator", "description", "prov:wasGeneratedBy"} <= set(dataset)
+
+
+def test_turtle_declares_prefixes_and_uses_them(serialized):
+    text = serialized["turtle"].decode()
+    for prefix in ("schema", "prov", "dcat", "dct", "svrdf"):
+        assert f"@prefix {prefix}: " in text
+    assert "schema:Dataset" in text and text.count("<http://schema.org/") == 1
+    assert "https://schema.org/" not in text
+
+
+def test_ntriples_lines_are_sorted_and_unique(serialized):
+    lines = serialized["nt"].decode().splitlines()
+    assert lines == sorted(set(lines))
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_output_is_byte_identical_across_processes(name, tmp_path):
+    """Two exports in fresh interpreters with different hash seeds give the same bytes."""
+    outputs = []
+    for seed in ("1", "2"):
+        target = tmp_path / f"{seed}{FORMATS[name].suffix}"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-m", "svrdf.cli", "export", "--format", name,
+                        "-o", str(target)], check=True, env=env, capture_output=True)
+        outputs.append(target.read_bytes())
+    assert outputs[0] == outputs[1] and outputs[0]
+
+
+def test_registry_names_aliases_and_suffixes():
+    assert get_format("ttl") is FORMATS["turtle"]
+    assert get_format("JSONLD") is FORMATS["json-ld"]
+    assert format_for_path("x/out.nt") is FORMATS["nt"]
+    assert format_for_path("x/out.unknown") is None
+    with pytest.raises(KeyError):
+        get_format("rdfxml-nope")
+
+
+def test_atomic_write_keeps_old_file_when_folder_is_missing(tmp_path):
+    with pytest.raises(OutputError, match="does not exist"):
+        write_atomically(b"data", tmp_path / "missing" / "out.ttl")
+
+
+def test_atomic_write_replaces_and_leaves_no_temporary_file(tmp_path):
+    target = tmp_path / "out.ttl"
+    target.write_bytes(b"old")
+    write_atomically(b"new", target)
+    assert target.read_bytes() == b"new"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.ttl"]

@@ -1,0 +1,78 @@
+"""The ontology, the checked namespaces and the JSON-LD context agree with each other and with
+schema.org itself."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+
+from conftest import require_shared
+from svrdf import resources
+from svrdf.vocab import SCHEMA, SVRDF
+
+ONTOLOGY_IRI = URIRef("https://w3id.org/svrdf/ns")
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    return Graph().parse(resources.ontology_file(), format="turtle")
+
+
+def declared_terms(namespace) -> list[URIRef]:
+    return [namespace[name] for name in namespace.__annotations__]
+
+
+def test_ontology_is_versioned_and_licensed(ontology):
+    assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in ontology
+    assert ontology.value(ONTOLOGY_IRI, OWL.versionInfo) is not None
+    assert ontology.value(ONTOLOGY_IRI, OWL.versionIRI) is not None
+    assert ontology.value(ONTOLOGY_IRI, DCTERMS.license) is not None
+
+
+@pytest.mark.parametrize("term", declared_terms(SVRDF), ids=str)
+def test_every_svrdf_term_is_labelled_defined_and_aligned(ontology, term):
+    assert ontology.value(term, RDFS.label) is not None
+    assert ontology.value(term, SKOS.definition) is not None
+    kinds = set(ontology.objects(term, RDF.type))
+    if OWL.Class in kinds:
+        assert ontology.value(term, RDFS.subClassOf) is not None
+    elif kinds & {OWL.ObjectProperty, OWL.DatatypeProperty} and term != SVRDF.isDerived:
+        # isDerived specialises no standard property: it is the one flag svrdf adds.
+        assert ontology.value(term, RDFS.subPropertyOf) is not None
+    else:
+        assert kinds, f"{term} has no rdf:type in the ontology"
+
+
+def test_ontology_defines_nothing_the_code_does_not_know(ontology):
+    defined = {s for s in ontology.subjects(RDFS.isDefinedBy, ONTOLOGY_IRI)}
+    assert defined == set(declared_terms(SVRDF))
+
+
+@pytest.fixture(scope="module")
+def schemaorg() -> Graph:
+    path = require_shared("standards/schemaorg-30.0/schemaorg-current-http.ttl")
+    return Graph().parse(path, format="turtle")
+
+
+def test_every_schema_term_svrdf_writes_exists_in_schemaorg(schemaorg):
+    missing = [t for t in declared_terms(SCHEMA) if (t, None, None) not in schemaorg]
+    assert missing == []
+
+
+def test_every_term_of_the_jsonld_context_exists(schemaorg, ontology):
+    context = json.loads(resources.jsonld_context_file().read_text())["@context"]
+    for term, definition in context.items():
+        if isinstance(definition, dict) and str(definition.get("@id", "")).startswith("schema:"):
+            iri = URIRef("http://schema.org/" + definition["@id"].split(":", 1)[1])
+            assert (iri, None, None) in schemaorg, term
+        if term.startswith("svrdf:"):
+            assert (SVRDF[term.split(":", 1)[1]], None, None) in ontology, term
+
+
+def test_bundled_graph_uses_only_existing_schema_terms(bundled_graph, schemaorg):
+    used = {t for triple in bundled_graph for t in triple
+            if isinstance(t, URIRef) and str(t).startswith("http://schema.org/")}
+    assert used and [t for t in used if (t, None, None) not in schemaorg] == []
