@@ -139,10 +139,12 @@ class _Section:
         self.read.add(key)
         value = self.value.get(key)
         if value is None and required:
+            # A misspelt required key shows up here first; name the typo, not the absence.
             unread = [k for k in self.value if isinstance(k, str) and k != key]
-            for typo in difflib.get_close_matches(key, unread, n=1):
-                raise StudyDataError(f"unknown key '{typo}'; did you mean '{key}'?",
-                                     self.origin(typo))
+            typo = difflib.get_close_matches(key, unread, n=1)
+            if typo:
+                raise StudyDataError(f"unknown key '{typo[0]}'; did you mean '{key}'?",
+                                     self.origin(typo[0]))
             raise StudyDataError(f"missing required key '{key}'", self.origin(key)
                                  if key in self.value else self.origin())
         return value
