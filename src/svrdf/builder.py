@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .errors import Origin, StudyDataError
+from .errors import Origin, StudyDataError, UsageError
 from .model import (
     Case,
     Concept,
@@ -68,12 +68,14 @@ _DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)?(10\.\d{4,9}/\S+)$", r
 _IRI_FORBIDDEN = re.compile(r'[\s<>"{}|\\^`]')
 
 
-def load_study(directory: str | Path) -> Study:
+def load_study(directory: str | Path, drop_columns: Iterable[str] = ()) -> Study:
     """Read and build the study in ``directory``: the usual entry point from Python."""
-    return build_study(read_study(directory))
+    return build_study(read_study(directory), drop_columns)
 
 
-def build_study(source: StudySource) -> Study:
+def build_study(source: StudySource, drop_columns: Iterable[str] = ()) -> Study:
+    """Build the model. ``drop_columns`` names participants.csv columns to ignore unread: the
+    only way past a column of direct identifiers."""
     top = _Section(source.study, (), source.study.data)
     base_iri = top.iri("base-iri", required=True)
     if not base_iri.endswith(("/", "#")):
@@ -86,7 +88,8 @@ def build_study(source: StudySource) -> Study:
     for kind, entries in (("phases", phases), ("cases", cases), ("sectors", sectors),
                           ("gender", genders)):
         _require_unique(entries, kind, source.study)
-    codes = _quotation_codes(source.participants, phases, cases, sectors, genders)
+    codes = _quotation_codes(source.participants, frozenset(drop_columns), phases, cases,
+                             sectors, genders)
     study = Study(
         base_iri=base_iri,
         title=top.text("title", required=True),
@@ -114,7 +117,8 @@ def build_study(source: StudySource) -> Study:
         genders=genders,
         codes=codes,
         participants=_participants(codes, phases, source.participants.file),
-        origin=Origin(str(source.directory)),
+        origin=Origin(source.study.file),
+        origins={key: top.origin(key) for key in top.value if isinstance(key, str)},
     )
     top.finish()
     if not study.creators:
@@ -411,13 +415,19 @@ def _concept(s: _Section, gender: bool = False) -> Concept:
     return concept
 
 
-def _check_columns(table: CsvTable) -> None:
+def _check_columns(table: CsvTable, dropped: frozenset[str]) -> None:
     header_origin = Origin(table.file, line=1, row=1)
+    for column in sorted(dropped - set(table.header)):
+        raise UsageError(f"--drop-column {column!r}: there is no such column "
+                         f"(columns: {', '.join(table.header)})", Origin(table.file, line=1, row=1))
     for column in table.header:
+        if column in dropped:
+            continue
         if column.lower() in IDENTIFYING_COLUMNS:
             raise StudyDataError(
-                f"column '{column}' would hold direct identifiers of participants; svrdf "
-                "publishes pseudonymous codes only, so remove the column",
+                f"column '{column}' looks like it holds direct identifiers of participants "
+                "(names, contact details or birth dates), which svrdf never publishes; delete "
+                f"the column, or pass --drop-column {column} to leave it unread",
                 header_origin.with_field(column))
         if column not in PARTICIPANT_COLUMNS:
             guess = difflib.get_close_matches(column, PARTICIPANT_COLUMNS, n=1)
@@ -431,8 +441,9 @@ def _check_columns(table: CsvTable) -> None:
                                  header_origin.with_field(column))
 
 
-def _quotation_codes(table: CsvTable, phases, cases, sectors, genders) -> tuple[QuotationCode, ...]:
-    _check_columns(table)
+def _quotation_codes(table: CsvTable, dropped: frozenset[str], phases, cases, sectors,
+                     genders) -> tuple[QuotationCode, ...]:
+    _check_columns(table, dropped)
     known = {
         "phase": [p.id for p in phases],
         "case": [c.id for c in cases],
@@ -468,6 +479,7 @@ def _quotation_codes(table: CsvTable, phases, cases, sectors, genders) -> tuple[
 def _quotation_code(row: CsvRow, file: str, known: dict[str, list[str]]) -> QuotationCode:
     def cell(name: str) -> str | None:
         value = row.cells.get(name, "").strip()
+        _refuse_contact_details(value, row.origin(file, name))
         return value or None
 
     def coded(name: str) -> str | None:
@@ -508,6 +520,22 @@ def _quotation_code(row: CsvRow, file: str, known: dict[str, list[str]]) -> Quot
         note=cell("note"),
         origin=row.origin(file),
     )
+
+
+_EMAIL = re.compile(r"[^\s@<>()]+@[^\s@<>()]+\.[A-Za-z]{2,}")
+_PHONE = re.compile(r"(?<![\w/])\+?\(?\d[\d ()./-]{6,}\d(?![\w/])")
+
+
+def _refuse_contact_details(value: str, origin: Origin) -> None:
+    """A value that looks like an e-mail address or a phone number has no place in a
+    pseudonymous roster, whatever column it is in."""
+    if _EMAIL.search(value):
+        raise StudyDataError("the value looks like an e-mail address; participants' contact "
+                             "details are never published, so remove it", origin)
+    for match in _PHONE.finditer(value):
+        if sum(ch.isdigit() for ch in match.group()) >= 9:
+            raise StudyDataError("the value looks like a phone number; participants' contact "
+                                 "details are never published, so remove it", origin)
 
 
 def _split(value: str | None) -> tuple[str, ...]:
@@ -571,6 +599,7 @@ def _participant(key: str, rows: list[QuotationCode], genders: tuple[str, ...]) 
         sectors=_union(row.sector for row in rows),
         roles=_union(row.role for row in rows),
         genders=genders,
+        rows=tuple(rows),
         origin=rows[0].origin,
     )
 

@@ -62,6 +62,19 @@ def study_option(command):
     )(command)
 
 
+def drop_column_option(command):
+    return click.option(
+        "--drop-column", "drop_columns", multiple=True, metavar="NAME",
+        help="Leave this participants.csv column unread (repeatable). The only way past a "
+             "column of direct identifiers such as 'email'.",
+    )(command)
+
+
+def strict_option(command):
+    return click.option("--strict", is_flag=True,
+                        help="Treat warnings as failures (exit 1).")(command)
+
+
 def _study_dir(study_dir: Path | None) -> Path:
     from .resources import bundled_study_dir
 
@@ -85,12 +98,16 @@ def _format_names() -> list[str]:
               metavar="DIR", help="Write each format under its bundle name (study.ttl, ...) in DIR.")
 @click.option("--no-validate", is_flag=True,
               help="Skip SHACL validation. The output may then be invalid or disclose data.")
+@strict_option
+@drop_column_option
 def export(study_dir: Path | None, format_name: str | None, output: str | None,
-           out_dir: Path | None, no_validate: bool) -> None:
+           out_dir: Path | None, no_validate: bool, strict: bool,
+           drop_columns: tuple[str, ...]) -> None:
     """Validate a study and write its RDF graph.
 
-    The graph is checked against svrdf's SHACL shapes first; if it has a violation, the
-    report goes to stderr, nothing is written, and the exit code is 1.
+    The graph is checked against svrdf's SHACL shapes first. Warnings are printed on stderr
+    and the graph is written; a violation (or, with --strict, a warning) prints the report,
+    writes nothing, and exits 1.
 
     \b
     Examples:
@@ -121,8 +138,9 @@ def export(study_dir: Path | None, format_name: str | None, output: str | None,
     if no_validate:
         click.echo("svrdf: WARNING: --no-validate: the graph is NOT checked against the shapes; "
                    "it may be invalid or disclose personal data.", err=True)
-    result = export_study(_study_dir(study_dir), formats, run_validation=not no_validate)
-    if result.report is not None:
+    result = export_study(_study_dir(study_dir), formats, run_validation=not no_validate,
+                          strict=strict, drop_columns=drop_columns)
+    if result.report is not None and result.report.results:
         _echo_report(result.report)
     if out_dir is not None:
         if not out_dir.is_dir():
@@ -140,26 +158,39 @@ def export(study_dir: Path | None, format_name: str | None, output: str | None,
 
 @cli.command(epilog=EXIT_CODES_HELP)
 @study_option
-def validate(study_dir: Path | None) -> None:
-    """Check a study against svrdf's SHACL shapes and print a readable report.
+@click.option("--format", "-f", "report_format", type=click.Choice(["text", "json", "turtle"]),
+              default="text", show_default=True,
+              help="text for people (on stderr); json for scripts and turtle for the standard "
+                   "sh:ValidationReport (both on stdout).")
+@strict_option
+@drop_column_option
+def validate(study_dir: Path | None, report_format: str, strict: bool,
+             drop_columns: tuple[str, ...]) -> None:
+    """Check a study against svrdf's SHACL shapes and report every result.
 
-    Exits 0 when the study conforms and 1 when it has a violation.
+    Each result names the input file and the line, row or key, and the field that produced
+    it, as well as the SHACL focus node, path and shape. Exits 0 when the study conforms
+    (warnings allowed unless --strict) and 1 when it does not.
 
     \b
     Examples:
       svrdf validate
-      svrdf validate --study path/to/my-study
+      svrdf validate --study path/to/my-study --format json > report.json
+      svrdf validate --strict
     """
     from .pipeline import check_study
 
     directory = _study_dir(study_dir)
-    report = check_study(directory)
-    _echo_report(report)
-    violations, warnings = len(report.violations), len(report.warnings)
-    click.echo(f"{directory}: {'valid' if not violations else 'INVALID'} "
-               f"({violations} violation{'s' * (violations != 1)}, "
-               f"{warnings} warning{'s' * (warnings != 1)})", err=True)
-    if violations:
+    report = check_study(directory, drop_columns)
+    if report_format == "json":
+        click.echo(report.to_json(), nl=False)
+    elif report_format == "turtle":
+        click.echo(report.to_turtle(), nl=False)
+    else:
+        _echo_report(report)
+    failed = not report.conforms or (strict and report.results)
+    click.echo(f"{directory}: {'INVALID' if failed else 'valid'} ({report.summary()})", err=True)
+    if failed:
         sys.exit(1)
 
 
@@ -191,11 +222,7 @@ def init(directory: Path) -> None:
 
 
 def _echo_report(report) -> None:
-    for result in report.results:
-        where = f" {result.path}" if result.path else ""
-        value = f" (value: {result.value})" if result.value else ""
-        click.echo(f"{result.severity}: <{result.focus_node}>{where}{value}\n"
-                   f"  {result.message}\n  shape: {result.shape}", err=True)
+    click.echo(report.to_text(), err=True, nl=False)
 
 
 def main() -> None:

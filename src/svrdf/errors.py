@@ -61,6 +61,12 @@ class StudyDataError(SvrdfError):
     exit_code = 1
 
 
+class UsageError(SvrdfError):
+    """The call itself is wrong (an option that names something that is not there)."""
+
+    exit_code = 2
+
+
 class OutputError(SvrdfError):
     """The output cannot be written where the user asked."""
 

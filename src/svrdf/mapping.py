@@ -1,8 +1,10 @@
 """Stage 3: map the typed study model to RDF triples.
 
-:func:`triples` yields triples one by one, so a writer or store can consume them without this
-module knowing which. Terms come from the checked namespaces in :mod:`svrdf.vocab`; the public
-patterns they form are those of ``docs`` (the contract) and ``ontology/svrdf.ttl``.
+:func:`located_triples` yields each triple with the :class:`~svrdf.errors.Origin` of the input
+that produced it (file, line or row, key or column), so a validation result can point a person
+at what to fix. :func:`triples` is the same stream without origins, for writers and stores.
+Terms come from the checked namespaces in :mod:`svrdf.vocab`; the patterns they form are the
+public contract, and the terms svrdf adds are defined in ``ontology/svrdf.ttl``.
 
 Every node that has an identity gets an IRI derived from the study's base IRI and its code,
 percent-encoded so that any code is safe; no blank nodes are produced.
@@ -12,12 +14,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
+from .errors import Origin
 from .model import (
     Concept,
     Legislation,
@@ -33,6 +36,10 @@ from .model import (
 from .vocab import DCAT, DCTERMS, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, SVRDF, XSD
 
 Triple = tuple[Node, Node, Node]
+LocatedTriple = tuple[Node, Node, Node, Origin | None]
+
+SECTOR_SCHEME = "sector"
+GENDER_SCHEME = "gender"
 
 
 def _segment(value: str) -> str:
@@ -102,27 +109,33 @@ class StudyIris:
         return URIRef(org.url) if org.url else self._iri("catalog")
 
 
-SECTOR_SCHEME = "sector"
-GENDER_SCHEME = "gender"
-
-
 def triples(study: Study) -> Iterator[Triple]:
     """All triples of the study's graph, in a stable order."""
+    for subject, predicate, obj, _ in located_triples(study):
+        yield subject, predicate, obj
+
+
+def located_triples(study: Study) -> Iterator[LocatedTriple]:
+    """All triples of the study's graph, each with the origin of the input that made it. A
+    triple that several inputs support comes once per origin."""
     iris = StudyIris(study)
     yield from _dataset(study, iris)
     for phase in study.phases:
         yield from _phase(phase, study, iris)
     for case in study.cases:
-        node = iris.case(case.id)
-        yield node, RDF.type, SVRDF.Case
-        yield node, SCHEMA.identifier, Literal(case.id)
-        yield node, SCHEMA.name, Literal(case.name)
+        node, where = iris.case(case.id), case.origin
+        yield node, RDF.type, SVRDF.Case, where
+        yield node, SCHEMA.identifier, Literal(case.id), _at(where, "id")
+        yield node, SCHEMA.name, Literal(case.name), _at(where, "name")
         for name in case.alternate_names:
-            yield node, SCHEMA.alternateName, Literal(name)
-        if case.description:
-            yield node, SCHEMA.description, Literal(case.description)
-    yield from _code_list(iris, SECTOR_SCHEME, "Sectors", study.sectors, SVRDF.Sector)
-    yield from _code_list(iris, GENDER_SCHEME, "Gender codes", study.genders)
+            yield node, SCHEMA.alternateName, Literal(name), _at(where, "alternate-names")
+        for prefix in case.code_prefixes:
+            yield node, SVRDF.codePrefix, Literal(prefix), _at(where, "code-prefixes")
+        yield from _text(node, where, (SCHEMA.description, case.description, "description"))
+    yield from _code_list(iris, SECTOR_SCHEME, "Sectors", study.sectors, study.origin_of("sectors"),
+                          SVRDF.Sector)
+    yield from _code_list(iris, GENDER_SCHEME, "Gender codes", study.genders,
+                          study.origin_of("gender"))
     for code in study.codes:
         yield from _quotation_code(code, iris)
     for participant in study.participants:
@@ -144,210 +157,247 @@ def new_graph() -> Graph:
     return graph
 
 
-def _text(node: URIRef, *pairs: tuple[URIRef, str | None]) -> Iterator[Triple]:
-    for predicate, value in pairs:
+def _at(origin: Origin | None, field: str) -> Origin | None:
+    return origin.with_field(field) if origin else None
+
+
+def _text(node: URIRef, where: Origin | None,
+          *entries: tuple[URIRef, str | None, str]) -> Iterator[LocatedTriple]:
+    """Literal triples for the entries (predicate, value, input field) that have a value."""
+    for predicate, value, field in entries:
         if value:
-            yield node, predicate, Literal(value)
+            yield node, predicate, Literal(value), _at(where, field)
 
 
-def _dataset(study: Study, iris: StudyIris) -> Iterator[Triple]:
-    ds = iris.dataset
-    yield ds, RDF.type, SCHEMA.Dataset
-    yield ds, RDF.type, DCAT.Dataset
-    yield from _text(ds, (SCHEMA.name, study.title), (DCTERMS.title, study.title),
-                     (SCHEMA.description, study.description),
-                     (DCTERMS.description, study.description),
-                     (SCHEMA.temporalCoverage, study.temporal_coverage),
-                     (SCHEMA.measurementMethod, study.methodology))
-    for technique in study.techniques:
-        yield ds, SCHEMA.measurementTechnique, Literal(technique)
-    for keyword in study.keywords:
-        yield ds, SCHEMA.keywords, Literal(keyword)
-        yield ds, DCAT.keyword, Literal(keyword)
-    for subject in study.subjects:
-        yield ds, DCTERMS.subject, Literal(subject)
-    if study.date_published:
-        yield ds, SCHEMA.datePublished, Literal(study.date_published.isoformat(), datatype=XSD.date)
-        yield ds, DCTERMS.issued, Literal(study.date_published.isoformat(), datatype=XSD.date)
-    if study.landing_page:
-        yield ds, SCHEMA.url, URIRef(study.landing_page)
-        yield ds, DCAT.landingPage, URIRef(study.landing_page)
-    if study.license:
-        yield ds, SCHEMA.license, URIRef(study.license)
-        yield ds, DCTERMS.license, URIRef(study.license)
-    for identifier in study.identifiers:
-        node = iris.identifier(identifier.scheme)
-        yield ds, SCHEMA.identifier, node
-        yield ds, DCTERMS.identifier, Literal(identifier.value)
-        yield node, RDF.type, SCHEMA.PropertyValue
-        yield node, SCHEMA.propertyID, Literal(identifier.scheme)
-        yield node, SCHEMA.value, Literal(identifier.value)
-        if identifier.scheme == "DOI":
-            yield node, SCHEMA.url, URIRef(f"https://doi.org/{identifier.value}")
-        if identifier.derived:
-            yield node, SVRDF.isDerived, Literal(True)
-        yield from _text(node, (SCHEMA.description, identifier.note))
-    for creator in study.creators:
-        yield ds, SCHEMA.creator, iris.person(creator)
-        yield ds, DCTERMS.creator, iris.person(creator)
-        yield from _person(creator, iris)
-    for predicate, org in ((SCHEMA.publisher, study.publisher),
-                           (SCHEMA.sourceOrganization, study.source_organization)):
-        if org:
-            yield ds, predicate, iris.organization(org)
-            if predicate == SCHEMA.publisher:
-                yield ds, DCTERMS.publisher, iris.organization(org)
-            yield from _organization(org, iris)
-    if study.catalog:
-        catalog = iris.catalog(study.catalog)
-        yield ds, SCHEMA.includedInDataCatalog, catalog
-        yield catalog, RDF.type, SCHEMA.DataCatalog
-        yield catalog, RDF.type, DCAT.Catalog
-        yield catalog, SCHEMA.name, Literal(study.catalog.name)
-        yield catalog, DCTERMS.title, Literal(study.catalog.name)
-        yield catalog, DCAT.dataset, ds
-        if study.publisher:
-            yield catalog, SCHEMA.publisher, iris.organization(study.publisher)
-    for work in study.related_works:
-        node = iris.work(work)
-        yield ds, DCTERMS.isReferencedBy, node
-        yield node, RDF.type, SCHEMA[work.type]
-        yield node, SCHEMA.name, Literal(work.title)
-        yield node, SCHEMA.isBasedOn, ds
-        yield from _text(node, (SCHEMA.inSupportOf, work.degree))
-        if work.url:
-            yield node, SCHEMA.url, URIRef(work.url)
-        if work.year:
-            yield node, SCHEMA.datePublished, Literal(str(work.year), datatype=XSD.gYear)
-        for author in work.authors:
-            yield node, SCHEMA.author, iris.person(author)
-            yield from _person(author, iris)
-        if work.institution:
-            yield node, SCHEMA.sourceOrganization, iris.organization(work.institution)
-            yield from _organization(work.institution, iris)
-    for law in study.legislation:
-        node = iris.legislation(law)
-        yield ds, SCHEMA.about, node
-        yield node, RDF.type, SCHEMA.Legislation
-        yield node, SCHEMA.name, Literal(law.name)
-        if law.url:
-            yield node, SCHEMA.url, URIRef(law.url)
+def _dataset(study: Study, iris: StudyIris) -> Iterator[LocatedTriple]:
+    ds, at = iris.dataset, study.origin_of
+    yield ds, RDF.type, SCHEMA.Dataset, study.origin
+    yield ds, RDF.type, DCAT.Dataset, study.origin
+    for predicate in (SCHEMA.name, DCTERMS.title):
+        yield ds, predicate, Literal(study.title), at("title")
+    for predicate in (SCHEMA.description, DCTERMS.description):
+        yield ds, predicate, Literal(study.description), at("description")
     if study.temporal_coverage:
-        period = iris.temporal_coverage()
-        yield ds, DCTERMS.temporal, period
-        yield period, RDF.type, DCTERMS.PeriodOfTime
-        yield period, RDFS.label, Literal(study.temporal_coverage)
+        yield ds, SCHEMA.temporalCoverage, Literal(study.temporal_coverage), at("temporal-coverage")
+    if study.methodology:
+        yield ds, SCHEMA.measurementMethod, Literal(study.methodology), at("methodology")
+    for technique in study.techniques:
+        yield ds, SCHEMA.measurementTechnique, Literal(technique), at("techniques")
+    for keyword in study.keywords:
+        yield ds, SCHEMA.keywords, Literal(keyword), at("keywords")
+        yield ds, DCAT.keyword, Literal(keyword), at("keywords")
+    for subject in study.subjects:
+        yield ds, DCTERMS.subject, Literal(subject), at("subjects")
+    if study.date_published:
+        published = Literal(study.date_published.isoformat(), datatype=XSD.date)
+        yield ds, SCHEMA.datePublished, published, at("date-published")
+        yield ds, DCTERMS.issued, published, at("date-published")
+    if study.landing_page:
+        yield ds, SCHEMA.url, URIRef(study.landing_page), at("landing-page")
+        yield ds, DCAT.landingPage, URIRef(study.landing_page), at("landing-page")
+    if study.license:
+        yield ds, SCHEMA.license, URIRef(study.license), at("license")
+        yield ds, DCTERMS.license, URIRef(study.license), at("license")
+    for identifier in study.identifiers:
+        node, where = iris.identifier(identifier.scheme), identifier.origin
+        yield ds, SCHEMA.identifier, node, where
+        yield ds, DCTERMS.identifier, Literal(identifier.value), _at(where, "value")
+        yield node, RDF.type, SCHEMA.PropertyValue, where
+        yield node, SCHEMA.propertyID, Literal(identifier.scheme), _at(where, "scheme")
+        yield node, SCHEMA.value, Literal(identifier.value), _at(where, "value")
+        if identifier.scheme == "DOI":
+            yield node, SCHEMA.url, URIRef(f"https://doi.org/{identifier.value}"), _at(where, "value")
+        if identifier.derived:
+            yield node, SVRDF.isDerived, Literal(True), _at(where, "derived")
+        yield from _text(node, where, (SCHEMA.description, identifier.note, "note"))
+    for creator in study.creators:
+        for predicate in (SCHEMA.creator, DCTERMS.creator):
+            yield ds, predicate, iris.person(creator), creator.origin
+        yield from _person(creator, iris)
+    if study.publisher:
+        for predicate in (SCHEMA.publisher, DCTERMS.publisher):
+            yield ds, predicate, iris.organization(study.publisher), at("publisher")
+        yield from _organization(study.publisher, iris)
+    if study.source_organization:
+        org = study.source_organization
+        yield ds, SCHEMA.sourceOrganization, iris.organization(org), at("source-organization")
+        yield from _organization(org, iris)
+    if study.catalog:
+        yield from _catalog(study, iris)
+    for work in study.related_works:
+        yield from _related_work(work, ds, iris)
+    for law in study.legislation:
+        node, where = iris.legislation(law), law.origin
+        yield ds, SCHEMA.about, node, where
+        yield node, RDF.type, SCHEMA.Legislation, where
+        yield node, SCHEMA.name, Literal(law.name), _at(where, "name")
+        if law.url:
+            yield node, SCHEMA.url, URIRef(law.url), _at(where, "url")
+    if study.temporal_coverage:
+        period, where = iris.temporal_coverage(), at("temporal-coverage")
+        yield ds, DCTERMS.temporal, period, where
+        yield period, RDF.type, DCTERMS.PeriodOfTime, where
+        yield period, RDFS.label, Literal(study.temporal_coverage), where
     for place in study.spatial_coverage:
-        node = iris.place(place)
-        yield ds, SCHEMA.spatialCoverage, node
-        yield ds, DCTERMS.spatial, node
-        yield node, RDF.type, SCHEMA.Place
-        yield node, RDF.type, DCTERMS.Location
-        yield node, SCHEMA.name, Literal(place.name)
+        node, where = iris.place(place), place.origin
+        yield ds, SCHEMA.spatialCoverage, node, where
+        yield ds, DCTERMS.spatial, node, where
+        yield node, RDF.type, SCHEMA.Place, where
+        yield node, RDF.type, DCTERMS.Location, where
+        yield node, SCHEMA.name, Literal(place.name), _at(where, "name")
         for same in place.same_as:
-            yield node, SCHEMA.sameAs, URIRef(same)
+            yield node, SCHEMA.sameAs, URIRef(same), _at(where, "same-as")
     for person in study.mentioned_people:
-        yield ds, SCHEMA.mentions, iris.person(person)
+        yield ds, SCHEMA.mentions, iris.person(person), person.origin
         yield from _person(person, iris)
     for phase in study.phases:
-        yield ds, PROV.wasGeneratedBy, iris.phase(phase.id)
+        yield ds, PROV.wasGeneratedBy, iris.phase(phase.id), phase.origin
 
 
-def _person(person: Person, iris: StudyIris) -> Iterator[Triple]:
-    node = iris.person(person)
-    yield node, RDF.type, SCHEMA.Person
-    yield from _text(node, (SCHEMA.name, person.full_name), (SCHEMA.givenName, person.given_names),
-                     (SCHEMA.familyName, person.family_names),
-                     (SCHEMA.description, person.description))
-    if person.orcid:
-        yield node, SCHEMA.identifier, Literal(person.orcid)
+def _catalog(study: Study, iris: StudyIris) -> Iterator[LocatedTriple]:
+    catalog, where = iris.catalog(study.catalog), study.origin_of("catalog")
+    yield iris.dataset, SCHEMA.includedInDataCatalog, catalog, where
+    yield catalog, RDF.type, SCHEMA.DataCatalog, where
+    yield catalog, RDF.type, DCAT.Catalog, where
+    for predicate in (SCHEMA.name, DCTERMS.title):
+        yield catalog, predicate, Literal(study.catalog.name), _at(where, "name")
+    yield catalog, DCAT.dataset, iris.dataset, where
+    if study.publisher:
+        yield catalog, SCHEMA.publisher, iris.organization(study.publisher), study.origin_of("publisher")
+
+
+def _related_work(work: RelatedWork, dataset: URIRef, iris: StudyIris) -> Iterator[LocatedTriple]:
+    node, where = iris.work(work), work.origin
+    yield dataset, DCTERMS.isReferencedBy, node, where
+    yield node, RDF.type, SCHEMA[work.type], _at(where, "type")
+    yield node, SCHEMA.name, Literal(work.title), _at(where, "title")
+    yield node, SCHEMA.isBasedOn, dataset, where
+    yield from _text(node, where, (SCHEMA.inSupportOf, work.degree, "degree"))
+    if work.url:
+        yield node, SCHEMA.url, URIRef(work.url), _at(where, "url")
+    if work.year:
+        yield node, SCHEMA.datePublished, Literal(str(work.year), datatype=XSD.gYear), _at(where, "year")
+    for author in work.authors:
+        yield node, SCHEMA.author, iris.person(author), author.origin
+        yield from _person(author, iris)
+    if work.institution:
+        org = work.institution
+        yield node, SCHEMA.sourceOrganization, iris.organization(org), _at(where, "institution")
+        yield from _organization(org, iris)
+
+
+def _person(person: Person, iris: StudyIris) -> Iterator[LocatedTriple]:
+    node, where = iris.person(person), person.origin
+    yield node, RDF.type, SCHEMA.Person, where
+    yield node, SCHEMA.name, Literal(person.full_name), _at(where, "name")
+    yield from _text(node, where, (SCHEMA.givenName, person.given_names, "given-names"),
+                     (SCHEMA.familyName, person.family_names, "family-names"),
+                     (SCHEMA.description, person.description, "description"),
+                     (SCHEMA.identifier, person.orcid, "orcid"))
     if person.affiliation:
-        yield node, SCHEMA.affiliation, iris.organization(person.affiliation)
+        yield node, SCHEMA.affiliation, iris.organization(person.affiliation), _at(where, "affiliation")
         yield from _organization(person.affiliation, iris)
 
 
-def _organization(org: Organization, iris: StudyIris) -> Iterator[Triple]:
-    node = iris.organization(org)
-    yield node, RDF.type, SCHEMA.Organization
-    yield node, SCHEMA.name, Literal(org.name)
+def _organization(org: Organization, iris: StudyIris) -> Iterator[LocatedTriple]:
+    node, where = iris.organization(org), org.origin
+    yield node, RDF.type, SCHEMA.Organization, where
+    yield node, SCHEMA.name, Literal(org.name), _at(where, "name")
     if org.url:
-        yield node, SCHEMA.url, URIRef(org.url)
-    if org.ror:
-        yield node, SCHEMA.identifier, Literal(org.ror)
+        yield node, SCHEMA.url, URIRef(org.url), _at(where, "url")
+    yield from _text(node, where, (SCHEMA.identifier, org.ror, "ror"))
 
 
-def _phase(phase: Phase, study: Study, iris: StudyIris) -> Iterator[Triple]:
-    node = iris.phase(phase.id)
-    yield node, RDF.type, PROV.Activity
-    yield node, RDF.type, SVRDF.FieldworkPhase
-    yield node, SCHEMA.identifier, Literal(phase.id)
-    yield node, SCHEMA.name, Literal(phase.name)
-    yield from _text(node, (SCHEMA.description, phase.description))
-    for predicate, date in ((PROV.startedAtTime, phase.start_date), (PROV.endedAtTime, phase.end_date)):
+def _phase(phase: Phase, study: Study, iris: StudyIris) -> Iterator[LocatedTriple]:
+    node, where = iris.phase(phase.id), phase.origin
+    yield node, RDF.type, PROV.Activity, where
+    yield node, RDF.type, SVRDF.FieldworkPhase, where
+    yield node, SCHEMA.identifier, Literal(phase.id), _at(where, "id")
+    yield node, SCHEMA.name, Literal(phase.name), _at(where, "name")
+    yield from _text(node, where, (SCHEMA.description, phase.description, "description"))
+    for prefix in phase.code_prefixes:
+        yield node, SVRDF.codePrefix, Literal(prefix), _at(where, "code-prefixes")
+    for predicate, date, field in ((PROV.startedAtTime, phase.start_date, "start-date"),
+                                   (PROV.endedAtTime, phase.end_date, "end-date")):
         if date:
-            yield node, predicate, Literal(f"{date.isoformat()}T00:00:00", datatype=XSD.dateTime)
+            moment = Literal(f"{date.isoformat()}T00:00:00", datatype=XSD.dateTime)
+            yield node, predicate, moment, _at(where, field)
     for participant in study.participants:
-        if phase.id in participant.phases:
+        for row in _rows_with(participant, "phase", phase.id):
             agent = iris.participant(participant.key)
             association = iris.association(phase.id, participant.key)
-            yield node, PROV.wasAssociatedWith, agent
-            yield node, PROV.qualifiedAssociation, association
-            yield association, RDF.type, PROV.Association
-            yield association, PROV.agent, agent
-            yield association, PROV.hadRole, SVRDF.Interviewee
+            row_where = _at(row.origin, "phase")
+            yield node, PROV.wasAssociatedWith, agent, row_where
+            yield node, PROV.qualifiedAssociation, association, row_where
+            yield association, RDF.type, PROV.Association, row_where
+            yield association, PROV.agent, agent, row_where
+            yield association, PROV.hadRole, SVRDF.Interviewee, row_where
 
 
 def _code_list(iris: StudyIris, scheme_name: str, title: str, concepts: tuple[Concept, ...],
-               concept_class: URIRef | None = None) -> Iterator[Triple]:
+               where: Origin | None, concept_class: URIRef | None = None) -> Iterator[LocatedTriple]:
     if not concepts:
         return
     scheme = iris.scheme(scheme_name)
-    yield scheme, RDF.type, SKOS.ConceptScheme
-    yield scheme, SKOS.prefLabel, Literal(title, lang="en")
+    yield scheme, RDF.type, SKOS.ConceptScheme, where
+    yield scheme, SKOS.prefLabel, Literal(title, lang="en"), where
     for concept in concepts:
-        node = iris.concept(scheme_name, concept.code)
-        yield node, RDF.type, SKOS.Concept
+        node, at = iris.concept(scheme_name, concept.code), concept.origin
+        yield node, RDF.type, SKOS.Concept, at
         if concept_class:
-            yield node, RDF.type, concept_class
-        yield node, SKOS.inScheme, scheme
-        yield node, SKOS.notation, Literal(concept.code)
-        yield node, SKOS.prefLabel, Literal(concept.label, lang="en")
-        yield from _text(node, (SKOS.definition, concept.definition))
+            yield node, RDF.type, concept_class, at
+        yield node, SKOS.inScheme, scheme, at
+        yield node, SKOS.notation, Literal(concept.code), _at(at, "code")
+        yield node, SKOS.prefLabel, Literal(concept.label, lang="en"), _at(at, "label")
+        yield from _text(node, at, (SKOS.definition, concept.definition, "definition"))
         if concept.schema_term:
-            yield node, SKOS.exactMatch, SCHEMA[concept.schema_term]
+            yield node, SKOS.exactMatch, SCHEMA[concept.schema_term], _at(at, "schema")
 
 
-def _quotation_code(code: QuotationCode, iris: StudyIris) -> Iterator[Triple]:
-    node = iris.code(code.code)
-    yield node, RDF.type, SVRDF.QuotationCode
+def _quotation_code(code: QuotationCode, iris: StudyIris) -> Iterator[LocatedTriple]:
+    node, where = iris.code(code.code), code.origin
+    yield node, RDF.type, SVRDF.QuotationCode, _at(where, "code")
     if code.is_joint:
-        yield node, RDF.type, SVRDF.JointInterviewCode
-    yield node, SVRDF.notation, Literal(code.code)
-    yield node, SVRDF.numberOfPeople, Literal(code.people)
+        yield node, RDF.type, SVRDF.JointInterviewCode, _at(where, "people")
+    yield node, SVRDF.notation, Literal(code.code), _at(where, "code")
+    yield node, SVRDF.numberOfPeople, Literal(code.people), _at(where, "people")
     if code.phase:
-        yield node, SVRDF.listedInPhase, iris.phase(code.phase)
+        yield node, SVRDF.listedInPhase, iris.phase(code.phase), _at(where, "phase")
     if code.case:
-        yield node, SVRDF.inCase, iris.case(code.case)
+        yield node, SVRDF.inCase, iris.case(code.case), _at(where, "case")
     for other in code.other_codes:
-        yield node, SVRDF.sameParticipantAs, iris.code(other)
-    yield from _text(node, (RDFS.comment, code.note))
+        yield node, SVRDF.sameParticipantAs, iris.code(other), _at(where, "other_codes")
+    yield from _text(node, where, (RDFS.comment, code.note, "note"))
 
 
-def _participant(participant: Participant, study: Study, iris: StudyIris) -> Iterator[Triple]:
+def _rows_with(participant: Participant, column: str, value: str) -> Iterable[QuotationCode]:
+    """The person's rows whose ``column`` holds ``value``: where that attribute came from."""
+    for row in participant.rows:
+        cell = getattr(row, column)
+        if cell == value or (isinstance(cell, tuple) and value in cell):
+            yield row
+
+
+def _participant(participant: Participant, study: Study, iris: StudyIris) -> Iterator[LocatedTriple]:
     node = iris.participant(participant.key)
-    yield node, RDF.type, SCHEMA.Person
-    yield node, RDF.type, PROV.Agent
-    yield node, RDF.type, SVRDF.Participant
-    for code in participant.codes:
-        yield node, SCHEMA.identifier, Literal(code)
-        yield node, SVRDF.hasQuotationCode, iris.code(code)
+    for row in participant.rows:
+        where = _at(row.origin, "code")
+        for type_ in (SCHEMA.Person, PROV.Agent, SVRDF.Participant):
+            yield node, RDF.type, type_, where
+        yield node, SCHEMA.identifier, Literal(row.code), where
+        yield node, SVRDF.hasQuotationCode, iris.code(row.code), where
     for role in participant.roles:
-        yield node, SCHEMA.jobTitle, Literal(role)
+        for row in _rows_with(participant, "role", role):
+            yield node, SCHEMA.jobTitle, Literal(role), _at(row.origin, "role")
     genders = {g.code: g for g in study.genders}
     for code in participant.genders:
         term = genders[code].schema_term
-        yield node, SCHEMA.gender, SCHEMA[term] if term else Literal(genders[code].label)
+        value = SCHEMA[term] if term else Literal(genders[code].label)
+        for row in _rows_with(participant, "genders", code):
+            yield node, SCHEMA.gender, value, _at(row.origin, "gender")
     for sector in participant.sectors:
-        yield node, SVRDF.sector, iris.concept(SECTOR_SCHEME, sector)
+        for row in _rows_with(participant, "sector", sector):
+            yield node, SVRDF.sector, iris.concept(SECTOR_SCHEME, sector), _at(row.origin, "sector")
     for case in participant.cases:
-        yield node, SVRDF.inCase, iris.case(case)
+        for row in _rows_with(participant, "case", case):
+            yield node, SVRDF.inCase, iris.case(case), _at(row.origin, "case")

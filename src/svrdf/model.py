@@ -9,6 +9,7 @@ immutable and its iteration order is stable.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .errors import Origin
@@ -151,6 +152,8 @@ class Participant:
     sectors: tuple[str, ...]
     roles: tuple[str, ...]
     genders: tuple[str, ...]
+    #: The rows of participants.csv this person was built from, for provenance.
+    rows: tuple[QuotationCode, ...] = field(default=(), compare=False)
     origin: Origin | None = field(default=None, compare=False)
 
 
@@ -183,6 +186,11 @@ class Study:
     codes: tuple[QuotationCode, ...]
     participants: tuple[Participant, ...]
     origin: Origin | None = field(default=None, compare=False)
+    #: Where each top-level key of study.yaml was written.
+    origins: Mapping[str, Origin] = field(default_factory=dict, compare=False)
+
+    def origin_of(self, key: str) -> Origin | None:
+        return self.origins.get(key, self.origin)
 
     @property
     def doi(self) -> Identifier | None:

@@ -5,6 +5,7 @@ Each function here is what a CLI command does, callable from Python with the sam
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,9 +14,9 @@ from rdflib import Graph
 from .builder import load_study
 from .errors import InvalidGraphError
 from .formats import OutputFormat
-from .mapping import build_graph
+from .mapping import build_graph, located_triples
 from .model import Study
-from .validation import ValidationReport, validate
+from .validation import ValidationReport, trace, validate
 
 
 @dataclass(frozen=True)
@@ -27,24 +28,33 @@ class Export:
     files: dict[str, bytes]
 
 
-def study_graph(directory: str | Path) -> tuple[Study, Graph]:
-    study = load_study(directory)
+def study_graph(directory: str | Path, drop_columns: Iterable[str] = ()) -> tuple[Study, Graph]:
+    study = load_study(directory, drop_columns=drop_columns)
     return study, build_graph(study)
 
 
-def check_study(directory: str | Path) -> ValidationReport:
-    return validate(study_graph(directory)[1])
+def check(study: Study, graph: Graph) -> ValidationReport:
+    """Validate the study's graph and trace every result back to the input."""
+    report = validate(graph)
+    return trace(report, located_triples(study)) if report.results else report
 
 
-def export_study(directory: str | Path, formats: list[OutputFormat],
-                 run_validation: bool = True) -> Export:
+def check_study(directory: str | Path, drop_columns: Iterable[str] = ()) -> ValidationReport:
+    return check(*study_graph(directory, drop_columns))
+
+
+def export_study(directory: str | Path, formats: list[OutputFormat], run_validation: bool = True,
+                 strict: bool = False, drop_columns: Iterable[str] = ()) -> Export:
     """Build, validate and serialise a study. Raises :class:`InvalidGraphError` (with the
-    report) when the graph has violations, before anything is serialised."""
-    study, graph = study_graph(directory)
-    report = validate(graph) if run_validation else None
-    if report is not None and report.violations:
-        count = len(report.violations)
-        raise InvalidGraphError(
-            f"the study graph has {count} violation{'s' * (count != 1)}; nothing was written",
-            report)
+    report) when the graph has violations, or warnings under ``strict``, before anything is
+    serialised."""
+    study, graph = study_graph(directory, drop_columns)
+    report = check(study, graph) if run_validation else None
+    if report is not None:
+        failing = report.results if strict else report.violations
+        if failing:
+            raise InvalidGraphError(
+                f"the study graph has {report.summary()}"
+                f"{' (--strict refuses warnings)' if strict and report.conforms else ''}; "
+                "nothing was written", report)
     return Export(study, graph, report, {fmt.name: fmt.serialize(graph) for fmt in formats})

@@ -188,8 +188,10 @@ def read_csv(path: Path) -> CsvTable:
             message = str(exc)
             if "field larger than field limit" in message:
                 message = f"a cell is longer than {MAX_CSV_FIELD_CHARS:,} characters"
-            elif "EOF" in message or "quote" in message:
-                message = f"CSV does not parse ({message}); is a quote left unclosed?"
+            elif "unexpected end of data" in message or "EOF" in message:
+                message = "a quote opened in this row is never closed"
+            else:
+                message = f"CSV does not parse: {message}"
             raise StudyFileError(message, Origin(file, line=line, row=line)) from None
     finally:
         csv.field_size_limit(previous_limit)

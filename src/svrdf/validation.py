@@ -1,42 +1,76 @@
 """Stage 4: validate a study graph against svrdf's SHACL shapes.
 
 :func:`validate` returns a :class:`ValidationReport` rather than raising: whether an invalid
-graph is an error is the caller's decision (``export`` refuses it, ``validate`` reports it).
+graph is an error is the caller's decision (``export`` refuses violations, ``validate`` reports
+them). Results are Violations (the graph is wrong) or Warnings (a catalogue or reuser will miss
+something). :func:`trace` adds to each result the input that produced the offending triples.
 The shapes never make svrdf fetch anything: ``owl:imports`` are not followed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 
-from rdflib import BNode, Graph, URIRef
-from rdflib.namespace import SH
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from . import resources
-from .mapping import new_graph
+from .errors import Origin
+from .mapping import LocatedTriple, new_graph
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+_NAMES = new_graph().namespace_manager
 
 
 @dataclass(frozen=True)
 class ValidationResult:
     severity: str
-    focus_node: str
-    path: str | None
-    value: str | None
     message: str
+    focus: Node
+    path: URIRef | None
+    #: True when the shape's path is ``^path`` (the focus node is the triple's object).
+    inverse: bool
+    value: Node | None
     #: The named shape that produced the result (for an anonymous property shape, the node
     #: shape that holds it).
     shape: str
     constraint: str
+    #: Where in the input the offending triples came from; empty until :func:`trace`.
+    sources: tuple[Origin, ...] = ()
+
+    @property
+    def path_text(self) -> str | None:
+        if self.path is None:
+            return None
+        return ("^" if self.inverse else "") + self.path.n3(_NAMES)
+
+    def to_dict(self) -> dict:
+        return {
+            "severity": self.severity,
+            "message": self.message,
+            "focusNode": _term_text(self.focus),
+            "resultPath": self.path_text,
+            "value": None if self.value is None else _term_text(self.value),
+            "sourceShape": self.shape,
+            "sourceConstraintComponent": self.constraint,
+            "sources": [{k: v for k, v in asdict(o).items() if v is not None} for o in self.sources],
+        }
+
+
+def _term_text(term: Node) -> str:
+    return str(term) if isinstance(term, (URIRef, Literal)) else term.n3()
 
 
 @dataclass(frozen=True)
 class ValidationReport:
     conforms: bool
     results: tuple[ValidationResult, ...]
+    #: pyshacl's sh:ValidationReport graph.
     graph: Graph
 
     @property
@@ -47,12 +81,42 @@ class ValidationReport:
     def warnings(self) -> tuple[ValidationResult, ...]:
         return tuple(r for r in self.results if r.severity != "Violation")
 
+    def summary(self) -> str:
+        v, w = len(self.violations), len(self.warnings)
+        return f"{v} violation{'s' * (v != 1)}, {w} warning{'s' * (w != 1)}"
+
+    def to_text(self) -> str:
+        blocks = []
+        for r in self.results:
+            where = "; ".join(str(o) for o in r.sources) or "(no input location)"
+            details = [f"focus {r.focus.n3(_NAMES)}"]
+            if r.path is not None:
+                details.append(f"path {r.path_text}")
+            if r.value is not None:
+                details.append(f"value {r.value.n3(_NAMES)}")
+            details.append(f"shape {r.shape}")
+            blocks.append(f"{r.severity}: {where}\n  {r.message}\n  {' · '.join(details)}\n")
+        return "".join(blocks)
+
+    def to_json(self) -> str:
+        document = {
+            "conforms": self.conforms,
+            "violations": len(self.violations),
+            "warnings": len(self.warnings),
+            "results": [r.to_dict() for r in self.results],
+        }
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+    def to_turtle(self) -> str:
+        return self.graph.serialize(format="turtle")
+
 
 @lru_cache(maxsize=1)
 def shapes_graph() -> Graph:
     graph = new_graph()
     for path in resources.shape_files():
         graph.parse(path, format="turtle")
+    graph.bind("svrdfsh", "https://w3id.org/svrdf/shapes#")
     return graph
 
 
@@ -60,7 +124,7 @@ def validate(data: Graph, shapes: Graph | None = None) -> ValidationReport:
     import pyshacl  # heavy: imported only when a graph is validated
 
     shapes = shapes if shapes is not None else shapes_graph()
-    conforms, results_graph, _ = pyshacl.validate(
+    _, results_graph, _ = pyshacl.validate(
         data,
         shacl_graph=shapes,
         inference="none",
@@ -68,49 +132,83 @@ def validate(data: Graph, shapes: Graph | None = None) -> ValidationReport:
         allow_warnings=True,
         do_owl_imports=False,
     )
-    names = data.namespace_manager
-    results = [
-        _result(results_graph, node, shapes, names)
-        for node in results_graph.subjects(SH.resultSeverity, None)
-    ]
-    results.sort(key=lambda r: (SEVERITY_ORDER.get(r.severity, 9), r.focus_node, r.path or "",
-                                r.message, r.value or ""))
-    return ValidationReport(bool(conforms), tuple(results), results_graph)
+    results = [_result(results_graph, node, shapes)
+               for node in results_graph.subjects(RDF.type, SH.ValidationResult)]
+    results.sort(key=_sort_key)
+    # Warnings alone leave a graph conforming: it is correct, a catalogue will just miss things.
+    conforms = not any(r.severity == "Violation" for r in results)
+    return ValidationReport(conforms, tuple(results), results_graph)
 
 
-def _result(report: Graph, node: Node, shapes: Graph, names) -> ValidationResult:
+def _sort_key(r: ValidationResult) -> tuple:
+    return (SEVERITY_ORDER.get(r.severity, 9), str(r.focus), r.path_text or "", r.message,
+            "" if r.value is None else str(r.value))
+
+
+def _result(report: Graph, node: Node, shapes: Graph) -> ValidationResult:
     def value(predicate: URIRef) -> Node | None:
         return report.value(node, predicate)
 
-    def show(term: Node | None) -> str | None:
-        if term is None:
-            return None
-        if isinstance(term, URIRef):
-            return term.n3(names)
-        return str(term)
-
-    source_shape = value(SH.sourceShape)
-    shape = source_shape
+    path, inverse = value(SH.resultPath), False
+    if isinstance(path, BNode):
+        inverse_of = report.value(path, SH.inversePath)
+        path, inverse = (inverse_of, True) if isinstance(inverse_of, URIRef) else (None, False)
+    shape = value(SH.sourceShape)
     if isinstance(shape, BNode):
         shape = shapes.value(None, SH.property, shape) or shape
     message = value(SH.resultMessage)
     return ValidationResult(
         severity=str(value(SH.resultSeverity)).rsplit("#", 1)[-1],
-        focus_node=str(value(SH.focusNode)),
-        path=_show_path(report, value(SH.resultPath), names),
-        value=show(value(SH.value)),
-        message=str(message) if message is not None else "does not conform",
+        message=str(message) if message is not None else "does not conform to its shape",
+        focus=value(SH.focusNode),
+        path=path,
+        inverse=inverse,
+        value=value(SH.value),
         shape=shape.n3(shapes.namespace_manager) if isinstance(shape, URIRef) else "(anonymous shape)",
         constraint=str(value(SH.sourceConstraintComponent)).rsplit("#", 1)[-1],
     )
 
 
-def _show_path(report: Graph, path: Node | None, names) -> str | None:
-    if path is None:
-        return None
-    if isinstance(path, URIRef):
-        return path.n3(names)
-    inverse = report.value(path, SH.inversePath)
-    if inverse is not None:
-        return "^" + (_show_path(report, inverse, names) or "?")
-    return "(complex path)"
+def trace(report: ValidationReport, located: Iterable[LocatedTriple]) -> ValidationReport:
+    """Name, for each result, the input (file, line or row, key or column) of the triples it is
+    about: the offending value if there is one, else all values of the path, else the record
+    that made the focus node. ``located`` is the study's :func:`~svrdf.mapping.located_triples`;
+    only the triples the results ask about are kept, so memory stays small."""
+    if not report.results:
+        return report
+    wanted = {_key(r) for r in report.results} | {("node", r.focus) for r in report.results}
+    wanted |= {k for r in report.results for k in _fallback_keys(r)}
+    found: dict[tuple, list[Origin]] = defaultdict(list)
+    for s, p, o, origin in located:
+        if origin is None:
+            continue
+        for key in (("spo", s, p, o), ("sp", s, p), ("po", p, o), ("node", s) if p == RDF.type else None):
+            if key in wanted:
+                found[key].append(origin)
+    traced = []
+    for r in report.results:
+        for key in (_key(r), *_fallback_keys(r), ("node", r.focus)):
+            if found.get(key):
+                traced.append(replace(r, sources=_unique(found[key])))
+                break
+        else:
+            traced.append(r)
+    return replace(report, results=tuple(traced))
+
+
+def _key(r: ValidationResult) -> tuple:
+    if r.path is None:
+        return ("node", r.focus)
+    if r.value is not None:
+        return ("spo", r.value, r.path, r.focus) if r.inverse else ("spo", r.focus, r.path, r.value)
+    return ("po", r.path, r.focus) if r.inverse else ("sp", r.focus, r.path)
+
+
+def _fallback_keys(r: ValidationResult) -> tuple[tuple, ...]:
+    if r.path is None or r.value is None:
+        return ()
+    return (("po", r.path, r.focus),) if r.inverse else (("sp", r.focus, r.path),)
+
+
+def _unique(origins: list[Origin]) -> tuple[Origin, ...]:
+    return tuple(sorted(set(origins), key=lambda o: (o.file, o.line or 0, o.key or "", o.field or "")))

@@ -83,6 +83,7 @@ class SVRDF(DefinedNamespace):
     Participant: URIRef
     QuotationCode: URIRef
     Sector: URIRef
+    codePrefix: URIRef
     hasQuotationCode: URIRef
     inCase: URIRef
     isDerived: URIRef
