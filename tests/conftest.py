@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import os
 import shutil
-import socket
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,16 +71,31 @@ def query(graph: Graph, sparql: str) -> list[tuple]:
             for row in graph.query(PREFIXES + sparql)]
 
 
-@pytest.fixture
-def no_network(monkeypatch):
-    """Any attempt to open a network connection fails the test."""
-    def refuse(*args, **kwargs):
-        raise AssertionError(f"svrdf tried to open a network connection: {args!r}")
+_NETWORK_EVENTS = {"socket.connect", "socket.getaddrinfo", "socket.gethostbyname",
+                   "urllib.Request", "http.client.connect"}
+_network_attempts: list[tuple] | None = None
 
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+
+def _audit(event: str, args: tuple) -> None:
+    if _network_attempts is not None and event in _NETWORK_EVENTS:
+        _network_attempts.append((event, args))
+        raise ConnectionRefusedError(f"test forbids network access ({event} {args!r})")
+
+
+sys.addaudithook(_audit)  # audit hooks cannot be removed; the fixture arms and disarms it
+
+
+@pytest.fixture
+def no_network():
+    """Every attempt to open a network connection fails, and fails the test, even if the
+    library that made it swallowed the error."""
+    global _network_attempts
+    _network_attempts = []
+    try:
+        yield
+        assert _network_attempts == [], f"svrdf tried to reach the network: {_network_attempts}"
+    finally:
+        _network_attempts = None
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,12 @@ class OutputError(SvrdfError):
     exit_code = 2
 
 
+class ShapesError(SvrdfError):
+    """The SHACL shapes cannot be run (a malformed shape, or a federated SERVICE query)."""
+
+    exit_code = 2
+
+
 class InvalidGraphError(SvrdfError):
     """The graph violates the shapes; ``report`` holds the validation results."""
 

@@ -20,7 +20,7 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from . import resources
-from .errors import Origin
+from .errors import Origin, ShapesError
 from .mapping import LocatedTriple, new_graph
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -123,15 +123,25 @@ def shapes_graph() -> Graph:
 def validate(data: Graph, shapes: Graph | None = None) -> ValidationReport:
     import pyshacl  # heavy: imported only when a graph is validated
 
+    from pyshacl.errors import ReportableRuntimeError
+
     shapes = shapes if shapes is not None else shapes_graph()
-    _, results_graph, _ = pyshacl.validate(
-        data,
-        shacl_graph=shapes,
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-        do_owl_imports=False,
-    )
+    try:
+        _, results_graph, _ = pyshacl.validate(
+            data,
+            shacl_graph=shapes,
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+            do_owl_imports=False,
+        )
+    except ReportableRuntimeError as exc:
+        raise ShapesError(f"the SHACL shapes cannot be run: {exc.message}") from None
+    # pyshacl reports some failures (such as a SERVICE query in a SPARQL constraint) by
+    # returning the exception instead of a results graph.
+    if not isinstance(results_graph, Graph):
+        problem = getattr(results_graph, "message", results_graph)
+        raise ShapesError(f"the SHACL shapes cannot be run: {problem}")
     results = [_result(results_graph, node, shapes)
                for node in results_graph.subjects(RDF.type, SH.ValidationResult)]
     results.sort(key=_sort_key)
