@@ -107,3 +107,50 @@ def test_missing_study_folder_is_a_clean_error_in_a_real_process(tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith("svrdf: error: ") and "no such study folder" in result.stderr
     assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_strict_turns_the_bundled_warnings_into_failure(run, tmp_path):
+    target = tmp_path / "out.ttl"
+    result = run("export", "--strict", "-o", str(target))
+    assert result.exit_code == 1 and "--strict refuses warnings" in result.stderr
+    assert not target.exists()
+    assert run("validate", "--strict").exit_code == 1
+    plain = run("export", "-o", str(target))
+    assert plain.exit_code == 0 and "Warning:" in plain.stderr and target.exists()
+
+
+def test_validate_json_has_one_stable_object_per_result(run):
+    import json
+
+    result = run("validate", "--format", "json")
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    assert document["conforms"] is True and document["violations"] == 0
+    assert document["warnings"] == len(document["results"]) == 3
+    keys = {"severity", "message", "focusNode", "resultPath", "value", "sourceShape",
+            "sourceConstraintComponent", "sources"}
+    assert all(set(r) == keys for r in document["results"])
+    assert all(r["sources"] and r["sources"][0]["file"].endswith("study.yaml")
+               for r in document["results"])
+
+
+def test_validate_turtle_is_a_standard_validation_report(run):
+    from rdflib.namespace import RDF, SH
+
+    result = run("validate", "--format", "turtle")
+    report = Graph().parse(data=result.stdout, format="turtle")
+    [node] = report.subjects(RDF.type, SH.ValidationReport)
+    assert len(list(report.objects(node, SH.result))) == 3
+
+
+def test_a_bug_is_one_line_and_exit_3_not_a_traceback(monkeypatch):
+    import svrdf.pipeline
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("simulated bug")
+
+    monkeypatch.setattr(svrdf.pipeline, "check_study", broken)
+    result = CliRunner().invoke(cli, ["validate"])
+    assert result.exit_code == 3
+    assert "internal error: ZeroDivisionError: simulated bug" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -84,3 +84,18 @@ def test_atomic_write_replaces_and_leaves_no_temporary_file(tmp_path):
     write_atomically(b"new", target)
     assert target.read_bytes() == b"new"
     assert [p.name for p in tmp_path.iterdir()] == ["out.ttl"]
+
+
+@pytest.mark.parametrize("failure", [OSError(28, "No space left on device"), KeyboardInterrupt()])
+def test_interrupted_write_leaves_the_old_file_intact(tmp_path, monkeypatch, failure):
+    target = tmp_path / "out.ttl"
+    target.write_bytes(b"old")
+
+    def fail(*args):
+        raise failure
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises((OutputError, KeyboardInterrupt)):
+        write_atomically(b"new", target)
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.ttl"]

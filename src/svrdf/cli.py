@@ -7,6 +7,7 @@ imported inside the commands, so ``--help`` and ``--version`` start fast.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -16,11 +17,14 @@ import click
 from . import __version__
 from .errors import InvalidGraphError, OutputError, SvrdfError
 
+INTERNAL_ERROR = 3
+
 EXIT_CODES_HELP = """\b
 Exit codes:
   0  success
   1  the study is invalid (a SHACL violation, or a value the study files may not hold)
-  2  usage error, or a file that cannot be read or written"""
+  2  usage error, or a file that cannot be read or written
+  3  svrdf itself failed (a bug: set SVRDF_DEBUG=1 for the traceback)"""
 
 
 class _ReportedError(click.ClickException):
@@ -43,6 +47,14 @@ class _Group(click.Group):
             raise _ReportedError(error) from None
         except SvrdfError as error:
             raise _ReportedError(error) from None
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as error:
+            if os.environ.get("SVRDF_DEBUG"):
+                raise
+            click.echo(f"svrdf: internal error: {type(error).__name__}: {error} (this is a bug in "
+                       "svrdf; set SVRDF_DEBUG=1 to see the traceback)", err=True)
+            sys.exit(INTERNAL_ERROR)
 
 
 @click.group(cls=_Group, epilog=EXIT_CODES_HELP)
