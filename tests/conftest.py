@@ -49,8 +49,13 @@ def bundled_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def bundled_graph(bundled_dir) -> Graph:
-    return build_graph(load_study(bundled_dir))
+def bundled_study(bundled_dir):
+    return load_study(bundled_dir)
+
+
+@pytest.fixture(scope="session")
+def bundled_graph(bundled_study) -> Graph:
+    return build_graph(bundled_study)
 
 
 @pytest.fixture

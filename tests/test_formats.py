@@ -18,8 +18,8 @@ RDFLIB_FORMAT = {"turtle": "turtle", "nt": "nt", "json-ld": "json-ld"}
 
 
 @pytest.fixture(scope="module")
-def serialized(bundled_graph):
-    return {name: fmt.serialize(bundled_graph) for name, fmt in FORMATS.items()}
+def serialized(bundled_study, bundled_graph):
+    return {name: fmt.serialize(bundled_study, bundled_graph) for name, fmt in FORMATS.items()}
 
 
 @pytest.mark.parametrize("name", sorted(RDFLIB_FORMAT))

@@ -22,7 +22,8 @@ def study(request, bundled_dir):
     from conftest import FIXTURES
 
     directory = bundled_dir if request.param == "bundled" else FIXTURES / "studies" / "minimal"
-    exported = get_format("turtle").serialize(build_graph(load_study(directory)))
+    study = load_study(directory)
+    exported = get_format("turtle").serialize(study, build_graph(study))
     return Graph().parse(data=exported, format="turtle"), roster(directory), directory
 
 

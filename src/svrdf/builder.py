@@ -101,6 +101,7 @@ def build_study(source: StudySource, drop_columns: Iterable[str] = ()) -> Study:
         date_published=top.date("date-published"),
         identifiers=tuple(_identifier(s) for s in top.sections("identifiers")),
         landing_page=top.iri("landing-page"),
+        version=top.text("version"),
         license=top.iri("license"),
         keywords=top.texts("keywords"),
         subjects=top.texts("subjects"),

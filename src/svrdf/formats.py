@@ -21,6 +21,9 @@ from rdflib import Graph
 
 from . import resources
 from .errors import OutputError
+from .model import Study
+
+Serializer = Callable[[Study, Graph], bytes]
 
 
 @dataclass(frozen=True)
@@ -29,8 +32,11 @@ class OutputFormat:
     #: The file name this form gets in a bundle (``--format all``).
     filename: str
     media_type: str
+    #: What the form is, for the landing page and ``--help``.
+    title: str
     aliases: tuple[str, ...]
-    serialize: Callable[[Graph], bytes]
+    #: Makes the file's bytes from the study model and its graph.
+    serialize: Serializer
 
     @property
     def suffix(self) -> str:
@@ -40,9 +46,10 @@ class OutputFormat:
 FORMATS: dict[str, OutputFormat] = {}
 
 
-def register(name: str, filename: str, media_type: str, aliases: tuple[str, ...] = ()):
-    def decorator(serialize: Callable[[Graph], bytes]) -> Callable[[Graph], bytes]:
-        FORMATS[name] = OutputFormat(name, filename, media_type, aliases, serialize)
+def register(name: str, filename: str, media_type: str, title: str,
+             aliases: tuple[str, ...] = ()):
+    def decorator(serialize: Serializer) -> Serializer:
+        FORMATS[name] = OutputFormat(name, filename, media_type, title, aliases, serialize)
         return serialize
     return decorator
 
@@ -60,28 +67,35 @@ def format_for_path(path: str | Path) -> OutputFormat | None:
     return next((f for f in FORMATS.values() if suffix and f.suffix == suffix), None)
 
 
-@register("turtle", "study.ttl", "text/turtle", aliases=("ttl",))
-def to_turtle(graph: Graph) -> bytes:
+@register("turtle", "study.ttl", "text/turtle", "the full graph in Turtle", aliases=("ttl",))
+def to_turtle(study: Study, graph: Graph) -> bytes:
     return graph.serialize(format="turtle", encoding="utf-8")
 
 
-@register("nt", "study.nt", "application/n-triples", aliases=("ntriples", "n-triples"))
-def to_ntriples(graph: Graph) -> bytes:
+@register("nt", "study.nt", "application/n-triples", "the full graph in N-Triples",
+          aliases=("ntriples", "n-triples"))
+def to_ntriples(study: Study, graph: Graph) -> bytes:
     # rdflib writes N-Triples in store order; sorted unique lines make the file canonical.
     lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
     return "".join(f"{line}\n" for line in sorted(set(lines)) if line.strip()).encode("utf-8")
 
 
-@lru_cache(maxsize=1)
-def jsonld_context() -> dict[str, Any]:
-    with open(resources.jsonld_context_file(), encoding="utf-8") as handle:
+@lru_cache(maxsize=None)
+def jsonld_context(name: str = "svrdf") -> dict[str, Any]:
+    with open(resources.jsonld_context_file(name), encoding="utf-8") as handle:
         return json.load(handle)["@context"]
 
 
-@register("json-ld", "study.jsonld", "application/ld+json", aliases=("jsonld",))
-def to_jsonld(graph: Graph) -> bytes:
-    # The context is written inline, so reading the file back needs no network.
-    text = graph.serialize(format="json-ld", context=jsonld_context(), auto_compact=True)
+@register("json-ld", "study.jsonld", "application/ld+json", "the full graph in JSON-LD",
+          aliases=("jsonld",))
+def to_jsonld(study: Study, graph: Graph) -> bytes:
+    return compact_jsonld(graph, jsonld_context())
+
+
+def compact_jsonld(graph: Graph, context: dict[str, Any]) -> bytes:
+    """JSON-LD compacted with ``context``, written inline so that reading the file back needs
+    no network, in a canonical order."""
+    text = graph.serialize(format="json-ld", context=context, auto_compact=True)
     document = _canonical_order(json.loads(text))
     return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
@@ -133,3 +147,43 @@ def _mode_for(target: Path) -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
+
+
+@register("dcat", "dcat.ttl", "text/turtle", "the DCAT-AP 3 catalogue record in Turtle",
+          aliases=("dcat-ap", "dcat-turtle"))
+def to_dcat_turtle(study: Study, graph: Graph) -> bytes:
+    from .dcat import dcat_graph
+
+    return dcat_graph(study).serialize(format="turtle", encoding="utf-8")
+
+
+@register("dcat-json-ld", "dcat.jsonld", "application/ld+json",
+          "the DCAT-AP 3 catalogue record in JSON-LD", aliases=("dcat-jsonld",))
+def to_dcat_jsonld(study: Study, graph: Graph) -> bytes:
+    from .dcat import dcat_graph
+
+    return compact_jsonld(dcat_graph(study), jsonld_context("dcat"))
+
+
+@register("datacite", "datacite.xml", "application/vnd.datacite.datacite+xml",
+          "DataCite Metadata Schema 4.6 XML, for minting the DOI")
+def to_datacite(study: Study, graph: Graph) -> bytes:
+    from .datacite import to_datacite_xml
+
+    return to_datacite_xml(study)
+
+
+@register("ro-crate", "ro-crate-metadata.json", "application/ld+json",
+          "the RO-Crate 1.2 metadata file", aliases=("rocrate",))
+def to_rocrate(study: Study, graph: Graph) -> bytes:
+    from .rocrate import to_rocrate_json
+
+    return to_rocrate_json(study)
+
+
+@register("html", "index.html", "text/html", "the landing page", aliases=("landing-page",))
+def to_html(study: Study, graph: Graph) -> bytes:
+    from .landing_page import to_landing_page
+
+    links = [(f.filename, f.media_type, f.title) for f in FORMATS.values() if f.name != "html"]
+    return to_landing_page(study, graph, links)

@@ -33,7 +33,7 @@ from .model import (
     RelatedWork,
     Study,
 )
-from .vocab import DCAT, DCTERMS, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, SVRDF, XSD
+from .vocab import DCAT, DCAT3, DCTERMS, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, SVRDF, XSD
 
 Triple = tuple[Node, Node, Node]
 LocatedTriple = tuple[Node, Node, Node, Origin | None]
@@ -101,6 +101,18 @@ class StudyIris:
 
     def legislation(self, law: Legislation) -> URIRef:
         return URIRef(law.url) if law.url else self._iri("legislation", _slug(law.name))
+
+    def attribution(self, person: Person) -> URIRef:
+        return self._iri("attribution", _slug(person.full_name))
+
+    def contact_point(self) -> URIRef:
+        return self._iri("contact-point")
+
+    def distribution(self, name: str) -> URIRef:
+        return self._iri("distribution", name)
+
+    def license_not_stated(self) -> URIRef:
+        return self._iri("license-not-stated")
 
     def temporal_coverage(self) -> URIRef:
         return self._iri("temporal-coverage")
@@ -177,6 +189,9 @@ def _dataset(study: Study, iris: StudyIris) -> Iterator[LocatedTriple]:
         yield ds, predicate, Literal(study.title), at("title")
     for predicate in (SCHEMA.description, DCTERMS.description):
         yield ds, predicate, Literal(study.description), at("description")
+    if study.version:
+        yield ds, SCHEMA.version, Literal(study.version), at("version")
+        yield ds, DCAT3.version, Literal(study.version), at("version")
     if study.temporal_coverage:
         yield ds, SCHEMA.temporalCoverage, Literal(study.temporal_coverage), at("temporal-coverage")
     if study.methodology:
@@ -401,3 +416,23 @@ def _participant(participant: Participant, study: Study, iris: StudyIris) -> Ite
     for case in participant.cases:
         for row in _rows_with(participant, "case", case):
             yield node, SVRDF.inCase, iris.case(case), _at(row.origin, "case")
+
+
+def schema_org_part(graph: Graph, root: URIRef) -> Graph:
+    """What a schema.org consumer (Google Dataset Search, Science-on-Schema.org) reads: the
+    triples reachable from ``root`` through schema.org properties, with their schema.org types.
+    Participants, phases and svrdf's own terms are not reachable this way, so they stay out."""
+    schema = str(SCHEMA._NS)
+    part = new_graph()
+    seen, queue = {root}, [root]
+    while queue:
+        node = queue.pop()
+        for predicate, obj in graph.predicate_objects(node):
+            is_schema_type = predicate == RDF.type and str(obj).startswith(schema)
+            if not (is_schema_type or str(predicate).startswith(schema)):
+                continue
+            part.add((node, predicate, obj))
+            if isinstance(obj, URIRef) and predicate != RDF.type and obj not in seen:
+                seen.add(obj)
+                queue.append(obj)
+    return part

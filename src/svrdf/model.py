@@ -169,6 +169,7 @@ class Study:
     date_published: dt.date | None
     identifiers: tuple[Identifier, ...]
     landing_page: str | None
+    version: str | None
     license: str | None
     keywords: tuple[str, ...]
     subjects: tuple[str, ...]

@@ -57,4 +57,4 @@ def export_study(directory: str | Path, formats: list[OutputFormat], run_validat
                 f"the study graph has {report.summary()}"
                 f"{' (--strict refuses warnings)' if strict and report.conforms else ''}; "
                 "nothing was written", report)
-    return Export(study, graph, report, {fmt.name: fmt.serialize(graph) for fmt in formats})
+    return Export(study, graph, report, {fmt.name: fmt.serialize(study, graph) for fmt in formats})

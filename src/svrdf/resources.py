@@ -34,8 +34,8 @@ def ontology_file() -> Path:
     return ontology_dir() / "svrdf.ttl"
 
 
-def jsonld_context_file() -> Path:
-    return ontology_dir() / "svrdf-context.jsonld"
+def jsonld_context_file(name: str = "svrdf") -> Path:
+    return ontology_dir() / f"{name}-context.jsonld"
 
 
 def shape_files() -> list[Path]:

@@ -8,7 +8,7 @@ JSON-LD context, RO-Crate and Science-on-Schema.org do not expect, so it is not 
 from __future__ import annotations
 
 from rdflib import Namespace
-from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
 from rdflib.term import URIRef
 
 
@@ -68,6 +68,7 @@ class SCHEMA(DefinedNamespace):
     temporalCoverage: URIRef
     url: URIRef
     value: URIRef
+    version: URIRef
 
 
 class SVRDF(DefinedNamespace):
@@ -94,6 +95,15 @@ class SVRDF(DefinedNamespace):
     sector: URIRef
 
 
+class DCAT3(DefinedNamespace):
+    """DCAT 3 terms that rdflib's ``DCAT`` (DCAT 2) does not list yet."""
+
+    _NS = Namespace("http://www.w3.org/ns/dcat#")
+    _fail = True
+
+    version: URIRef
+
+
 #: Prefixes bound in every written graph, in the order a reader meets them.
 PREFIXES: dict[str, Namespace] = {
     "schema": Namespace(str(SCHEMA._NS)),
@@ -107,4 +117,4 @@ PREFIXES: dict[str, Namespace] = {
     "xsd": Namespace(str(XSD)),
 }
 
-__all__ = ["DCAT", "DCTERMS", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA", "SKOS", "SVRDF", "XSD"]
+__all__ = ["DCAT", "DCAT3", "DCTERMS", "FOAF", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA", "SKOS", "SVRDF", "XSD"]
