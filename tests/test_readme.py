@@ -31,3 +31,24 @@ def test_readme_sparql_answers_are_true(bundled_graph, sparql, table):
     header, *rows = table
     assert [str(v) for v in result.vars] == header
     assert [[str(v) for v in row] for row in result] == rows
+
+
+def test_readme_report_is_what_svrdf_prints(tmp_path, monkeypatch):
+    """The "When something is wrong" example, replayed: same edits, same report."""
+    from click.testing import CliRunner
+
+    from svrdf.cli import cli
+
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("$ svrdf export --study my-study -o study.ttl\n", 1)[1].split("$ echo $?", 1)[0]
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init", "my-study"]).exit_code == 0
+    csv_path = tmp_path / "my-study" / "participants.csv"
+    text = csv_path.read_text(encoding="utf-8")
+    text = text.replace("CC1,2,CC,LA,Commissioner,M,IP8", "CC1,2,CC,LA,Commissioner,F,IP8")
+    text = text.replace("CB9,2,CB,LA,Commissioner", "CB 9,2,CB,LA,Commissioner")
+    csv_path.write_text(text, encoding="utf-8")
+    result = runner.invoke(cli, ["export", "--study", "my-study", "-o", "study.ttl"])
+    assert result.exit_code == 1
+    assert result.stderr == shown

@@ -17,9 +17,9 @@ DATASET = "https://doi.org/10.21954/ou.rd.17147720"
 def test_bundled_study_conforms_with_the_warnings_a_catalogue_would_raise(bundled_graph):
     report = validate(bundled_graph)
     assert report.conforms and report.violations == ()
-    # The record states no licence and no keywords, and gives no ORCID iD.
+    # The record states no licence and gives no ORCID iD.
     assert sorted(r.shape for r in report.warnings) == [
-        "svrdfsh:CreatorOrcidShape", "svrdfsh:DatasetKeywords", "svrdfsh:DatasetLicense"]
+        "svrdfsh:CreatorOrcidShape", "svrdfsh:DatasetLicense"]
 
 
 def test_minimal_study_conforms_and_warns_of_what_it_lacks(minimal_study):

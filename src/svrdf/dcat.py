@@ -129,7 +129,7 @@ def _catalog(study: Study, iris: StudyIris) -> Iterator[Triple]:
     publisher = study.publisher or catalog_org
     yield catalog, DCTERMS.publisher, iris.organization(publisher)
     yield from _organization(iris.organization(publisher), publisher)
-    if catalog_org.url and URIRef(catalog_org.url) != catalog:
+    if catalog_org.url:
         yield catalog, FOAF.homepage, URIRef(catalog_org.url)
         yield URIRef(catalog_org.url), RDF.type, FOAF.Document
 

@@ -221,17 +221,17 @@ def _participants(study: Study) -> str:
     sectors = {s.code: s.label for s in study.sectors}
     genders = {g.code: g.label for g in study.genders}
 
-    def names(codes: tuple[str, ...], labels: dict[str, str]) -> str:
-        return escape(", ".join(labels.get(code, code) for code in codes)) or "unknown"
+    def names(codes: tuple[str, ...], labels: dict[str, str], empty: str = "unknown") -> str:
+        return escape(", ".join(labels.get(code, code) for code in codes)) or empty
 
-    rows = [[escape(", ".join(p.codes)), names(p.phases, phases), names(p.cases, cases),
+    rows = [[escape(", ".join(p.codes)), names(p.phases, phases), names(p.cases, cases, "none"),
              escape("; ".join(p.roles)) or "unknown", names(p.sectors, sectors),
              names(p.genders, genders)]
             for p in study.participants]
     n_codes = len(study.codes)
     caption = (f"{len(study.participants)} people under {n_codes} quotation codes. A person "
                "with two codes is one row; a joint interview's code is one row per person. "
-               "'unknown' means the record does not say.")
+               "'unknown' means the record does not say; 'none' means not part of a case.")
     return '<h2 id="participants">Participants</h2>\n' + _table(
         caption, ["Codes", "Phase", "Case", "Role", "Sector", "Gender"], rows)
 
