@@ -232,3 +232,11 @@ def test_datacite_schema_catches_a_broken_record(bundled_study, datacite_schema)
     xml = export(bundled_study, "datacite").decode("utf-8")
     broken = re.sub(r"\s*<publisher>.*?</publisher>", "", xml)
     assert broken != xml and not datacite_schema.is_valid(broken)
+
+
+def test_harvester_comparison_catches_a_page_that_drifted(bundled_study, bundled_graph):
+    page = FORMATS["html"].serialize(bundled_study, bundled_graph).decode("utf-8")
+    drifted = page.replace('"temporalCoverage": "2018"', '"temporalCoverage": "2019"')
+    assert drifted != page
+    expected = schema_org_part(bundled_graph, StudyIris(bundled_study).dataset)
+    assert not isomorphic(embedded_graph(drifted.encode("utf-8")), expected)

@@ -18,6 +18,9 @@ from . import __version__
 from .errors import InvalidGraphError, OutputError, SvrdfError
 
 INTERNAL_ERROR = 3
+# Kept here rather than imported, so that --help does not load rdflib.
+RESULT_FORMAT_CHOICES = ("table", "csv", "tsv", "json")
+DEFAULT_QUERY_TIMEOUT = 30.0
 
 EXIT_CODES_HELP = """\b
 Exit codes:
@@ -204,6 +207,55 @@ def validate(study_dir: Path | None, report_format: str, strict: bool,
     click.echo(f"{directory}: {'INVALID' if failed else 'valid'} ({report.summary()})", err=True)
     if failed:
         sys.exit(1)
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
+@click.option("--study", "study_dirs", type=click.Path(path_type=Path), multiple=True,
+              metavar="DIR", help="A study folder (repeatable). Default: the bundled study.")
+@click.option("--file", "query_file", type=click.Path(path_type=Path, dir_okay=False),
+              metavar="FILE", help="Read the query from FILE (e.g. q.rq).")
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
+@click.option("--format", "-f", "result_format", type=click.Choice(RESULT_FORMAT_CHOICES),
+              default="table", show_default=True,
+              help="For SELECT and ASK; CONSTRUCT and DESCRIBE always give Turtle.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_QUERY_TIMEOUT,
+              show_default=True, help="Stop the query after this many seconds.")
+@click.argument("query_text", metavar="[QUERY | NAME]", required=False)
+def query(study_dirs: tuple[Path, ...], query_file: Path | None, list_queries: bool,
+          result_format: str, timeout: float, query_text: str | None) -> None:
+    """Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) over one or more studies.
+
+    QUERY is SPARQL text, or the NAME of a query that ships with svrdf (see --list). Queries
+    are read-only and offline: updates, SERVICE and FROM are refused, and a syntax error is
+    reported with its line and column.
+
+    \b
+    Examples:
+      svrdf query --list
+      svrdf query people-per-case
+      svrdf query --format csv 'SELECT ?code WHERE { ?p <http://schema.org/identifier> ?code }'
+      svrdf query --study a --study b --file q.rq --format json
+    """
+    from .query import format_result, named_queries, resolve_query, run_query, union_graph
+
+    if list_queries:
+        for named in named_queries().values():
+            click.echo(f"{named.name:22} {named.description}")
+        return
+    if (query_text is None) == (query_file is None):
+        raise click.UsageError("give a query (text or a NAME from --list), or --file FILE")
+    if query_file is not None:
+        try:
+            query_text = query_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise click.BadParameter(f"cannot read {query_file}: {exc}", param_hint="'--file'")
+    from .pipeline import study_graph
+
+    graphs = [study_graph(d)[1] for d in (study_dirs or (_study_dir(None),))]
+    graph = union_graph(graphs)
+    result = run_query(graph, resolve_query(query_text), timeout)
+    sys.stdout.buffer.write(format_result(result, result_format, graphs[0].namespace_manager))
+    sys.stdout.buffer.flush()
 
 
 @cli.command(epilog=EXIT_CODES_HELP)
