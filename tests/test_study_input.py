@@ -47,7 +47,7 @@ def test_codes_are_percent_encoded_in_iris(study_copy):
     ("title: ", "titel: ", StudyDataError, "key 'titel'", "did you mean 'title'"),
     ("date-published: 2021-12-09", "date-published: [2021]", StudyDataError,
      "key 'date-published'", "expected a date"),
-    ("keywords: []", "keywords: 3", StudyDataError, "key 'keywords'", "expected a list"),
+    ("subjects: []", "subjects: 3", StudyDataError, "key 'subjects'", "expected a list"),
     ("base-iri: https://w3id.org/svrdf/studies/ordo-17147720/", "", StudyDataError, "study.yaml",
      "missing required key 'base-iri'"),
     ("  - id: CA\n", "  - id: CA\n  bad: [\n", StudyFileError, "line", "YAML does not parse"),
