@@ -7,6 +7,7 @@ imported inside the commands, so ``--help`` and ``--version`` start fast.
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 import sys
@@ -256,6 +257,45 @@ def query(study_dirs: tuple[Path, ...], query_file: Path | None, list_queries: b
     result = run_query(graph, resolve_query(query_text), timeout)
     sys.stdout.buffer.write(format_result(result, result_format, graphs[0].namespace_manager))
     sys.stdout.buffer.flush()
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
+@click.option("--study", "study_dirs", type=click.Path(path_type=Path), multiple=True,
+              metavar="DIR", help="A study folder (repeatable). Default: the bundled study.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; the default serves this machine only.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
+@click.option("--query-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Seconds a SPARQL query may run before it is stopped (503).")
+@click.option("--max-results", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="Most rows (or triples) a SPARQL answer may have (else 400).")
+def serve(study_dirs: tuple[Path, ...], host: str, port: int, query_timeout: float,
+          max_results: int) -> None:
+    """Serve studies as read-only linked data, with a SPARQL endpoint.
+
+    Every IRI svrdf mints under a study's base IRI resolves at the same path on this server,
+    by content negotiation, to Turtle, JSON-LD, N-Triples or the landing page (with FAIR
+    Signposting Link headers). /sparql is a SPARQL 1.1 Protocol endpoint (GET and POST;
+    updates get 403), /catalog a DCAT catalogue of the studies, /health a liveness check.
+    One log line per request; SIGTERM shuts down gracefully.
+
+    \b
+    Examples:
+      svrdf serve
+      svrdf serve --study a --study b --port 9000
+      curl -H 'Accept: text/turtle' http://127.0.0.1:8080/svrdf/studies/ordo-17147720/participant/IP8
+    """
+    import uvicorn
+
+    from .server import create_app
+
+    app = create_app(list(study_dirs) or [_study_dir(None)], query_timeout, max_results)
+    click.echo(f"svrdf: serving on http://{host}:{port}/ (Ctrl-C or SIGTERM to stop)", err=True)
+    # uvicorn logs requests to stdout by default; a server's log is messages, so stderr.
+    log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    log_config["handlers"]["access"]["stream"] = "ext://sys.stderr"
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=True,
+                log_config=log_config)
 
 
 @cli.command(epilog=EXIT_CODES_HELP)

@@ -1,0 +1,185 @@
+"""svrdf serve, started for real on a loopback port and spoken to over HTTP."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCAT, RDF
+
+from conftest import FIXTURES
+
+STUDY_PATH = "/svrdf/studies/ordo-17147720/"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "svrdf.cli", "serve", "--port", str(port), "--query-timeout", "1",
+         "--max-results", "50", "--study", str(FIXTURES / "studies" / "minimal"),
+         "--study", str(FIXTURES.parent.parent / "src" / "svrdf" / "studies" / "ordo-17147720")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.fail(f"svrdf serve did not start: {process.stderr.read()}")
+    yield base, process
+    if process.poll() is None:
+        process.kill()
+
+
+def get(url: str, accept: str | None = None, data: bytes | None = None, content_type: str | None = None):
+    request = urllib.request.Request(url, data=data)
+    if accept:
+        request.add_header("Accept", accept)
+    if content_type:
+        request.add_header("Content-Type", content_type)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+@pytest.mark.parametrize("accept, media, parser", [
+    ("text/turtle", "text/turtle", "turtle"),
+    ("application/ld+json", "application/ld+json", "json-ld"),
+    ("application/n-triples", "application/n-triples", "nt"),
+    ("application/rdf+xml;q=0.9, text/turtle;q=0.5", "text/turtle", "turtle"),
+])
+def test_minted_iris_resolve_by_content_negotiation(server, accept, media, parser):
+    base, _ = server
+    status, headers, body = get(base + STUDY_PATH + "participant/CB6/2", accept)
+    assert status == 200 and headers["content-type"].startswith(media)
+    graph = Graph().parse(data=body, format=parser)
+    iri = URIRef("https://w3id.org/svrdf/studies/ordo-17147720/participant/CB6/2")
+    assert (iri, URIRef("http://schema.org/identifier"), None) in graph
+
+
+def test_html_is_the_landing_page_with_signposting(server):
+    base, _ = server
+    status, headers, body = get(base + STUDY_PATH, "text/html")
+    assert status == 200 and b"<!DOCTYPE html>" in body
+    link = headers["link"]
+    assert '<https://doi.org/10.21954/ou.rd.17147720>; rel="cite-as"' in link
+    assert 'rel="describedby"; type="application/vnd.datacite.datacite+xml"' in link
+    assert '<https://schema.org/Dataset>; rel="type"' in link
+
+
+def test_bundle_files_are_served(server):
+    base, _ = server
+    status, headers, body = get(base + STUDY_PATH + "datacite.xml")
+    assert status == 200 and b"10.21954/ou.rd.17147720" in body
+
+
+def test_unservable_type_is_406_and_unknown_iri_404(server):
+    base, _ = server
+    assert get(base + STUDY_PATH + "participant/IP8", "application/rdf+xml")[0] == 406
+    assert get(base + STUDY_PATH + "participant/NOPE", "text/turtle")[0] == 404
+
+
+def test_sparql_endpoint_with_a_real_client(server):
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    base, _ = server
+    client = SPARQLWrapper(base + "/sparql")
+    client.setReturnFormat(JSON)
+    client.setQuery("PREFIX svrdf: <https://w3id.org/svrdf/ns#> "
+                    "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a svrdf:Participant }")
+    for method in ("GET", "POST"):
+        client.setMethod(method)
+        rows = client.queryAndConvert()["results"]["bindings"]
+        assert rows[0]["n"]["value"] == "24"  # 20 in the bundled study, 4 in the minimal one
+
+
+def test_sparql_result_media_types(server):
+    base, _ = server
+    query = urllib.parse.urlencode({"query": "SELECT ?case WHERE { ?c <http://schema.org/identifier> ?case ; a <https://w3id.org/svrdf/ns#Case> } ORDER BY ?case"})
+    status, headers, body = get(f"{base}/sparql?{query}", "text/csv")
+    assert status == 200 and body.decode().split() == ["case", "CA", "CB", "CC", "K1"]
+    status, headers, body = get(f"{base}/sparql?{query}", "application/sparql-results+xml")
+    assert status == 200 and b"<sparql" in body
+    construct = urllib.parse.urlencode({"query": "CONSTRUCT WHERE { ?c a <https://w3id.org/svrdf/ns#Case> }"})
+    status, headers, body = get(f"{base}/sparql?{construct}", "text/turtle")
+    assert status == 200 and len(Graph().parse(data=body, format="turtle")) == 4
+
+
+@pytest.mark.parametrize("how", ["get", "form", "body"])
+def test_updates_are_forbidden(server, how):
+    base, _ = server
+    update = "INSERT DATA { <http://e/s> <http://e/p> <http://e/o> }"
+    if how == "get":
+        status = get(f"{base}/sparql?{urllib.parse.urlencode({'update': update})}")[0]
+    elif how == "form":
+        status = get(f"{base}/sparql", data=urllib.parse.urlencode({"update": update}).encode(),
+                     content_type="application/x-www-form-urlencoded")[0]
+    else:
+        status = get(f"{base}/sparql", data=update.encode(), content_type="application/sparql-update")[0]
+    assert status == 403
+
+
+def test_service_and_syntax_errors_are_refused(server):
+    base, _ = server
+    service = urllib.parse.urlencode({"query": "SELECT * WHERE { SERVICE <http://example.org/s> { ?s ?p ?o } }"})
+    status, _, body = get(f"{base}/sparql?{service}")
+    assert status == 400 and b"SERVICE is refused" in body
+    status, _, body = get(f"{base}/sparql?{urllib.parse.urlencode({'query': 'SELECT WHERE'})}")
+    assert status == 400 and b"line 1, column" in body
+
+
+def test_timeout_and_result_limit_give_clear_statuses(server):
+    base, _ = server
+    slow = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"})
+    status, _, body = get(f"{base}/sparql?{slow}")
+    assert status == 503 and b"longer than 1 s" in body
+    big = urllib.parse.urlencode({"query": "SELECT * WHERE { ?s ?p ?o }"})
+    status, _, body = get(f"{base}/sparql?{big}")
+    assert status == 400 and b"more than 50 rows" in body
+    assert get(base + "/health")[0] == 200  # the server is still answering
+
+
+def test_catalog_lists_every_served_study(server):
+    base, _ = server
+    status, _, body = get(base + "/catalog", "text/turtle")
+    graph = Graph().parse(data=body, format="turtle")
+    [catalog] = [c for c in graph.subjects(RDF.type, DCAT.Catalog) if str(c).endswith("/catalog")]
+    assert len(set(graph.objects(catalog, DCAT.dataset))) == 2
+
+
+def test_health(server):
+    base, _ = server
+    status, _, body = get(base + "/health")
+    assert status == 200 and json.loads(body)["studies"] == 2
+
+
+def test_sigterm_shuts_down_gracefully_after_logging_each_request(server):
+    base, process = server
+    get(base + "/health")
+    process.send_signal(signal.SIGTERM)
+    # uvicorn finishes the open requests, then exits by the signal it received.
+    assert process.wait(timeout=15) in (0, -signal.SIGTERM)
+    log = process.stderr.read()
+    assert '"GET /health HTTP/1.1" 200' in log
+    assert "Shutting down" in log and "Finished server process" in log
