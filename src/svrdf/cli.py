@@ -299,6 +299,57 @@ def serve(study_dirs: tuple[Path, ...], host: str, port: int, query_timeout: flo
 
 
 @cli.command(epilog=EXIT_CODES_HELP)
+@click.option("--endpoint", required=True, metavar="URL",
+              help="The store's SPARQL 1.1 Graph Store Protocol endpoint, e.g. "
+                   "http://localhost:7878/store (Oxigraph) or http://localhost:3030/ds/data (Fuseki).")
+@click.option("--graph", "graph_iri", metavar="IRI",
+              help="Named graph to load into (one study only). Default: the study's base IRI.")
+@click.option("--study", "study_dirs", type=click.Path(path_type=Path), multiple=True,
+              metavar="DIR", help="A study folder (repeatable). Default: the bundled study.")
+@click.option("--no-validate", is_flag=True,
+              help="Publish without SHACL validation. The store may then hold an invalid graph.")
+@click.option("--retries", type=click.IntRange(0, 10), default=4, show_default=True,
+              help="Tries again after a transient failure, waiting 0.5 s, then twice as long each time.")
+def publish(endpoint: str, graph_iri: str | None, study_dirs: tuple[Path, ...],
+            no_validate: bool, retries: int) -> None:
+    """Load each study's graph into a triplestore, one named graph per study.
+
+    Uses HTTP PUT (SPARQL 1.1 Graph Store Protocol), so running it again replaces the graph
+    instead of duplicating it. Transient failures are retried with backoff, a bounded number of
+    times; after the load svrdf reads the graph back and checks the triple count. Credentials
+    come from SVRDF_PUBLISH_USER and SVRDF_PUBLISH_PASSWORD, or from ~/.netrc (never from the
+    command line).
+
+    \b
+    Examples:
+      svrdf publish --endpoint http://localhost:7878/store
+      svrdf publish --endpoint http://localhost:3030/ds/data --study a --study b
+    """
+    from .errors import InvalidGraphError
+    from .pipeline import check, study_graph
+    from .publish import publish_graph
+
+    directories = list(study_dirs) or [_study_dir(None)]
+    if graph_iri is not None and len(directories) > 1:
+        raise click.UsageError("--graph names one graph: give it with one --study only")
+    if no_validate:
+        click.echo("svrdf: WARNING: --no-validate: the graphs are NOT checked before publishing.",
+                   err=True)
+    for directory in directories:
+        study, graph = study_graph(directory)
+        if not no_validate:
+            report = check(study, graph)
+            if report.violations:
+                raise InvalidGraphError(f"{directory}: the study graph has {report.summary()}; "
+                                        "nothing was published", report)
+        target = graph_iri or study.base_iri
+        result = publish_graph(endpoint, target, graph, retries=retries,
+                               log=lambda message: click.echo(f"svrdf: {message}", err=True))
+        click.echo(f"published <{result.graph}>: {result.sent} triples sent, "
+                   f"{result.stored} in the store", err=True)
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
 @click.argument("directory", type=click.Path(path_type=Path))
 def init(directory: Path) -> None:
     """Create DIRECTORY with an editable copy of the bundled study to start from.
