@@ -98,15 +98,18 @@ def _study_dir(study_dir: Path | None) -> Path:
 
 
 def _format_names() -> list[str]:
-    from .formats import FORMATS
+    from .formats import DATASET_FORMATS, FORMATS
 
-    return [*FORMATS, "all"]
+    return [*FORMATS, "all", *DATASET_FORMATS]
 
 
 @cli.command(epilog=EXIT_CODES_HELP)
-@study_option
+@click.option("--study", "study_dirs", type=click.Path(path_type=Path), multiple=True,
+              metavar="DIR", help="Study folder (study.yaml + participants.csv); repeatable with "
+                                  "nquads and trig. Default: the bundled study.")
 @click.option("--format", "-f", "format_name", metavar="FORMAT", default=None,
-              help="turtle (ttl), json-ld (jsonld), nt (ntriples), or all. "
+              help="turtle (ttl), json-ld (jsonld), nt (ntriples), dcat, dcat-json-ld, datacite, "
+                   "ro-crate, html; all (with --out-dir); nquads or trig for several studies. "
                    "Default: from the -o suffix, else turtle.")
 @click.option("--output", "-o", metavar="FILE", default=None,
               help="Write to FILE (atomically); '-' or nothing writes to stdout.")
@@ -116,14 +119,15 @@ def _format_names() -> list[str]:
               help="Skip SHACL validation. The output may then be invalid or disclose data.")
 @strict_option
 @drop_column_option
-def export(study_dir: Path | None, format_name: str | None, output: str | None,
+def export(study_dirs: tuple[Path, ...], format_name: str | None, output: str | None,
            out_dir: Path | None, no_validate: bool, strict: bool,
            drop_columns: tuple[str, ...]) -> None:
-    """Validate a study and write its RDF graph.
+    """Validate a study and write its RDF graph, or another of its forms.
 
     The graph is checked against svrdf's SHACL shapes first. Warnings are printed on stderr
     and the graph is written; a violation (or, with --strict, a warning) prints the report,
-    writes nothing, and exits 1.
+    writes nothing, and exits 1. With --format nquads or trig, several studies go into one
+    file, each its own named graph, with a DCAT catalogue of them all.
 
     \b
     Examples:
@@ -131,8 +135,9 @@ def export(study_dir: Path | None, format_name: str | None, output: str | None,
       svrdf export --format json-ld -o study.jsonld
       svrdf export --study path/to/my-study --format nt -o out.nt
       svrdf export --format all --out-dir output/
+      svrdf export --study a --study b --format nquads -o studies.nq
     """
-    from .formats import FORMATS, format_for_path, get_format, write_atomically
+    from .formats import FORMATS, format_for_path, get_dataset_format, get_format, write_atomically
     from .pipeline import export_study
 
     if output is not None and out_dir is not None:
@@ -140,6 +145,17 @@ def export(study_dir: Path | None, format_name: str | None, output: str | None,
     if format_name is None:
         guessed = format_for_path(output) if output not in (None, "-") else None
         format_name = guessed.name if guessed else "turtle"
+    if no_validate:
+        click.echo("svrdf: WARNING: --no-validate: the graph is NOT checked against the shapes; "
+                   "it may be invalid or disclose personal data.", err=True)
+    dataset_format = get_dataset_format(format_name)
+    if dataset_format is not None:
+        _export_dataset(list(study_dirs) or [_study_dir(None)], dataset_format, output, out_dir,
+                        not no_validate, strict)
+        return
+    if len(study_dirs) > 1:
+        raise click.UsageError(f"--format {format_name} writes one study; for several, use "
+                               "--format nquads or --format trig")
     if format_name.lower() == "all":
         if out_dir is None:
             raise click.UsageError("--format all writes several files: give --out-dir DIR")
@@ -151,11 +167,8 @@ def export(study_dir: Path | None, format_name: str | None, output: str | None,
             raise click.BadParameter(
                 f"{format_name!r}; choose from {', '.join(_format_names())}",
                 param_hint="'--format'") from None
-    if no_validate:
-        click.echo("svrdf: WARNING: --no-validate: the graph is NOT checked against the shapes; "
-                   "it may be invalid or disclose personal data.", err=True)
-    result = export_study(_study_dir(study_dir), formats, run_validation=not no_validate,
-                          strict=strict, drop_columns=drop_columns)
+    result = export_study(_study_dir(study_dirs[0] if study_dirs else None), formats,
+                          run_validation=not no_validate, strict=strict, drop_columns=drop_columns)
     if result.report is not None and result.report.results:
         _echo_report(result.report)
     if out_dir is not None:
@@ -170,6 +183,26 @@ def export(study_dir: Path | None, format_name: str | None, output: str | None,
     else:
         write_atomically(result.files[formats[0].name], output)
         click.echo(f"wrote {output}", err=True)
+
+
+def _export_dataset(directories: list[Path], fmt, output: str | None, out_dir: Path | None,
+                    run_validation: bool, strict: bool) -> None:
+    from .formats import atomic_output
+    from .pipeline import export_studies
+
+    def progress(index: int, total: int, directory: Path) -> None:
+        if total > 1 and sys.stderr.isatty():
+            click.echo(f"\r[{index}/{total}] {directory}\033[K", err=True, nl=index == total)
+
+    target = out_dir / fmt.filename if out_dir is not None else output
+    if target in (None, "-"):
+        export_studies(directories, fmt, sys.stdout.buffer, run_validation, strict, progress)
+        sys.stdout.buffer.flush()
+        return
+    with atomic_output(target) as handle:
+        export_studies(directories, fmt, handle, run_validation, strict, progress)
+    click.echo(f"wrote {target} ({len(directories)} stud{'y' if len(directories) == 1 else 'ies'})",
+               err=True)
 
 
 @cli.command(epilog=EXIT_CODES_HELP)

@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from . import resources
 from .errors import OutputError
@@ -115,6 +116,14 @@ def _canonical_order(value: Any, key: str | None = None) -> Any:
 def write_atomically(data: bytes, destination: str | Path) -> None:
     """Write ``data`` to ``destination`` through a temporary file in the same folder, so the
     old file stays intact until the new one is complete."""
+    with atomic_output(destination) as handle:
+        handle.write(data)
+
+
+@contextmanager
+def atomic_output(destination: str | Path) -> Iterator[BinaryIO]:
+    """A file to write in pieces that appears at ``destination`` only when the block ends
+    without an error; until then, and after a failure, the old file is left as it was."""
     target = Path(destination)
     folder = target.parent
     if not folder.is_dir():
@@ -128,7 +137,7 @@ def write_atomically(data: bytes, destination: str | Path) -> None:
         raise OutputError(f"cannot write {target}: {exc.strerror}") from None
     try:
         with handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(handle.name, _mode_for(target))
@@ -187,3 +196,57 @@ def to_html(study: Study, graph: Graph) -> bytes:
 
     links = [(f.filename, f.media_type, f.title) for f in FORMATS.values() if f.name != "html"]
     return to_landing_page(study, graph, links)
+
+
+# Dataset formats: several studies in one file, one named graph each, plus a DCAT catalogue
+# of them all in the default graph. Each study is written as a chunk and then dropped, so
+# memory is bounded by the largest study, not the sum of them.
+
+@dataclass(frozen=True)
+class DatasetFormat:
+    name: str
+    filename: str
+    media_type: str
+    title: str
+    aliases: tuple[str, ...]
+    #: The bytes for one graph: named by the IRI, or the default graph when it is None.
+    chunk: Callable[[Graph, URIRef | None], bytes]
+
+
+DATASET_FORMATS: dict[str, DatasetFormat] = {}
+
+
+def register_dataset(name: str, filename: str, media_type: str, title: str,
+                     aliases: tuple[str, ...] = ()):
+    def decorator(chunk):
+        DATASET_FORMATS[name] = DatasetFormat(name, filename, media_type, title, aliases, chunk)
+        return chunk
+    return decorator
+
+
+def get_dataset_format(name: str) -> DatasetFormat | None:
+    lowered = name.lower()
+    return next((f for f in DATASET_FORMATS.values() if lowered == f.name or lowered in f.aliases),
+                None)
+
+
+@register_dataset("nquads", "studies.nq", "application/n-quads",
+                  "every study's graph as a named graph, in N-Quads", aliases=("nq", "n-quads"))
+def nquads_chunk(graph: Graph, name: URIRef | None) -> bytes:
+    suffix = f" {name.n3()} .\n" if name is not None else " .\n"
+    lines = {f"{s.n3()} {p.n3()} {o.n3()}{suffix}" for s, p, o in graph}
+    return "".join(sorted(lines)).encode("utf-8")
+
+
+@register_dataset("trig", "studies.trig", "application/trig",
+                  "every study's graph as a named graph, in TriG")
+def trig_chunk(graph: Graph, name: URIRef | None) -> bytes:
+    from rdflib import Dataset
+
+    dataset = Dataset()
+    for prefix, namespace in graph.namespaces():
+        dataset.bind(prefix, namespace)
+    target = dataset.graph(name) if name is not None else dataset.default_graph
+    for triple in graph:
+        target.add(triple)
+    return dataset.serialize(format="trig", encoding="utf-8")

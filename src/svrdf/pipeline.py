@@ -5,18 +5,20 @@ Each function here is what a CLI command does, callable from Python with the sam
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
 
 from .builder import load_study
-from .errors import InvalidGraphError
-from .formats import OutputFormat
-from .mapping import build_graph, located_triples
+from .errors import InvalidGraphError, StudyDataError
+from .formats import DatasetFormat, OutputFormat
+from .mapping import StudyIris, build_graph, located_triples, new_graph
 from .model import Study
 from .validation import ValidationReport, trace, validate
+from .vocab import DCAT, DCTERMS, RDF
 
 
 @dataclass(frozen=True)
@@ -58,3 +60,45 @@ def export_study(directory: str | Path, formats: list[OutputFormat], run_validat
                 f"{' (--strict refuses warnings)' if strict and report.conforms else ''}; "
                 "nothing was written", report)
     return Export(study, graph, report, {fmt.name: fmt.serialize(study, graph) for fmt in formats})
+
+
+CATALOG_IRI = URIRef("urn:svrdf:catalog")
+
+
+def export_studies(directories: list[str | Path], fmt: DatasetFormat, out: BinaryIO,
+                   run_validation: bool = True, strict: bool = False,
+                   progress: Callable[[int, int, Path], None] | None = None) -> list[ValidationReport]:
+    """Write several studies to ``out``, each its own named graph (its base IRI), then a DCAT
+    catalogue of them all in the default graph. One study is in memory at a time. Raises
+    :class:`InvalidGraphError` at the first study that fails validation; the caller's output
+    is then to be discarded."""
+    reports = []
+    named: dict[str, str | Path] = {}
+    catalog = new_graph()
+    catalog.add((CATALOG_IRI, RDF.type, DCAT.Catalog))
+    catalog.add((CATALOG_IRI, DCTERMS.title, Literal(f"svrdf catalogue of {len(directories)} studies")))
+    catalog.add((CATALOG_IRI, DCTERMS.description, Literal(
+        "The studies exported together by svrdf; each study's graph is the named graph of its base IRI.")))
+    for index, directory in enumerate(directories, start=1):
+        if progress:
+            progress(index, len(directories), Path(directory))
+        study, graph = study_graph(directory)
+        if study.base_iri in named:
+            raise StudyDataError(f"shares its base IRI <{study.base_iri}> with {named[study.base_iri]}; "
+                                 "each study needs its own, to name its graph", study.origin_of("base-iri"))
+        named[study.base_iri] = directory
+        if run_validation:
+            report = check(study, graph)
+            failing = report.results if strict else report.violations
+            if failing:
+                raise InvalidGraphError(f"{directory}: the study graph has {report.summary()}; "
+                                        "nothing was written", report)
+            reports.append(report)
+        out.write(fmt.chunk(graph, URIRef(study.base_iri)))
+        dataset = StudyIris(study).dataset
+        catalog.add((CATALOG_IRI, DCAT.dataset, dataset))
+        catalog.add((dataset, RDF.type, DCAT.Dataset))
+        catalog.add((dataset, DCTERMS.title, Literal(study.title)))
+        catalog.add((dataset, DCTERMS.description, Literal(study.description)))
+    out.write(fmt.chunk(catalog, None))
+    return reports
