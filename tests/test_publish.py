@@ -152,3 +152,61 @@ def test_credentials_come_from_netrc(monkeypatch, tmp_path):
     monkeypatch.setenv("NETRC", str(netrc_file))
     assert credentials("http://store.example/ds") == ("curator", "fromnetrc")
     assert credentials("http://other.example/ds") is None
+
+
+def test_credentials_answer_the_store_s_challenge(monkeypatch):
+    """A loopback store that asks for Basic authentication gets it, and only then the data."""
+    import base64
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from rdflib import Graph, Literal, URIRef
+
+    from svrdf.publish import publish_graph
+
+    stored: dict[str, bytes] = {}
+    expected = "Basic " + base64.b64encode(b"curator:s3cret").decode()
+
+    class Store(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def _authorised(self) -> bool:
+            if self.headers.get("Authorization") == expected:
+                return True
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Basic realm="store"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return False
+
+        def do_PUT(self):
+            if self._authorised():
+                stored[self.path] = self.rfile.read(int(self.headers["Content-Length"]))
+                self.send_response(204)
+                self.end_headers()
+
+        def do_GET(self):
+            if self._authorised():
+                body = stored.get(self.path, b"")
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Store)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("SVRDF_PUBLISH_USER", "curator")
+        monkeypatch.setenv("SVRDF_PUBLISH_PASSWORD", "s3cret")
+        graph = Graph()
+        graph.add((URIRef("urn:s"), URIRef("urn:p"), Literal("o")))
+        endpoint = f"http://127.0.0.1:{server.server_port}/store"
+        assert publish_graph(endpoint, "urn:g", graph, retries=0).stored == 1
+        monkeypatch.setenv("SVRDF_PUBLISH_PASSWORD", "wrong")
+        from svrdf.publish import PublishError
+
+        with pytest.raises(PublishError, match="refused the credentials"):
+            publish_graph(endpoint, "urn:g", graph, retries=0)
+    finally:
+        server.shutdown()

@@ -10,7 +10,6 @@ never from the command line.
 
 from __future__ import annotations
 
-import base64
 import netrc
 import os
 import time
@@ -76,6 +75,17 @@ def publish_graph(endpoint: str, graph_iri: str, graph: Graph, retries: int = RE
     return result
 
 
+def _opener(url: str, auth: tuple[str, str] | None) -> urllib.request.OpenerDirector:
+    """Answers the store's challenge with Basic or Digest authentication (Virtuoso asks for
+    Digest); without credentials, a plain opener."""
+    if auth is None:
+        return urllib.request.build_opener()
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    passwords.add_password(None, url, *auth)
+    return urllib.request.build_opener(urllib.request.HTTPBasicAuthHandler(passwords),
+                                       urllib.request.HTTPDigestAuthHandler(passwords))
+
+
 def _send(method: str, url: str, auth: tuple[str, str] | None, retries: int,
           log: Callable[[str], None],
           data: bytes | None = None, content_type: str | None = None,
@@ -85,13 +95,11 @@ def _send(method: str, url: str, auth: tuple[str, str] | None, retries: int,
         request.add_header("Content-Type", content_type)
     if accept:
         request.add_header("Accept", accept)
-    if auth:
-        token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
-        request.add_header("Authorization", f"Basic {token}")
+    opener = _opener(url, auth)
     delay = FIRST_BACKOFF
     for attempt in range(retries + 1):  # returns or raises on the last attempt
         try:
-            with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT) as response:
+            with opener.open(request, timeout=REQUEST_TIMEOUT) as response:
                 return response.read()
         except urllib.error.HTTPError as error:
             if error.code in (401, 403):
