@@ -97,7 +97,10 @@ def test_validate_reports_valid(run):
 def test_init_copies_the_bundled_study_and_refuses_to_overwrite(run, tmp_path, bundled_dir):
     target = tmp_path / "my-study"
     assert run("init", str(target)).exit_code == 0
-    assert (target / "study.yaml").read_bytes() == (bundled_dir / "study.yaml").read_bytes()
+    assert (target / "participants.csv").read_bytes() == (bundled_dir / "participants.csv").read_bytes()
+    copied = (target / "study.yaml").read_text()
+    assert "base-iri: https://example.org/studies/my-study/" in copied
+    assert "w3id.org/svrdf/studies/ordo-17147720" not in copied
     assert run("validate", "--study", str(target)).exit_code == 0
     again = run("init", str(target))
     assert again.exit_code == 2 and "never overwrites" in again.stderr
@@ -155,4 +158,11 @@ def test_a_bug_is_one_line_and_exit_3_not_a_traceback(monkeypatch):
     result = CliRunner().invoke(cli, ["validate"])
     assert result.exit_code == 3
     assert "internal error: ZeroDivisionError: simulated bug" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_closed_pipe_is_not_a_bug():
+    result = subprocess.run(f"{sys.executable} -m svrdf.cli export -f nt | head -1",
+                            shell=True, capture_output=True, text=True)
+    assert result.stdout.startswith("<") and "internal error" not in result.stderr
     assert "Traceback" not in result.stderr

@@ -67,7 +67,8 @@ def test_output_is_byte_identical_across_processes(name, tmp_path):
 def test_registry_names_aliases_and_suffixes():
     assert get_format("ttl") is FORMATS["turtle"]
     assert get_format("JSONLD") is FORMATS["json-ld"]
-    assert format_for_path("x/out.nt") is FORMATS["nt"]
+    assert format_for_path("x/out.nt") == "nt"
+    assert format_for_path("x/all.nq") == "nquads" and format_for_path("x/all.trig") == "trig"
     assert format_for_path("x/out.unknown") is None
     with pytest.raises(KeyError):
         get_format("rdfxml-nope")

@@ -210,3 +210,9 @@ def test_credentials_answer_the_store_s_challenge(monkeypatch):
             publish_graph(endpoint, "urn:g", graph, retries=0)
     finally:
         server.shutdown()
+
+
+@pytest.mark.parametrize("endpoint", ["localhost:7878/store", "file:///tmp/store"])
+def test_an_endpoint_that_is_not_http_is_refused_at_once(endpoint):
+    result = CliRunner().invoke(cli, ["publish", "--endpoint", endpoint])
+    assert result.exit_code == 2 and "http(s) URL" in result.stderr

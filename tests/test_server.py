@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
 import signal
+import threading
 import socket
 import subprocess
 import sys
@@ -28,11 +30,22 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server():
+def spaced_study(tmp_path_factory):
+    """The minimal study with a phase id that has a space, so its IRI is percent-encoded."""
+    folder = tmp_path_factory.mktemp("spaced") / "minimal"
+    shutil.copytree(FIXTURES / "studies" / "minimal", folder)
+    for name in ("study.yaml", "participants.csv"):
+        path = folder / name
+        path.write_text(path.read_text().replace("fieldwork", "field work"))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def server(spaced_study):
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "svrdf.cli", "serve", "--port", str(port), "--query-timeout", "1",
-         "--max-results", "50", "--study", str(FIXTURES / "studies" / "minimal"),
+         "--max-results", "50", "--study", str(spaced_study),
          "--study", str(FIXTURES.parent.parent / "src" / "svrdf" / "studies" / "ordo-17147720")],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
@@ -166,6 +179,62 @@ def test_catalog_lists_every_served_study(server):
     graph = Graph().parse(data=body, format="turtle")
     [catalog] = [c for c in graph.subjects(RDF.type, DCAT.Catalog) if str(c).endswith("/catalog")]
     assert len(set(graph.objects(catalog, DCAT.dataset))) == 2
+
+
+def test_percent_encoded_iris_resolve(server):
+    base, _ = server
+    status, _, body = get(base + "/studies/minimal/phase/field%20work", "text/turtle")
+    assert status == 200 and b"field work" in body
+
+
+def test_forms_a_study_cannot_have_are_neither_linked_nor_served(server):
+    base, _ = server
+    status, headers, _ = get(base + "/studies/minimal/", "text/html")
+    assert status == 200 and "datacite.xml" not in headers["link"]  # no DOI
+    assert get(base + "/studies/minimal/datacite.xml")[0] == 404
+
+
+def test_other_methods_on_the_endpoint_are_not_allowed(server):
+    base, _ = server
+    request = urllib.request.Request(base + "/sparql", data=b"x", method="PUT")
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request, timeout=10)
+    assert caught.value.code == 405
+
+
+def test_a_slow_query_does_not_hold_up_other_clients(server):
+    base, _ = server
+    slow = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"})
+    worker = threading.Thread(target=get, args=(f"{base}/sparql?{slow}",))
+    worker.start()
+    time.sleep(0.2)
+    started = time.monotonic()
+    assert get(base + "/health")[0] == 200
+    assert time.monotonic() - started < 0.5
+    worker.join()
+
+
+def test_invalid_studies_are_not_served(tmp_path):
+    from svrdf.errors import InvalidGraphError
+    from svrdf.server import create_app
+
+    broken = tmp_path / "broken"
+    shutil.copytree(FIXTURES / "studies" / "minimal", broken)
+    text = (broken / "participants.csv").read_text().replace("C3,fieldwork", "C 3,fieldwork")
+    (broken / "participants.csv").write_text(text)
+    with pytest.raises(InvalidGraphError):
+        create_app([broken])
+
+
+def test_a_port_in_use_is_a_clean_error():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "svrdf.cli", "serve", "--port", str(port)],
+                                capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "cannot listen on 127.0.0.1" in result.stderr
+    assert "serving on" not in result.stderr
 
 
 def test_health(server):

@@ -56,6 +56,9 @@ IDENTIFYING_COLUMNS = {
     "birthday",
 }
 
+#: More people under one code than any joint interview or focus group has: a typo.
+MAX_PEOPLE_PER_CODE = 100
+
 #: Separates several values in one CSV cell (other codes; one gender per person of a joint code).
 LIST_SEPARATOR = ";"
 
@@ -82,11 +85,14 @@ def build_study(source: StudySource, drop_columns: Iterable[str] = ()) -> Study:
         raise StudyDataError("expected the base IRI to end with '/' or '#', so that svrdf can "
                              "append codes to it", top.origin("base-iri"))
     phases = tuple(_phase(s) for s in top.sections("phases", required=True))
+    if not phases:
+        raise StudyDataError("expected at least one fieldwork phase", top.origin("phases"))
     cases = tuple(_case(s) for s in top.sections("cases"))
     sectors = tuple(_concept(s) for s in top.sections("sectors"))
     genders = tuple(_concept(s, gender=True) for s in top.sections("gender"))
+    identifiers = tuple(_identifier(s) for s in top.sections("identifiers"))
     for kind, entries in (("phases", phases), ("cases", cases), ("sectors", sectors),
-                          ("gender", genders)):
+                          ("gender", genders), ("identifiers", identifiers)):
         _require_unique(entries, kind, source.study)
     codes = _quotation_codes(source.participants, frozenset(drop_columns), phases, cases,
                              sectors, genders)
@@ -99,7 +105,7 @@ def build_study(source: StudySource, drop_columns: Iterable[str] = ()) -> Study:
         catalog=_optional(top.section("catalog"), _organization),
         source_organization=_optional(top.section("source-organization"), _organization),
         date_published=top.date("date-published"),
-        identifiers=tuple(_identifier(s) for s in top.sections("identifiers")),
+        identifiers=identifiers,
         landing_page=top.iri("landing-page"),
         version=top.text("version"),
         license=top.iri("license"),
@@ -270,7 +276,7 @@ def _check_iri(value: str, origin: Origin) -> None:
 def _require_unique(entries: Iterable, kind: str, doc: YamlDocument) -> None:
     seen: set[str] = set()
     for entry in entries:
-        key = getattr(entry, "id", None) or entry.code
+        key = getattr(entry, "id", None) or getattr(entry, "code", None) or entry.scheme
         if key in seen:
             raise StudyDataError(f"'{key}' is listed twice under '{kind}'", entry.origin)
         seen.add(key)
@@ -418,9 +424,10 @@ def _concept(s: _Section, gender: bool = False) -> Concept:
 
 def _check_columns(table: CsvTable, dropped: frozenset[str]) -> None:
     header_origin = Origin(table.file, line=1, row=1)
-    for column in sorted(dropped - set(table.header)):
-        raise UsageError(f"--drop-column {column!r}: there is no such column "
-                         f"(columns: {', '.join(table.header)})", Origin(table.file, line=1, row=1))
+    absent = sorted(dropped - set(table.header))
+    if absent:
+        raise UsageError(f"--drop-column {absent[0]!r}: there is no such column "
+                         f"(columns: {', '.join(table.header)})", header_origin)
     for column in table.header:
         if column in dropped:
             continue
@@ -437,7 +444,7 @@ def _check_columns(table: CsvTable, dropped: frozenset[str]) -> None:
             raise StudyDataError(f"unknown column '{column}'{hint}",
                                  header_origin.with_field(column))
     for column, required in PARTICIPANT_COLUMNS.items():
-        if required and column not in table.header:
+        if required and column not in table.header and column not in dropped:
             raise StudyDataError(f"the header lacks the required column '{column}'",
                                  header_origin.with_field(column))
 
@@ -453,7 +460,7 @@ def _quotation_codes(table: CsvTable, dropped: frozenset[str], phases, cases, se
     }
     codes: dict[str, QuotationCode] = {}
     for row in table.rows:
-        code = _quotation_code(row, table.file, known)
+        code = _quotation_code(row, table.file, known, dropped)
         if code.code in codes:
             first = codes[code.code].origin
             raise StudyDataError(f"code '{code.code}' is listed twice (first in row {first.row})",
@@ -477,8 +484,11 @@ def _quotation_codes(table: CsvTable, dropped: frozenset[str], phases, cases, se
     return tuple(codes.values())
 
 
-def _quotation_code(row: CsvRow, file: str, known: dict[str, list[str]]) -> QuotationCode:
+def _quotation_code(row: CsvRow, file: str, known: dict[str, list[str]],
+                    dropped: frozenset[str]) -> QuotationCode:
     def cell(name: str) -> str | None:
+        if name in dropped:
+            return None
         value = row.cells.get(name, "").strip()
         _refuse_contact_details(value, row.origin(file, name))
         return value or None
@@ -498,9 +508,9 @@ def _quotation_code(row: CsvRow, file: str, known: dict[str, list[str]]) -> Quot
     if code is None:
         raise StudyDataError("the code is empty", row.origin(file, "code"))
     people_text = cell("people") or "1"
-    if not people_text.isdigit() or int(people_text) < 1:
-        raise StudyDataError(f"expected a whole number of at least 1, got {people_text!r}",
-                             row.origin(file, "people"))
+    if not (people_text.isascii() and people_text.isdigit()) or not 1 <= int(people_text) <= MAX_PEOPLE_PER_CODE:
+        raise StudyDataError(f"expected a whole number from 1 to {MAX_PEOPLE_PER_CODE}, got "
+                             f"{people_text!r}", row.origin(file, "people"))
     people = int(people_text)
     genders = _split(cell("gender"))
     for gender in genders:
@@ -524,6 +534,7 @@ def _quotation_code(row: CsvRow, file: str, known: dict[str, list[str]]) -> Quot
 
 
 _EMAIL = re.compile(r"[^\s@<>()]+@[^\s@<>()]+\.[A-Za-z]{2,}")
+_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
 _PHONE = re.compile(r"(?<![\w/])\+?\(?\d[\d ()./-]{6,}\d(?![\w/])")
 
 
@@ -533,7 +544,7 @@ def _refuse_contact_details(value: str, origin: Origin) -> None:
     if _EMAIL.search(value):
         raise StudyDataError("the value looks like an e-mail address; participants' contact "
                              "details are never published, so remove it", origin)
-    for match in _PHONE.finditer(value):
+    for match in _PHONE.finditer(_DATE.sub(" ", value)):
         if sum(ch.isdigit() for ch in match.group()) >= 9:
             raise StudyDataError("the value looks like a phone number; participants' contact "
                                  "details are never published, so remove it", origin)

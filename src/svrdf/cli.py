@@ -1,7 +1,7 @@
-"""The ``svrdf`` command: a thin shell over :mod:`svrdf.pipeline`.
+"""The ``svrdf`` command: a thin shell over :mod:`svrdf.pipeline` and its neighbours.
 
 Data goes to stdout, messages to stderr. Exit codes: 0 success; 1 the study is invalid;
-2 usage error, or input or output that cannot be read or written. rdflib and pyshacl are
+2 usage error, or input or output that cannot be read or written; 3 a bug. rdflib and pyshacl are
 imported inside the commands, so ``--help`` and ``--version`` start fast.
 """
 
@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 import shutil
 import sys
+from urllib.parse import quote
 from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, defaults
 from .errors import InvalidGraphError, OutputError, SvrdfError
 
 INTERNAL_ERROR = 3
-# Kept here rather than imported, so that --help does not load rdflib.
-RESULT_FORMAT_CHOICES = ("table", "csv", "tsv", "json")
-DEFAULT_QUERY_TIMEOUT = 30.0
 
 EXIT_CODES_HELP = """\b
 Exit codes:
@@ -51,8 +50,9 @@ class _Group(click.Group):
             raise _ReportedError(error) from None
         except SvrdfError as error:
             raise _ReportedError(error) from None
-        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
-            raise
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort,
+                BrokenPipeError):
+            raise  # click reports these itself (a closed pipe, as in `svrdf ... | head`, quietly)
         except Exception as error:
             if os.environ.get("SVRDF_DEBUG"):
                 raise
@@ -144,14 +144,14 @@ def export(study_dirs: tuple[Path, ...], format_name: str | None, output: str | 
         raise click.UsageError("give either -o/--output or --out-dir, not both")
     if format_name is None:
         guessed = format_for_path(output) if output not in (None, "-") else None
-        format_name = guessed.name if guessed else "turtle"
+        format_name = guessed or "turtle"
     if no_validate:
         click.echo("svrdf: WARNING: --no-validate: the graph is NOT checked against the shapes; "
                    "it may be invalid or disclose personal data.", err=True)
     dataset_format = get_dataset_format(format_name)
     if dataset_format is not None:
         _export_dataset(list(study_dirs) or [_study_dir(None)], dataset_format, output, out_dir,
-                        not no_validate, strict)
+                        not no_validate, strict, drop_columns)
         return
     if len(study_dirs) > 1:
         raise click.UsageError(f"--format {format_name} writes one study; for several, use "
@@ -167,14 +167,19 @@ def export(study_dirs: tuple[Path, ...], format_name: str | None, output: str | 
             raise click.BadParameter(
                 f"{format_name!r}; choose from {', '.join(_format_names())}",
                 param_hint="'--format'") from None
+    bundle = format_name.lower() == "all"
     result = export_study(_study_dir(study_dirs[0] if study_dirs else None), formats,
-                          run_validation=not no_validate, strict=strict, drop_columns=drop_columns)
+                          run_validation=not no_validate, strict=strict, drop_columns=drop_columns,
+                          skip_unavailable=bundle)
     if result.report is not None and result.report.results:
         _echo_report(result.report)
     if out_dir is not None:
         if not out_dir.is_dir():
             raise OutputError(f"cannot write to {out_dir}: the folder does not exist")
         for fmt in formats:
+            if fmt.name not in result.files:
+                click.echo(f"skipped {fmt.filename}: {fmt.missing(result.study)}", err=True)
+                continue
             write_atomically(result.files[fmt.name], out_dir / fmt.filename)
             click.echo(f"wrote {out_dir / fmt.filename}", err=True)
     elif output in (None, "-"):
@@ -186,7 +191,9 @@ def export(study_dirs: tuple[Path, ...], format_name: str | None, output: str | 
 
 
 def _export_dataset(directories: list[Path], fmt, output: str | None, out_dir: Path | None,
-                    run_validation: bool, strict: bool) -> None:
+                    run_validation: bool, strict: bool, drop_columns: tuple[str, ...]) -> None:
+    import tempfile
+
     from .formats import atomic_output
     from .pipeline import export_studies
 
@@ -194,13 +201,24 @@ def _export_dataset(directories: list[Path], fmt, output: str | None, out_dir: P
         if total > 1 and sys.stderr.isatty():
             click.echo(f"\r[{index}/{total}] {directory}\033[K", err=True, nl=index == total)
 
+    def write(handle) -> None:
+        reports = export_studies(directories, fmt, handle, run_validation, strict, drop_columns,
+                                 progress)
+        for report in reports:
+            if report.results:
+                _echo_report(report)
+
     target = out_dir / fmt.filename if out_dir is not None else output
     if target in (None, "-"):
-        export_studies(directories, fmt, sys.stdout.buffer, run_validation, strict, progress)
+        # Spooled to disk first, so that a study failing late leaves stdout empty.
+        with tempfile.TemporaryFile() as spool:
+            write(spool)
+            spool.seek(0)
+            shutil.copyfileobj(spool, sys.stdout.buffer)
         sys.stdout.buffer.flush()
         return
     with atomic_output(target) as handle:
-        export_studies(directories, fmt, handle, run_validation, strict, progress)
+        write(handle)
     click.echo(f"wrote {target} ({len(directories)} stud{'y' if len(directories) == 1 else 'ies'})",
                err=True)
 
@@ -249,10 +267,10 @@ def validate(study_dir: Path | None, report_format: str, strict: bool,
 @click.option("--file", "query_file", type=click.Path(path_type=Path, dir_okay=False),
               metavar="FILE", help="Read the query from FILE (e.g. q.rq).")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
-@click.option("--format", "-f", "result_format", type=click.Choice(RESULT_FORMAT_CHOICES),
+@click.option("--format", "-f", "result_format", type=click.Choice(defaults.RESULT_FORMATS),
               default="table", show_default=True,
               help="For SELECT and ASK; CONSTRUCT and DESCRIBE always give Turtle.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_QUERY_TIMEOUT,
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=defaults.QUERY_TIMEOUT,
               show_default=True, help="Stop the query after this many seconds.")
 @click.argument("query_text", metavar="[QUERY | NAME]", required=False)
 def query(study_dirs: tuple[Path, ...], query_file: Path | None, list_queries: bool,
@@ -273,6 +291,8 @@ def query(study_dirs: tuple[Path, ...], query_file: Path | None, list_queries: b
     from .query import format_result, named_queries, resolve_query, run_query, union_graph
 
     if list_queries:
+        if query_text is not None or query_file is not None:
+            raise click.UsageError("--list takes no query")
         for named in named_queries().values():
             click.echo(f"{named.name:22} {named.description}")
         return
@@ -285,10 +305,14 @@ def query(study_dirs: tuple[Path, ...], query_file: Path | None, list_queries: b
             raise click.BadParameter(f"cannot read {query_file}: {exc}", param_hint="'--file'")
     from .pipeline import study_graph
 
-    graphs = [study_graph(d)[1] for d in (study_dirs or (_study_dir(None),))]
-    graph = union_graph(graphs)
-    result = run_query(graph, resolve_query(query_text), timeout)
-    sys.stdout.buffer.write(format_result(result, result_format, graphs[0].namespace_manager))
+    text = resolve_query(query_text)
+    graphs = {}
+    for directory in study_dirs or (_study_dir(None),):
+        study, graph = study_graph(directory)
+        graphs[study.base_iri] = graph
+    result = run_query(union_graph(graphs), text, timeout)
+    names = next(iter(graphs.values())).namespace_manager
+    sys.stdout.buffer.write(format_result(result, result_format, names))
     sys.stdout.buffer.flush()
 
 
@@ -298,9 +322,11 @@ def query(study_dirs: tuple[Path, ...], query_file: Path | None, list_queries: b
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; the default serves this machine only.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
-@click.option("--query-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+@click.option("--query-timeout", type=click.FloatRange(min=0.1),
+              default=defaults.SERVE_QUERY_TIMEOUT, show_default=True,
               help="Seconds a SPARQL query may run before it is stopped (503).")
-@click.option("--max-results", type=click.IntRange(min=1), default=10_000, show_default=True,
+@click.option("--max-results", type=click.IntRange(min=1), default=defaults.SERVE_MAX_RESULTS,
+              show_default=True,
               help="Most rows (or triples) a SPARQL answer may have (else 400).")
 def serve(study_dirs: tuple[Path, ...], host: str, port: int, query_timeout: float,
           max_results: int) -> None:
@@ -318,11 +344,18 @@ def serve(study_dirs: tuple[Path, ...], host: str, port: int, query_timeout: flo
       svrdf serve --study a --study b --port 9000
       curl -H 'Accept: text/turtle' http://127.0.0.1:8080/svrdf/studies/ordo-17147720/participant/IP8
     """
+    import socket
+
     import uvicorn
 
     from .server import create_app
 
     app = create_app(list(study_dirs) or [_study_dir(None)], query_timeout, max_results)
+    try:  # find out now, not after announcing the address, whether it can be had
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        raise OutputError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
     click.echo(f"svrdf: serving on http://{host}:{port}/ (Ctrl-C or SIGTERM to stop)", err=True)
     # uvicorn logs requests to stdout by default; a server's log is messages, so stderr.
     log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
@@ -399,14 +432,20 @@ def init(directory: Path) -> None:
                           "svrdf init never overwrites files")
     if not directory.parent.is_dir():
         raise OutputError(f"cannot create {directory}: the folder {directory.parent} does not exist")
+    # The copy gets a base IRI of its own, so its IRIs never collide with the bundled study's.
+    base = f"https://example.org/studies/{quote(directory.resolve().name, safe='')}/"
+    study_text = re.sub(r"(?m)^base-iri: .*$", f"base-iri: {base}  # replace with your own",
+                        (bundled_study_dir() / STUDY_FILE).read_text(encoding="utf-8"), count=1)
     try:
         directory.mkdir(exist_ok=True)
-        for name in (STUDY_FILE, PARTICIPANTS_FILE):
-            shutil.copyfile(bundled_study_dir() / name, directory / name)
+        (directory / STUDY_FILE).write_text(study_text, encoding="utf-8")
+        shutil.copyfile(bundled_study_dir() / PARTICIPANTS_FILE, directory / PARTICIPANTS_FILE)
     except OSError as exc:
         raise OutputError(f"cannot create {directory}: {exc.strerror}") from None
-    click.echo(f"created {directory}/ with {STUDY_FILE} and {PARTICIPANTS_FILE}; edit them, then "
-               f"run: svrdf validate --study {directory}", err=True)
+    click.echo(f"created {directory}/ with {STUDY_FILE} and {PARTICIPANTS_FILE}, a copy of the "
+               f"bundled study with the base IRI {base}. Replace its base-iri, title, "
+               "identifiers and roster with your study's, then run: "
+               f"svrdf validate --study {directory}", err=True)
 
 
 def _echo_report(report) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -38,21 +39,31 @@ class OutputFormat:
     aliases: tuple[str, ...]
     #: Makes the file's bytes from the study model and its graph.
     serialize: Serializer
+    #: Says why a study cannot have this form (None when it can): DataCite needs a DOI.
+    missing: Callable[[Study], str | None] = lambda study: None
 
     @property
     def suffix(self) -> str:
         return Path(self.filename).suffix
+
+    def available(self, study: Study) -> bool:
+        return self.missing(study) is None
 
 
 FORMATS: dict[str, OutputFormat] = {}
 
 
 def register(name: str, filename: str, media_type: str, title: str,
-             aliases: tuple[str, ...] = ()):
+             aliases: tuple[str, ...] = (), missing: Callable[[Study], str | None] | None = None):
     def decorator(serialize: Serializer) -> Serializer:
-        FORMATS[name] = OutputFormat(name, filename, media_type, title, aliases, serialize)
+        FORMATS[name] = OutputFormat(name, filename, media_type, title, aliases, serialize,
+                                     *([missing] if missing else []))
         return serialize
     return decorator
+
+
+def available_formats(study: Study) -> list[OutputFormat]:
+    return [fmt for fmt in FORMATS.values() if fmt.available(study)]
 
 
 def get_format(name: str) -> OutputFormat:
@@ -63,22 +74,35 @@ def get_format(name: str) -> OutputFormat:
     raise KeyError(name)
 
 
-def format_for_path(path: str | Path) -> OutputFormat | None:
+def format_for_path(path: str | Path) -> str | None:
+    """The name of the format a file name's suffix implies, if any."""
     suffix = Path(path).suffix.lower()
-    return next((f for f in FORMATS.values() if suffix and f.suffix == suffix), None)
+    every = [*FORMATS.values(), *DATASET_FORMATS.values()]
+    return next((f.name for f in every if suffix and Path(f.filename).suffix == suffix), None)
+
+
+def graph_bytes(graph: Graph, name: str) -> bytes:
+    """A graph in one of the plain RDF forms (turtle, nt, json-ld), needing no study."""
+    if name == "turtle":
+        return graph.serialize(format="turtle", encoding="utf-8")
+    if name == "nt":
+        # rdflib writes N-Triples in store order; sorted unique lines make the file canonical.
+        lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
+        return "".join(f"{line}\n" for line in sorted(set(lines)) if line.strip()).encode("utf-8")
+    if name == "json-ld":
+        return compact_jsonld(graph, jsonld_context())
+    raise KeyError(name)
 
 
 @register("turtle", "study.ttl", "text/turtle", "the full graph in Turtle", aliases=("ttl",))
 def to_turtle(study: Study, graph: Graph) -> bytes:
-    return graph.serialize(format="turtle", encoding="utf-8")
+    return graph_bytes(graph, "turtle")
 
 
 @register("nt", "study.nt", "application/n-triples", "the full graph in N-Triples",
           aliases=("ntriples", "n-triples"))
 def to_ntriples(study: Study, graph: Graph) -> bytes:
-    # rdflib writes N-Triples in store order; sorted unique lines make the file canonical.
-    lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
-    return "".join(f"{line}\n" for line in sorted(set(lines)) if line.strip()).encode("utf-8")
+    return graph_bytes(graph, "nt")
 
 
 @lru_cache(maxsize=None)
@@ -90,7 +114,7 @@ def jsonld_context(name: str = "svrdf") -> dict[str, Any]:
 @register("json-ld", "study.jsonld", "application/ld+json", "the full graph in JSON-LD",
           aliases=("jsonld",))
 def to_jsonld(study: Study, graph: Graph) -> bytes:
-    return compact_jsonld(graph, jsonld_context())
+    return graph_bytes(graph, "json-ld")
 
 
 def compact_jsonld(graph: Graph, context: dict[str, Any]) -> bytes:
@@ -125,11 +149,21 @@ def atomic_output(destination: str | Path) -> Iterator[BinaryIO]:
     """A file to write in pieces that appears at ``destination`` only when the block ends
     without an error; until then, and after a failure, the old file is left as it was."""
     target = Path(destination)
+    if target.is_symlink():
+        target = target.resolve()  # replace the file the link points to, and keep the link
     folder = target.parent
     if not folder.is_dir():
         raise OutputError(f"cannot write {target}: the folder {folder} does not exist")
     if target.is_dir():
         raise OutputError(f"cannot write {target}: it is a folder")
+    if target.exists() and not stat.S_ISREG(target.stat().st_mode):
+        # A device or a pipe (/dev/stdout, a FIFO): write into it; renaming would replace it.
+        try:
+            with open(target, "wb") as stream:
+                yield stream
+        except OSError as exc:
+            raise OutputError(f"cannot write {target}: {exc.strerror}") from None
+        return
     try:
         handle = tempfile.NamedTemporaryFile(dir=folder, prefix=f".{target.name}.", suffix=".tmp",
                                              delete=False)
@@ -175,7 +209,8 @@ def to_dcat_jsonld(study: Study, graph: Graph) -> bytes:
 
 
 @register("datacite", "datacite.xml", "application/vnd.datacite.datacite+xml",
-          "DataCite Metadata Schema 4.6 XML, for minting the DOI")
+          "DataCite Metadata Schema 4.6 XML, for minting the DOI",
+          missing=lambda study: None if study.doi else "the study has no DOI")
 def to_datacite(study: Study, graph: Graph) -> bytes:
     from .datacite import to_datacite_xml
 
@@ -183,7 +218,8 @@ def to_datacite(study: Study, graph: Graph) -> bytes:
 
 
 @register("ro-crate", "ro-crate-metadata.json", "application/ld+json",
-          "the RO-Crate 1.2 metadata file", aliases=("rocrate",))
+          "the RO-Crate 1.2 metadata file", aliases=("rocrate",),
+          missing=lambda study: None if study.date_published else "the study has no date-published")
 def to_rocrate(study: Study, graph: Graph) -> bytes:
     from .rocrate import to_rocrate_json
 
@@ -194,7 +230,8 @@ def to_rocrate(study: Study, graph: Graph) -> bytes:
 def to_html(study: Study, graph: Graph) -> bytes:
     from .landing_page import to_landing_page
 
-    links = [(f.filename, f.media_type, f.title) for f in FORMATS.values() if f.name != "html"]
+    links = [(f.filename, f.media_type, f.title) for f in available_formats(study)
+             if f.name != "html"]
     return to_landing_page(study, graph, links)
 
 

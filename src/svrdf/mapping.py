@@ -48,7 +48,8 @@ def _segment(value: str) -> str:
 
 def _slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or _segment(text)
+    # A name with no Latin letters keeps its own characters; _iri percent-encodes them once.
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or text.strip()
 
 
 class StudyIris:
@@ -332,10 +333,12 @@ def _phase(phase: Phase, study: Study, iris: StudyIris) -> Iterator[LocatedTripl
     yield from _text(node, where, (SCHEMA.description, phase.description, "description"))
     for prefix in phase.code_prefixes:
         yield node, SVRDF.codePrefix, Literal(prefix), _at(where, "code-prefixes")
-    for predicate, date, field in ((PROV.startedAtTime, phase.start_date, "start-date"),
-                                   (PROV.endedAtTime, phase.end_date, "end-date")):
+    # A phase runs from the start of its first day to the end of its last.
+    for predicate, date, time, field in (
+            (PROV.startedAtTime, phase.start_date, "00:00:00", "start-date"),
+            (PROV.endedAtTime, phase.end_date, "23:59:59", "end-date")):
         if date:
-            moment = Literal(f"{date.isoformat()}T00:00:00", datatype=XSD.dateTime)
+            moment = Literal(f"{date.isoformat()}T{time}", datatype=XSD.dateTime)
             yield node, predicate, moment, _at(where, field)
     for participant in study.participants:
         for row in _rows_with(participant, "phase", phase.id):

@@ -46,10 +46,12 @@ def check_study(directory: str | Path, drop_columns: Iterable[str] = ()) -> Vali
 
 
 def export_study(directory: str | Path, formats: list[OutputFormat], run_validation: bool = True,
-                 strict: bool = False, drop_columns: Iterable[str] = ()) -> Export:
+                 strict: bool = False, drop_columns: Iterable[str] = (),
+                 skip_unavailable: bool = False) -> Export:
     """Build, validate and serialise a study. Raises :class:`InvalidGraphError` (with the
     report) when the graph has violations, or warnings under ``strict``, before anything is
-    serialised."""
+    serialised. With ``skip_unavailable``, forms the study cannot have (DataCite without a
+    DOI) are left out of ``files`` instead of failing."""
     study, graph = study_graph(directory, drop_columns)
     report = check(study, graph) if run_validation else None
     if report is not None:
@@ -59,7 +61,8 @@ def export_study(directory: str | Path, formats: list[OutputFormat], run_validat
                 f"the study graph has {report.summary()}"
                 f"{' (--strict refuses warnings)' if strict and report.conforms else ''}; "
                 "nothing was written", report)
-    return Export(study, graph, report, {fmt.name: fmt.serialize(study, graph) for fmt in formats})
+    wanted = [fmt for fmt in formats if fmt.available(study) or not skip_unavailable]
+    return Export(study, graph, report, {fmt.name: fmt.serialize(study, graph) for fmt in wanted})
 
 
 CATALOG_IRI = URIRef("urn:svrdf:catalog")
@@ -67,6 +70,7 @@ CATALOG_IRI = URIRef("urn:svrdf:catalog")
 
 def export_studies(directories: list[str | Path], fmt: DatasetFormat, out: BinaryIO,
                    run_validation: bool = True, strict: bool = False,
+                   drop_columns: Iterable[str] = (),
                    progress: Callable[[int, int, Path], None] | None = None) -> list[ValidationReport]:
     """Write several studies to ``out``, each its own named graph (its base IRI), then a DCAT
     catalogue of them all in the default graph. One study is in memory at a time. Raises
@@ -76,13 +80,14 @@ def export_studies(directories: list[str | Path], fmt: DatasetFormat, out: Binar
     named: dict[str, str | Path] = {}
     catalog = new_graph()
     catalog.add((CATALOG_IRI, RDF.type, DCAT.Catalog))
-    catalog.add((CATALOG_IRI, DCTERMS.title, Literal(f"svrdf catalogue of {len(directories)} studies")))
+    count = f"{len(directories)} stud{'y' if len(directories) == 1 else 'ies'}"
+    catalog.add((CATALOG_IRI, DCTERMS.title, Literal(f"svrdf catalogue of {count}")))
     catalog.add((CATALOG_IRI, DCTERMS.description, Literal(
         "The studies exported together by svrdf; each study's graph is the named graph of its base IRI.")))
     for index, directory in enumerate(directories, start=1):
         if progress:
             progress(index, len(directories), Path(directory))
-        study, graph = study_graph(directory)
+        study, graph = study_graph(directory, drop_columns)
         if study.base_iri in named:
             raise StudyDataError(f"shares its base IRI <{study.base_iri}> with {named[study.base_iri]}; "
                                  "each study needs its own, to name its graph", study.origin_of("base-iri"))

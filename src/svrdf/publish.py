@@ -62,12 +62,20 @@ def graph_url(endpoint: str, graph: str) -> str:
 
 def publish_graph(endpoint: str, graph_iri: str, graph: Graph, retries: int = RETRIES,
                   log: Callable[[str], None] = lambda message: None) -> Published:
+    parts = urllib.parse.urlsplit(endpoint)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise PublishError(f"expected the store's endpoint as an http(s) URL, such as "
+                           f"http://localhost:7878/store; got {endpoint!r}")
     body = graph.serialize(format="nt", encoding="utf-8")
     url = graph_url(endpoint, graph_iri)
     auth = credentials(endpoint)
     _send("PUT", url, auth, retries, log, data=body, content_type="application/n-triples")
-    stored = Graph().parse(data=_send("GET", url, auth, retries, log, accept="application/n-triples"),
-                           format="nt")
+    answer = _send("GET", url, auth, retries, log, accept="application/n-triples")
+    try:
+        stored = Graph().parse(data=answer, format="nt")
+    except Exception:  # rdflib's parsers raise several kinds of error for bad input
+        raise PublishError(f"GET {url}: the store did not answer with N-Triples, so the load "
+                           "cannot be checked; is this its Graph Store endpoint?") from None
     result = Published(graph_iri, len(graph), len(stored))
     if result.stored != result.sent:
         raise PublishError(f"the store holds {result.stored} triples in <{graph_iri}> after the "

@@ -9,9 +9,10 @@ in ``svrdf/queries/``, each opening with a comment that says what it answers.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
+import re
 import threading
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,12 +21,11 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.query import Result
 from rdflib.term import Node
 
+from .defaults import QUERY_TIMEOUT
 from .errors import SvrdfError
 from .vocab import PREFIXES
 
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
-DEFAULT_TIMEOUT = 30.0
-RESULT_FORMATS = ("table", "csv", "tsv", "json")
 
 
 class QueryError(SvrdfError):
@@ -60,17 +60,24 @@ def named_queries() -> dict[str, NamedQuery]:
 def resolve_query(text_or_name: str) -> str:
     """A named query's text, or the argument itself as SPARQL."""
     named = named_queries().get(text_or_name)
-    return named.text if named else text_or_name
+    if named:
+        return named.text
+    if re.fullmatch(r"[\w.-]+", text_or_name.strip()):
+        # One bare word is not SPARQL: it was meant as a name.
+        guess = difflib.get_close_matches(text_or_name, named_queries(), n=1)
+        hint = f"; did you mean '{guess[0]}'?" if guess else "; see 'svrdf query --list'"
+        raise QueryError(f"no named query '{text_or_name}'{hint}")
+    return text_or_name
 
 
-def union_graph(graphs: Iterable[Graph]) -> Graph:
-    """One graph to query over several studies: each study a named graph, queried as one."""
-    graphs = list(graphs)
+def union_graph(graphs: dict[str, Graph]) -> Graph:
+    """One graph to query over several studies: each study the named graph of its base IRI,
+    as in ``export --format nquads`` and ``publish``, all queried as one."""
     if len(graphs) == 1:
-        return graphs[0]
+        return next(iter(graphs.values()))
     dataset = Dataset(default_union=True)
-    for index, graph in enumerate(graphs):
-        named = dataset.graph(URIRef(f"urn:svrdf:study:{index}"))
+    for name, graph in graphs.items():
+        named = dataset.graph(URIRef(name))
         for triple in graph:
             named.add(triple)
     return dataset
@@ -111,7 +118,7 @@ def _contains(node, name: str) -> bool:
     return False
 
 
-def run_query(graph: Graph, text: str, timeout: float = DEFAULT_TIMEOUT) -> Result:
+def run_query(graph: Graph, text: str, timeout: float = QUERY_TIMEOUT) -> Result:
     prepared = prepare(text)
     outcome: dict = {}
 

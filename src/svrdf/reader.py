@@ -137,6 +137,11 @@ def read_yaml(path: Path) -> YamlDocument:
         raise StudyFileError(f"YAML does not parse: {problem}", Origin(str(path), line=line)) from None
     except yaml.YAMLError as exc:
         raise StudyFileError(f"YAML does not parse: {exc}", Origin(str(path))) from None
+    except RecursionError:
+        raise StudyFileError("YAML is nested too deeply to be a study file",
+                             Origin(str(path))) from None
+    except (ValueError, TypeError) as exc:  # e.g. a date that does not exist: 2021-31-12
+        raise StudyFileError(f"a YAML value cannot be read: {exc}", Origin(str(path))) from None
     finally:
         loader.dispose()
     return YamlDocument(str(path), data, lines)
@@ -147,6 +152,11 @@ def _collect_lines(node, path: YamlPath, lines: dict[YamlPath, int], file: str) 
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
+            if key_node.tag != "tag:yaml.org,2002:str":
+                # yes:, 2021:, [a, b]: ... are not text to YAML; a study's keys must be.
+                raise StudyFileError("a key must be text; put it in quotes if it is meant so",
+                                     Origin(file, line=key_node.start_mark.line + 1,
+                                            key=str(key_node.value)))
             key = key_node.value
             if key in seen:
                 raise StudyFileError(f"key '{key}' appears twice in the same mapping",

@@ -19,15 +19,18 @@ from urllib.parse import parse_qs, urlsplit
 
 from rdflib import Graph, Literal, URIRef
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from .dcat import dcat_graph
-from .formats import FORMATS, compact_jsonld, jsonld_context
+from .defaults import SERVE_MAX_RESULTS, SERVE_QUERY_TIMEOUT
+from .errors import InvalidGraphError
+from .formats import available_formats, graph_bytes
 from .mapping import StudyIris, new_graph
 from .model import Study
-from .pipeline import study_graph
+from .pipeline import check, study_graph
 from .query import QueryError, format_result, prepare
 from .vocab import DCAT, DCTERMS, RDF
 
@@ -46,8 +49,6 @@ RESULT_MEDIA_TYPES = {
     "text/tab-separated-values": "tsv",
     "application/sparql-results+xml": "xml",
 }
-DEFAULT_QUERY_TIMEOUT = 10.0
-DEFAULT_MAX_RESULTS = 10_000
 
 
 @dataclass
@@ -55,14 +56,23 @@ class ServedStudy:
     study: Study
     graph: Graph
     iris: StudyIris
+    #: The base IRI's path, percent-encoded as in the IRIs, where the study is served.
     base_path: str
+    #: The study's other forms, made once: file name in the bundle -> (media type, bytes).
+    files: dict[str, tuple[str, bytes]]
 
 
 def load_studies(directories: list[Path]) -> list[ServedStudy]:
+    """Load, validate and render each study once. A study with a violation is not served."""
     served = []
     for directory in directories:
         study, graph = study_graph(directory)
-        served.append(ServedStudy(study, graph, StudyIris(study), urlsplit(study.base_iri).path))
+        report = check(study, graph)
+        if report.violations:
+            raise InvalidGraphError(f"{directory}: the study graph has {report.summary()}; "
+                                    "svrdf serves valid studies only", report)
+        files = {f.filename: (f.media_type, f.serialize(study, graph)) for f in available_formats(study)}
+        served.append(ServedStudy(study, graph, StudyIris(study), urlsplit(study.base_iri).path, files))
     return served
 
 
@@ -91,8 +101,8 @@ def negotiate(accept: str, offered: list[str]) -> str | None:
     return None
 
 
-def create_app(directories: list[Path], query_timeout: float = DEFAULT_QUERY_TIMEOUT,
-               max_results: int = DEFAULT_MAX_RESULTS) -> Starlette:
+def create_app(directories: list[Path], query_timeout: float = SERVE_QUERY_TIMEOUT,
+               max_results: int = SERVE_MAX_RESULTS) -> Starlette:
     studies = load_studies(directories)
     union = new_graph()
     for served in studies:
@@ -102,8 +112,8 @@ def create_app(directories: list[Path], query_timeout: float = DEFAULT_QUERY_TIM
         links = []
         if served.study.doi:
             links.append(f'<{served.iris.dataset}>; rel="cite-as"')
-        links += [f'<{base_url}{f.filename}>; rel="describedby"; type="{f.media_type}"'
-                  for f in FORMATS.values() if f.name != "html"]
+        links += [f'<{base_url}{name}>; rel="describedby"; type="{media}"'
+                  for name, (media, _) in served.files.items() if media != "text/html"]
         links += ['<https://schema.org/Dataset>; rel="type"', '<https://schema.org/AboutPage>; rel="type"']
         links += [f'<{p.orcid}>; rel="author"' for p in served.study.creators if p.orcid]
         if served.study.license:
@@ -117,28 +127,28 @@ def create_app(directories: list[Path], query_timeout: float = DEFAULT_QUERY_TIM
         return graph
 
     def rdf_response(graph: Graph, media: str) -> Response:
-        name = RDF_MEDIA_TYPES[media]
-        body = (compact_jsonld(graph, jsonld_context()) if name == "json-ld"
-                else FORMATS[name].serialize(None, graph))
-        return Response(body, media_type=media, headers={"Vary": "Accept"})
+        return Response(graph_bytes(graph, RDF_MEDIA_TYPES[media]), media_type=media,
+                        headers={"Vary": "Accept"})
 
     def not_acceptable(offered: list[str]) -> Response:
         return PlainTextResponse(f"Not Acceptable: this resource is available as {', '.join(offered)}\n",
                                  status_code=406, headers={"Vary": "Accept"})
 
     async def resource(request: Request) -> Response:
-        path = request.url.path
+        # The raw path keeps percent-encoding, as the IRIs do (participant/CB%209).
+        path = request.scope.get("raw_path", b"").decode("ascii", "replace") or request.url.path
+        path = path.split("?", 1)[0]
         served = next((s for s in studies if path.startswith(s.base_path)), None)
         if served is None:
             return PlainTextResponse("Not Found\n", status_code=404)
         rest = path[len(served.base_path):]
-        bundle = {f.filename: f for f in FORMATS.values()}
-        if rest in bundle:
-            fmt = bundle[rest]
-            return Response(fmt.serialize(served.study, served.graph), media_type=fmt.media_type)
+        if rest in served.files and rest != "index.html":
+            media, body = served.files[rest]
+            return Response(body, media_type=media)
         offered = [*RDF_MEDIA_TYPES, HTML]
         if rest in ("", "index.html"):
-            graph, headers = served.graph, {"Link": signposting(served, str(request.url.replace(path=served.base_path, query="")))}
+            page_url = str(request.url.replace(path=served.base_path, query=""))
+            graph, headers = served.graph, {"Link": signposting(served, page_url)}
         else:
             graph = describe(served, URIRef(served.study.base_iri + rest))
             if not len(graph):
@@ -148,14 +158,17 @@ def create_app(directories: list[Path], query_timeout: float = DEFAULT_QUERY_TIM
         if media is None:
             return not_acceptable(offered)
         if media == HTML:
-            page = FORMATS["html"].serialize(served.study, served.graph)
-            return Response(page, media_type="text/html; charset=utf-8",
+            return Response(served.files["index.html"][1], media_type="text/html; charset=utf-8",
                             headers={**headers, "Vary": "Accept"})
         response = rdf_response(graph, media)
         response.headers.update(headers)
         return response
 
     async def sparql(request: Request) -> Response:
+        if request.method not in ("GET", "POST"):
+            return PlainTextResponse("Method Not Allowed: this endpoint is read-only; use GET or "
+                                     "POST with a query\n", status_code=405,
+                                     headers={"Allow": "GET, POST"})
         if request.method == "POST":
             kind = request.headers.get("content-type", "").split(";")[0].strip()
             if kind == "application/sparql-update":
@@ -186,7 +199,9 @@ def create_app(directories: list[Path], query_timeout: float = DEFAULT_QUERY_TIM
         media = negotiate(request.headers.get("accept", ""), offered)
         if media is None:
             return not_acceptable(offered)
-        status, body = _run_isolated(union, text, media, query_timeout, max_results)
+        # In a worker thread, so the event loop answers other clients while the query runs.
+        status, body = await run_in_threadpool(_run_isolated, union, text, media, query_timeout,
+                                               max_results)
         if status != 200:
             return PlainTextResponse(body.decode("utf-8"), status_code=status)
         return Response(body, media_type=media)
@@ -256,9 +271,7 @@ def _query_child(sender, graph: Graph, text: str, media: str, max_results: int) 
                 sender.send((400, f"Bad Request: the result has more than {max_results} triples; "
                                   "narrow the query\n".encode()))
                 return
-            name = RDF_MEDIA_TYPES[media]
-            body = (compact_jsonld(result.graph, jsonld_context()) if name == "json-ld"
-                    else FORMATS[name].serialize(None, result.graph))
+            body = graph_bytes(result.graph, RDF_MEDIA_TYPES[media])
         else:
             if result.type == "SELECT" and len(result.bindings) > max_results:
                 sender.send((400, f"Bad Request: the result has more than {max_results} rows; "
