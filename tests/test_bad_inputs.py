@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from rdflib import Graph
+from rdflib import RDFS, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from conftest import FIXTURES
@@ -146,3 +146,48 @@ def test_odd_but_harmless_values_are_encoded_safely(workspace, role):
         graphs.append(Graph().parse(target, format=parser))
     assert any(str(o) == role for o in graphs[0].objects())
     assert isomorphic(graphs[0], graphs[1]) and isomorphic(graphs[0], graphs[2])
+
+
+@pytest.mark.parametrize("depth", [10_000, 100_000])
+def test_deeply_nested_yaml_is_refused(workspace, depth):
+    study, out = workspace
+    path = study / "study.yaml"
+    text = path.read_text(encoding="utf-8")
+    nested = "[" * depth + "]" * depth
+    path.write_text(text.replace("keywords: [interviews, testing]", f"keywords: {nested}"),
+                    encoding="utf-8")
+    result = run_svrdf(study, out, ["export"])
+    assert_clean_failure(result, out, 2, ["study.yaml", "nested too deeply"])
+
+
+@pytest.mark.parametrize("note", [
+    "interviewed 2021-03-01 to 2021-03-05",
+    "interviewed 2021-03-01 - 2021-03-05",
+    "2021-03-01/2021-03-05",
+    "01.03.2021-05.03.2021",
+])
+def test_a_date_range_in_a_note_is_not_taken_for_a_phone_number(workspace, note):
+    # Dates are taken out before the phone-number check: a range of two dates has as many
+    # digits, and as many separators, as a phone number.
+    study, out = workspace
+    path = study / "participants.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("2,joint", f"2,{note}"),
+                    encoding="utf-8")
+    result = run_svrdf(study, out, ["export"])
+    assert result.exit_code == 0, result.stderr
+    graph = Graph().parse(out / "out.ttl", format="turtle")
+    code = URIRef("https://example.org/studies/minimal/code/J2")
+    assert list(graph.objects(code, RDFS.comment)) == [Literal(note)]
+
+
+def test_one_hundred_people_under_a_code_is_the_most_accepted(workspace):
+    study, out = workspace
+    path = study / "participants.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("PUB,Team,N;W,,2,", "PUB,Team,W,,100,"),
+                    encoding="utf-8")
+    result = run_svrdf(study, out, ["export"])
+    assert result.exit_code == 0, result.stderr
+    graph = Graph().parse(out / "out.ttl", format="turtle")
+    participant = "https://example.org/studies/minimal/participant/J2/"
+    assert {str(s) for s in graph.subjects() if str(s).startswith(participant)} == {
+        f"{participant}{n}" for n in range(1, 101)}

@@ -166,3 +166,83 @@ def test_a_closed_pipe_is_not_a_bug():
                             shell=True, capture_output=True, text=True)
     assert result.stdout.startswith("<") and "internal error" not in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("column, prop, values", [
+    ("note", "http://www.w3.org/2000/01/rdf-schema#comment", {"joint"}),
+    ("role", "http://schema.org/jobTitle", {"Officer", "Team"}),
+])
+def test_drop_column_leaves_its_values_out_of_the_graph(run, minimal_study, tmp_path, column,
+                                                        prop, values):
+    from rdflib import URIRef
+
+    kept, dropped = tmp_path / "kept.ttl", tmp_path / "dropped.ttl"
+    assert run("export", "--study", str(minimal_study), "-o", str(kept)).exit_code == 0
+    result = run("export", "--study", str(minimal_study), "--drop-column", column,
+                 "-o", str(dropped))
+    assert result.exit_code == 0, result.stderr
+    before = Graph().parse(kept, format="turtle")
+    after = Graph().parse(dropped, format="turtle")
+    from_column = {t for t in before.triples((None, URIRef(prop), None)) if str(t[2]) in values}
+    assert {str(o) for _, _, o in from_column} == values  # the column reached the graph before
+    assert not values & {str(o) for o in after.objects()}  # and no value of it is left
+    # Everything else stays: exactly the column's triples are gone, nothing is added.
+    assert set(before) - set(after) == from_column and set(after) <= set(before)
+
+
+def test_output_through_a_symlink_keeps_the_link_and_replaces_its_target(run, tmp_path):
+    real_folder = tmp_path / "real"
+    real_folder.mkdir()
+    target = real_folder / "study.ttl"
+    target.write_text("old output")
+    link = tmp_path / "link.ttl"
+    link.symlink_to(target)
+    result = run("export", "-o", str(link))
+    assert result.exit_code == 0, result.stderr
+    assert link.is_symlink() and link.resolve() == target.resolve()
+    assert target.read_bytes() == run("export").stdout_bytes
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.ttl", "real"]
+    assert [p.name for p in real_folder.iterdir()] == ["study.ttl"]
+
+
+def test_output_into_a_fifo_delivers_the_bytes(run, tmp_path):
+    import os
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    try:
+        result = run("export", "--format", "nt", "-o", str(fifo))
+        assert result.exit_code == 0, result.stderr
+        reader.join(timeout=60)
+        assert not reader.is_alive()
+    finally:
+        if reader.is_alive():  # svrdf never opened the pipe: let the reader go
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+    assert received == [run("export", "--format", "nt").stdout_bytes]
+    assert fifo.is_fifo() and [p.name for p in tmp_path.iterdir()] == ["pipe"]
+
+
+def test_export_all_skips_forms_the_study_cannot_have_and_says_so(run, minimal_study, tmp_path):
+    import shutil
+
+    from svrdf.formats import FORMATS
+
+    study = tmp_path / "study"
+    shutil.copytree(minimal_study, study)  # no DOI
+    text = (study / "study.yaml").read_text(encoding="utf-8")
+    (study / "study.yaml").write_text(text.replace("date-published: 2021-03-01\n", ""),
+                                      encoding="utf-8")
+    out = tmp_path / "bundle"
+    out.mkdir()
+    result = run("export", "--study", str(study), "--format", "all", "--out-dir", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert "skipped datacite.xml: the study has no DOI" in result.stderr
+    assert "skipped ro-crate-metadata.json: the study has no date-published" in result.stderr
+    skipped = {"datacite.xml", "ro-crate-metadata.json"}
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        f.filename for f in FORMATS.values() if f.filename not in skipped)
+    assert result.stdout == ""

@@ -52,3 +52,24 @@ def test_readme_report_is_what_svrdf_prints(tmp_path, monkeypatch):
     result = runner.invoke(cli, ["export", "--study", "my-study", "-o", "study.ttl"])
     assert result.exit_code == 1
     assert result.stderr == shown
+
+
+PYTHON = re.compile(r"```python\n(?P<code>.*?)```", re.DOTALL)
+
+
+def test_readme_python_snippets_run_and_print_what_they_say(tmp_path, monkeypatch, capsys):
+    """Each Python snippet runs on `svrdf init my-study`; a print()'s trailing comment is its output."""
+    from click.testing import CliRunner
+
+    from svrdf.cli import cli
+
+    snippets = PYTHON.findall((REPO_ROOT / "README.md").read_text(encoding="utf-8"))
+    assert snippets
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(cli, ["init", "my-study"]).exit_code == 0
+    for code in snippets:
+        exec(compile(code, "README.md", "exec"), {})
+        printed = capsys.readouterr().out.splitlines()
+        promised = [line.split("#", 1)[1].strip() for line in code.splitlines()
+                    if line.startswith("print(") and "#" in line]
+        assert printed == promised

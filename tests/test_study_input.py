@@ -117,3 +117,42 @@ def test_ragged_csv_row_names_its_row(study_copy):
     with pytest.raises(StudyFileError, match="8 cells") as caught:
         load_study(study_copy)
     assert caught.value.origin.row == 5
+
+
+@pytest.mark.parametrize("given, family, slug", [
+    ("Zoë", "Ångström", "zoe-angstrom"),           # accents fold to ASCII: readable
+    ("José María", "Núñez-Çelik", "jose-maria-nunez-celik"),
+    ("太郎", "山田", "%E5%A4%AA%E9%83%8E-%E5%B1%B1%E7%94%B0"),  # no Latin letters: encoded once
+    # Letters with no ASCII form are kept, so "Rjan Ster" cannot get the same IRI.
+    ("Ørjan", "Øster", "%C3%B8rjan-%C3%B8ster"),
+    ("Rjan", "Ster", "rjan-ster"),
+    ("Jürgen", "Strauß", "jurgen-strau%C3%9F"),
+])
+def test_a_creator_name_gives_a_readable_stable_person_iri(tmp_path, minimal_study, given,
+                                                           family, slug):
+    import shutil
+
+    from rdflib import Graph, Literal, URIRef
+
+    from svrdf.formats import get_format
+    from svrdf.mapping import build_graph
+    from svrdf.vocab import SCHEMA
+
+    study_dir = tmp_path / "study"
+    shutil.copytree(minimal_study, study_dir)
+    edit(study_dir / "study.yaml",
+         "  - given-names: Ada\n    family-names: Example\n    orcid: https://orcid.org/0000-0002-1825-0097\n",
+         f"  - given-names: {given}\n    family-names: {family}\n")
+    study = load_study(study_dir)
+    parsed = []
+    for fmt in ("turtle", "nt", "json-ld"):
+        data = get_format(fmt).serialize(study, build_graph(study))
+        parsed.append(Graph().parse(data=data, format=fmt))
+    iri = URIRef(f"https://example.org/studies/minimal/person/{slug}")
+    for graph in parsed:
+        assert list(graph.objects(iri, SCHEMA.givenName)) == [Literal(given)]
+        assert list(graph.objects(iri, SCHEMA.familyName)) == [Literal(family)]
+        assert not any("%25" in str(node) for triple in graph for node in triple)
+    again = load_study(study_dir)
+    assert get_format("nt").serialize(again, build_graph(again)) == \
+        get_format("nt").serialize(study, build_graph(study))

@@ -47,9 +47,11 @@ def _segment(value: str) -> str:
 
 
 def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    # A name with no Latin letters keeps its own characters; _iri percent-encodes them once.
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or text.strip()
+    # Accents go (é → e) but letters with no ASCII form stay (Ø, ß, 山): dropping them would
+    # give "Ørjan Øster" and "Rjan Ster" one IRI. _iri percent-encodes what is not ASCII, once.
+    letters = "".join(char for char in unicodedata.normalize("NFKD", text)
+                      if not unicodedata.combining(char))
+    return re.sub(r"[\W_]+", "-", letters.lower()).strip("-") or text.strip()
 
 
 class StudyIris:

@@ -39,13 +39,18 @@ class YamlDocument:
     lines: dict[YamlPath, int]
 
     def origin(self, path: YamlPath) -> Origin:
-        key = ".".join(str(part) if isinstance(part, str) else f"[{part}]" for part in path)
-        key = key.replace(".[", "[") or None
+        key = _key_name(path)
         for depth in range(len(path), -1, -1):
             line = self.lines.get(path[:depth])
             if line is not None:
                 return Origin(self.file, line=line, key=key)
         return Origin(self.file, key=key)
+
+
+def _key_name(path: YamlPath) -> str | None:
+    """A YAML path as people write it: phases[0].start-date."""
+    key = ".".join(str(part) if isinstance(part, str) else f"[{part}]" for part in path)
+    return key.replace(".[", "[") or None
 
 
 @dataclass(frozen=True)
@@ -154,9 +159,14 @@ def _collect_lines(node, path: YamlPath, lines: dict[YamlPath, int], file: str) 
         for key_node, value_node in node.value:
             if key_node.tag != "tag:yaml.org,2002:str":
                 # yes:, 2021:, [a, b]: ... are not text to YAML; a study's keys must be.
-                raise StudyFileError("a key must be text; put it in quotes if it is meant so",
-                                     Origin(file, line=key_node.start_mark.line + 1,
-                                            key=str(key_node.value)))
+                line = key_node.start_mark.line + 1
+                if isinstance(key_node, yaml.ScalarNode):
+                    where = Origin(file, line=line, key=_key_name(path + (key_node.value,)))
+                    raise StudyFileError("a key must be text; put it in quotes if it is meant so",
+                                         where)
+                kind = "a list" if isinstance(key_node, yaml.SequenceNode) else "a mapping"
+                raise StudyFileError(f"a key must be text, not {kind}",
+                                     Origin(file, line=line, key=_key_name(path)))
             key = key_node.value
             if key in seen:
                 raise StudyFileError(f"key '{key}' appears twice in the same mapping",
@@ -168,6 +178,17 @@ def _collect_lines(node, path: YamlPath, lines: dict[YamlPath, int], file: str) 
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _collect_lines(item, path + (index,), lines, file)
+    elif node.tag == "tag:yaml.org,2002:timestamp":
+        # YAML reads 2023-02-30 as a date and fails to build it; say where, not just why.
+        try:
+            _TIMESTAMPS.construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise StudyFileError(f"{node.value} is not a date that exists ({exc}); expected "
+                                 "YYYY-MM-DD", Origin(file, line=node.start_mark.line + 1,
+                                                      key=_key_name(path))) from None
+
+
+_TIMESTAMPS = yaml.constructor.SafeConstructor()
 
 
 def read_csv(path: Path) -> CsvTable:
