@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from rdflib import Graph, URIRef
+from rdflib.plugins.serializers.nt import _nt_row
 
 from . import resources
 from .errors import OutputError
@@ -84,14 +85,20 @@ def format_for_path(path: str | Path) -> str | None:
 def graph_bytes(graph: Graph, name: str) -> bytes:
     """A graph in one of the plain RDF forms (turtle, nt, json-ld), needing no study."""
     if name == "turtle":
-        return graph.serialize(format="turtle", encoding="utf-8")
+        return turtle_bytes(graph)
     if name == "nt":
-        # rdflib writes N-Triples in store order; sorted unique lines make the file canonical.
-        lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
-        return "".join(f"{line}\n" for line in sorted(set(lines)) if line.strip()).encode("utf-8")
+        # rdflib's own N-Triples lines, sorted: rdflib writes them in store order.
+        return "".join(sorted(_nt_row(triple) for triple in graph)).encode("utf-8")
     if name == "json-ld":
         return compact_jsonld(graph, jsonld_context())
     raise KeyError(name)
+
+
+def turtle_bytes(graph: Graph) -> bytes:
+    from . import turtle_writer  # noqa: F401  (registers the serializer with rdflib)
+
+    return graph.serialize(format=turtle_writer.MemoisedTurtleSerializer.short_name,
+                           encoding="utf-8")
 
 
 @register("turtle", "study.ttl", "text/turtle", "the full graph in Turtle", aliases=("ttl",))
@@ -197,7 +204,7 @@ def _mode_for(target: Path) -> int:
 def to_dcat_turtle(study: Study, graph: Graph) -> bytes:
     from .dcat import dcat_graph
 
-    return dcat_graph(study).serialize(format="turtle", encoding="utf-8")
+    return turtle_bytes(dcat_graph(study))
 
 
 @register("dcat-json-ld", "dcat.jsonld", "application/ld+json",
