@@ -246,3 +246,14 @@ def test_export_all_skips_forms_the_study_cannot_have_and_says_so(run, minimal_s
     assert sorted(p.name for p in out.iterdir()) == sorted(
         f.filename for f in FORMATS.values() if f.filename not in skipped)
     assert result.stdout == ""
+
+
+def test_quiet_export_writes_the_file_and_says_nothing_but_warnings(tmp_path):
+    out = tmp_path / "study.ttl"
+    loud = CliRunner().invoke(cli, ["export", "-o", str(out)])
+    quiet = CliRunner().invoke(cli, ["export", "-q", "-o", str(out)])
+    assert loud.exit_code == quiet.exit_code == 0
+    assert f"wrote {out}" in loud.stderr and "wrote" not in quiet.stderr
+    assert "Warning:" in quiet.stderr  # results are never silenced
+    # Not a terminal: no progress line either way.
+    assert "\r" not in loud.stderr and "reading the study" not in loud.stderr

@@ -86,6 +86,45 @@ def drop_column_option(command):
     )(command)
 
 
+def quiet_option(command):
+    return click.option("--quiet", "-q", is_flag=True,
+                        help="No progress and no notes of what was written; warnings and "
+                             "errors are still printed.")(command)
+
+
+class _Progress:
+    """Progress on stderr, only when it is a terminal and --quiet is not given: the current
+    step of one study, or a bar over several."""
+
+    def __init__(self, quiet: bool):
+        self.shown = not quiet and sys.stderr.isatty()
+        self._bar = None
+
+    def step(self, name: str) -> None:
+        if self.shown:
+            click.echo(f"\rsvrdf: {name}...\033[K", err=True, nl=False)
+
+    def study(self, index: int, total: int, directory: Path) -> None:
+        if not self.shown or total < 2:
+            return
+        if self._bar is None:
+            self._bar = click.progressbar(length=total, label="svrdf: exporting studies",
+                                          file=sys.stderr, show_pos=True, show_eta=True)
+            self._bar.render_progress()
+        self._bar.update(1 if index > 1 else 0, current_item=directory.name)
+
+    def done(self) -> None:
+        if self._bar is not None:
+            self._bar.update(1)
+            self._bar.render_finish()
+        elif self.shown:
+            click.echo("\r\033[K", err=True, nl=False)
+
+    def note(self, message: str, quiet: bool) -> None:
+        if not quiet:
+            click.echo(message, err=True)
+
+
 def strict_option(command):
     return click.option("--strict", is_flag=True,
                         help="Treat warnings as failures (exit 1).")(command)
@@ -119,9 +158,10 @@ def _format_names() -> list[str]:
               help="Skip SHACL validation. The output may then be invalid or disclose data.")
 @strict_option
 @drop_column_option
+@quiet_option
 def export(study_dirs: tuple[Path, ...], format_name: str | None, output: str | None,
            out_dir: Path | None, no_validate: bool, strict: bool,
-           drop_columns: tuple[str, ...]) -> None:
+           drop_columns: tuple[str, ...], quiet: bool) -> None:
     """Validate a study and write its RDF graph, or another of its forms.
 
     The graph is checked against svrdf's SHACL shapes first. Warnings are printed on stderr
@@ -151,7 +191,7 @@ def export(study_dirs: tuple[Path, ...], format_name: str | None, output: str | 
     dataset_format = get_dataset_format(format_name)
     if dataset_format is not None:
         _export_dataset(list(study_dirs) or [_study_dir(None)], dataset_format, output, out_dir,
-                        not no_validate, strict, drop_columns)
+                        not no_validate, strict, drop_columns, quiet)
         return
     if len(study_dirs) > 1:
         raise click.UsageError(f"--format {format_name} writes one study; for several, use "
@@ -168,9 +208,14 @@ def export(study_dirs: tuple[Path, ...], format_name: str | None, output: str | 
                 f"{format_name!r}; choose from {', '.join(_format_names())}",
                 param_hint="'--format'") from None
     bundle = format_name.lower() == "all"
-    result = export_study(_study_dir(study_dirs[0] if study_dirs else None), formats,
-                          run_validation=not no_validate, strict=strict, drop_columns=drop_columns,
-                          skip_unavailable=bundle)
+    progress = _Progress(quiet)
+    try:
+        result = export_study(_study_dir(study_dirs[0] if study_dirs else None), formats,
+                              run_validation=not no_validate, strict=strict,
+                              drop_columns=drop_columns, skip_unavailable=bundle,
+                              progress=progress.step)
+    finally:
+        progress.done()
     if result.report is not None and result.report.results:
         _echo_report(result.report)
     if out_dir is not None:
@@ -178,32 +223,34 @@ def export(study_dirs: tuple[Path, ...], format_name: str | None, output: str | 
             raise OutputError(f"cannot write to {out_dir}: the folder does not exist")
         for fmt in formats:
             if fmt.name not in result.files:
-                click.echo(f"skipped {fmt.filename}: {fmt.missing(result.study)}", err=True)
+                progress.note(f"skipped {fmt.filename}: {fmt.missing(result.study)}", quiet)
                 continue
             write_atomically(result.files[fmt.name], out_dir / fmt.filename)
-            click.echo(f"wrote {out_dir / fmt.filename}", err=True)
+            progress.note(f"wrote {out_dir / fmt.filename}", quiet)
     elif output in (None, "-"):
         sys.stdout.buffer.write(result.files[formats[0].name])
         sys.stdout.buffer.flush()
     else:
         write_atomically(result.files[formats[0].name], output)
-        click.echo(f"wrote {output}", err=True)
+        progress.note(f"wrote {output}", quiet)
 
 
 def _export_dataset(directories: list[Path], fmt, output: str | None, out_dir: Path | None,
-                    run_validation: bool, strict: bool, drop_columns: tuple[str, ...]) -> None:
+                    run_validation: bool, strict: bool, drop_columns: tuple[str, ...],
+                    quiet: bool) -> None:
     import tempfile
 
     from .formats import atomic_output
     from .pipeline import export_studies
 
-    def progress(index: int, total: int, directory: Path) -> None:
-        if total > 1 and sys.stderr.isatty():
-            click.echo(f"\r[{index}/{total}] {directory}\033[K", err=True, nl=index == total)
+    progress = _Progress(quiet)
 
     def write(handle) -> None:
-        reports = export_studies(directories, fmt, handle, run_validation, strict, drop_columns,
-                                 progress)
+        try:
+            reports = export_studies(directories, fmt, handle, run_validation, strict,
+                                     drop_columns, progress.study)
+        finally:
+            progress.done()
         for report in reports:
             if report.results:
                 _echo_report(report)
@@ -219,8 +266,8 @@ def _export_dataset(directories: list[Path], fmt, output: str | None, out_dir: P
         return
     with atomic_output(target) as handle:
         write(handle)
-    click.echo(f"wrote {target} ({len(directories)} stud{'y' if len(directories) == 1 else 'ies'})",
-               err=True)
+    progress.note(f"wrote {target} ({len(directories)} stud{'y' if len(directories) == 1 else 'ies'})",
+                  quiet)
 
 
 @cli.command(epilog=EXIT_CODES_HELP)

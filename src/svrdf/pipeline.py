@@ -47,12 +47,20 @@ def check_study(directory: str | Path, drop_columns: Iterable[str] = ()) -> Vali
 
 def export_study(directory: str | Path, formats: list[OutputFormat], run_validation: bool = True,
                  strict: bool = False, drop_columns: Iterable[str] = (),
-                 skip_unavailable: bool = False) -> Export:
+                 skip_unavailable: bool = False,
+                 progress: Callable[[str], None] | None = None) -> Export:
     """Build, validate and serialise a study. Raises :class:`InvalidGraphError` (with the
     report) when the graph has violations, or warnings under ``strict``, before anything is
     serialised. With ``skip_unavailable``, forms the study cannot have (DataCite without a
-    DOI) are left out of ``files`` instead of failing."""
-    study, graph = study_graph(directory, drop_columns)
+    DOI) are left out of ``files`` instead of failing. ``progress`` hears each step's name
+    as it starts."""
+    step = progress or (lambda name: None)
+    step("reading the study")
+    study = load_study(directory, drop_columns=drop_columns)
+    step(f"building the graph of {len(study.participants):,} participants")
+    graph = build_graph(study)
+    if run_validation:
+        step(f"validating {len(graph):,} triples")
     report = check(study, graph) if run_validation else None
     if report is not None:
         failing = report.results if strict else report.violations
@@ -61,8 +69,12 @@ def export_study(directory: str | Path, formats: list[OutputFormat], run_validat
                 f"the study graph has {report.summary()}"
                 f"{' (--strict refuses warnings)' if strict and report.conforms else ''}; "
                 "nothing was written", report)
-    wanted = [fmt for fmt in formats if fmt.available(study) or not skip_unavailable]
-    return Export(study, graph, report, {fmt.name: fmt.serialize(study, graph) for fmt in wanted})
+    files = {}
+    for fmt in formats:
+        if fmt.available(study) or not skip_unavailable:
+            step(f"writing {fmt.name}")
+            files[fmt.name] = fmt.serialize(study, graph)
+    return Export(study, graph, report, files)
 
 
 CATALOG_IRI = URIRef("urn:svrdf:catalog")

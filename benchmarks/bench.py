@@ -1,0 +1,272 @@
+"""svrdf's benchmark: svrdf against the naive rdflib + pyshacl pipeline, side by side in one run.
+
+Workloads (each also at one tenth of its size, to show how cost grows):
+  repository  many small studies exported as one N-Quads catalogue, validated study by study
+  stress      one large study exported to Turtle, JSON-LD and N-Triples, validated
+  startup     `svrdf --help`, `svrdf --version` and exporting the bundled study, against the
+              imports they cannot avoid
+
+Every measurement runs in a fresh process, so wall time includes start-up and peak RSS is the
+process's own. Inputs come from generate_study.py, deterministic from their seeds, and are
+kept in --work-dir between runs. The table goes to stdout, progress to stderr.
+
+    python benchmarks/bench.py            # the full run (an hour or more on 2 cores)
+    python benchmarks/bench.py --quick    # the same workloads, small (under a minute)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+BENCHMARKS = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCHMARKS))
+
+from generate_study import generate  # noqa: E402
+
+#: (studies, participants per study) for repository; participants for stress.
+SIZES = {
+    "full": {"repository": (2000, 50), "stress": 100_000},
+    "quick": {"repository": (20, 20), "stress": 1_000},
+}
+ENGINES = ("naive", "svrdf")
+STRESS_FORMATS = ("turtle", "json-ld", "nt")
+
+
+@dataclass
+class Measurement:
+    workload: str
+    size: str
+    engine: str
+    seconds: float
+    peak_mb: float
+
+
+# ---------------------------------------------------------------- the engines (child processes)
+
+def run_svrdf(workload: str, inputs: list[Path], out: Path) -> None:
+    from svrdf.formats import atomic_output, get_dataset_format, get_format, write_atomically
+    from svrdf.pipeline import export_studies, export_study
+
+    if workload == "stress":
+        export = export_study(inputs[0], [get_format(name) for name in STRESS_FORMATS])
+        for fmt in STRESS_FORMATS:
+            write_atomically(export.files[fmt], out / get_format(fmt).filename)
+    else:
+        with atomic_output(out / "studies.nq") as handle:
+            export_studies(inputs, get_dataset_format("nquads"), handle)
+
+
+def run_naive(workload: str, inputs: list[Path], out: Path) -> None:
+    """What the plain libraries do: an rdflib Graph, rdflib's serializers, pyshacl."""
+    import pyshacl
+    from rdflib import Dataset, URIRef
+
+    from svrdf.builder import load_study
+    from svrdf.formats import get_format, jsonld_context
+    from svrdf.mapping import build_graph
+    from svrdf.validation import shapes_graph
+
+    def validate(graph):
+        pyshacl.validate(graph, shacl_graph=shapes_graph(), inference="none", advanced=True,
+                         allow_warnings=True, do_owl_imports=False)
+
+    if workload == "stress":
+        study = load_study(inputs[0])
+        graph = build_graph(study)
+        validate(graph)
+        graph.serialize(out / get_format("turtle").filename, format="turtle", encoding="utf-8")
+        graph.serialize(out / get_format("json-ld").filename, format="json-ld",
+                        context=jsonld_context(), auto_compact=True, encoding="utf-8")
+        graph.serialize(out / get_format("nt").filename, format="nt", encoding="utf-8")
+        return
+    dataset = Dataset()
+    for directory in inputs:
+        study = load_study(directory)
+        graph = build_graph(study)
+        validate(graph)
+        named = dataset.graph(URIRef(study.base_iri))
+        for triple in graph:
+            named.add(triple)
+    dataset.serialize(out / "studies.nq", format="nquads", encoding="utf-8")
+
+
+def child_main(engine: str, workload: str, inputs_file: Path, out: Path) -> None:
+    inputs = [Path(line) for line in inputs_file.read_text("utf-8").splitlines() if line]
+    (run_svrdf if engine == "svrdf" else run_naive)(workload, inputs, out)
+
+
+# ---------------------------------------------------------------- the parent: inputs and timing
+
+def progress(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def study_inputs(work: Path, workload: str, studies: int, participants: int) -> list[Path]:
+    folder = work / "inputs" / f"{workload}-{studies}x{participants}"
+    done = folder / ".complete"
+    if not done.exists():
+        progress(f"generating {studies} stud{'y' if studies == 1 else 'ies'} of "
+                 f"{participants:,} participants in {folder}")
+        shutil.rmtree(folder, ignore_errors=True)
+        for index in range(studies):
+            generate(folder / f"study-{index:05d}", participants, seed=index + 1, name=workload)
+        done.write_text("", "utf-8")
+    return sorted(p for p in folder.iterdir() if p.is_dir())
+
+
+def timed_process(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS in MB of one process; raises if it fails."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    errors = process.stderr.read().decode("utf-8", "replace")
+    process.stderr.close()
+    if process.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(command)} failed ({process.returncode}):\n{errors}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def measure(work: Path, workload: str, size: str, inputs: list[Path], engine: str) -> Measurement:
+    out = Path(tempfile.mkdtemp(prefix=f"{engine}-{workload}-", dir=work))
+    listing = out / "inputs.txt"
+    listing.write_text("".join(f"{p}\n" for p in inputs), "utf-8")
+    progress(f"{workload} ({size}): {engine} ...")
+    seconds, peak = timed_process([sys.executable, __file__, "--child", engine, workload,
+                                   str(listing), str(out)])
+    progress(f"{workload} ({size}): {engine} {seconds:.1f} s, {peak:.0f} MB")
+    shutil.rmtree(out)
+    return Measurement(workload, size, engine, seconds, peak)
+
+
+def median_seconds(command: list[str], runs: int = 5) -> float:
+    return statistics.median(timed_process(command)[0] for _ in range(runs))
+
+
+def startup(work: Path) -> dict[str, float]:
+    svrdf = shutil.which("svrdf", path=str(Path(sys.executable).parent)) or shutil.which("svrdf")
+    if svrdf is None:
+        raise SystemExit("bench: the svrdf command is not installed beside this Python")
+    progress("start-up ...")
+    return {
+        "import click": median_seconds([sys.executable, "-c", "import click"]),
+        "svrdf --help": median_seconds([svrdf, "--help"]),
+        "svrdf --version": median_seconds([svrdf, "--version"]),
+        "import rdflib, pyshacl": median_seconds([sys.executable, "-c", "import rdflib, pyshacl"], 3),
+        "svrdf export (bundled study)": median_seconds(
+            [svrdf, "export", "--format", "turtle", "-o", str(work / "bundled.ttl")], 3),
+    }
+
+
+# ---------------------------------------------------------------- the report
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}")
+
+
+def report(measurements: list[Measurement], starts: dict[str, float] | None, labels: dict) -> str:
+    by = {(m.workload, m.size, m.engine): m for m in measurements}
+    lines = [f"Machine: {machine()}", "",
+             "| workload | size | naive s | naive peak MB | svrdf s | svrdf peak MB | speed-up |",
+             "|---|---|---:|---:|---:|---:|---:|"]
+    for workload, size in dict.fromkeys((m.workload, m.size) for m in measurements):
+        naive, fast = by[workload, size, "naive"], by[workload, size, "svrdf"]
+        lines.append(f"| {workload} | {labels[workload, size]} | {naive.seconds:.1f} | "
+                     f"{naive.peak_mb:.0f} | {fast.seconds:.1f} | {fast.peak_mb:.0f} | "
+                     f"{naive.seconds / fast.seconds:.1f}× |")
+    lines += ["", "| target | measured | met |", "|---|---:|:---:|"]
+
+    def target(name: str, value: float, unit: str, ok: bool) -> None:
+        lines.append(f"| {name} | {value:.2f}{unit} | {'yes' if ok else 'no'} |")
+
+    for workload in dict.fromkeys(m.workload for m in measurements):
+        full, tenth = by[workload, "full", "svrdf"], by.get((workload, "tenth", "svrdf"))
+        speedup = by[workload, "full", "naive"].seconds / full.seconds
+        target(f"{workload}: ≥ 10× faster than naive", speedup, "×", speedup >= 10)
+        if workload == "stress":
+            target("stress: peak RSS under 1 GB", full.peak_mb, " MB", full.peak_mb < 1024)
+        if tenth is not None:
+            growth = full.seconds / tenth.seconds
+            target(f"{workload}: ×10 the work costs ≤ ×11 the time", growth, "×", growth <= 11)
+            if workload == "repository":
+                memory = full.peak_mb / tenth.peak_mb
+                target("repository: memory flat in studies (×10 studies ≤ ×1.5 RSS)", memory, "×",
+                       memory <= 1.5)
+    if starts:
+        for name, base, limit in (("svrdf --help", "import click", 2),
+                                  ("svrdf --version", "import click", 2),
+                                  ("svrdf export (bundled study)", "import rdflib, pyshacl", 1.3)):
+            ratio = starts[name] / starts[base]
+            target(f"{name} ≤ {limit}× `{base}` ({starts[name]:.2f} s vs {starts[base]:.2f} s)",
+                   ratio, "×", ratio <= limit)
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes: under a minute")
+    parser.add_argument("--workloads", default="repository,stress,startup",
+                        help="comma-separated: repository, stress, startup")
+    parser.add_argument("--work-dir", type=Path, default=BENCHMARKS / ".work",
+                        help="where generated inputs are kept (default: benchmarks/.work)")
+    parser.add_argument("--json", type=Path, help="also write the measurements here")
+    parser.add_argument("--child", nargs=4, metavar=("ENGINE", "WORKLOAD", "INPUTS", "OUT"),
+                        help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        engine, workload, inputs_file, out = args.child
+        child_main(engine, workload, Path(inputs_file), Path(out))
+        return
+    wanted = [w.strip() for w in args.workloads.split(",") if w.strip()]
+    unknown = set(wanted) - {"repository", "stress", "startup"}
+    if unknown:
+        parser.error(f"unknown workload: {', '.join(sorted(unknown))}")
+    args.work_dir.mkdir(parents=True, exist_ok=True)
+    sizes = SIZES["quick" if args.quick else "full"]
+    measurements: list[Measurement] = []
+    labels: dict[tuple[str, str], str] = {}
+    for workload in ("repository", "stress"):
+        if workload not in wanted:
+            continue
+        for size, scale in (("tenth", 10), ("full", 1)):
+            if workload == "repository":
+                studies, participants = sizes["repository"]
+                inputs = study_inputs(args.work_dir, workload, studies // scale, participants)
+                labels[workload, size] = f"{studies // scale:,} × {participants} participants"
+            else:
+                participants = sizes["stress"] // scale
+                inputs = study_inputs(args.work_dir, workload, 1, participants)
+                labels[workload, size] = f"{participants:,} participants"
+            for engine in ENGINES:
+                measurements.append(measure(args.work_dir, workload, size, inputs, engine))
+    starts = startup(args.work_dir) if "startup" in wanted else None
+    if args.json:
+        args.json.write_text(json.dumps({"machine": machine(), "measurements":
+                                         [asdict(m) for m in measurements],
+                                         "startup": starts}, indent=2) + "\n", "utf-8")
+    sys.stdout.write(report(measurements, starts, labels))
+
+
+if __name__ == "__main__":
+    main()
