@@ -151,3 +151,24 @@ def test_the_bad_input_corpus_gets_the_same_results_and_bytes(tmp_path):
         assert graph_bytes(graph, "turtle") == graph.serialize(format="turtle", encoding="utf-8")
         compared += 1
     assert compared >= 5
+
+
+def test_nested_shape_failures_are_reported_as_pyshacl_reports_them(bundled_graph):
+    # Broken qualified associations fail svrdfsh:AssociationShape through sh:node, with the
+    # nested results as sh:detail: the batched check must give the same results and details.
+    graph = _bad_graph(bundled_graph, "missing-title")
+    graph.update("""
+        PREFIX prov: <http://www.w3.org/ns/prov#>
+        DELETE { ?a prov:hadRole ?role } WHERE {
+            { SELECT ?a WHERE { ?phase prov:qualifiedAssociation ?a } ORDER BY ?a LIMIT 2 }
+            ?a prov:hadRole ?role }
+        ;
+        INSERT { ?a prov:agent <https://example.org/not-a-participant> } WHERE {
+            { SELECT ?a WHERE { ?phase prov:qualifiedAssociation ?a } ORDER BY DESC(?a) LIMIT 3 } }
+    """)
+    _assert_same_results(graph)
+    report = validate(graph)
+    nested = [r for r in report.results if r.constraint == "NodeConstraintComponent"]
+    assert len(nested) == 5
+    details = [r for r in report.results if r.shape == "svrdfsh:AssociationShape"]
+    assert len(details) >= 5

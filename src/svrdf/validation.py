@@ -134,7 +134,7 @@ def validate(data: Graph, shapes: Graph | None = None, fast: bool = True) -> Val
     options = dict(inference="none", advanced=True, allow_warnings=True, do_owl_imports=False)
     try:
         if fast:
-            with fast_shacl.batched_property_shapes():
+            with fast_shacl.batched_shape_checks():
                 _, results_graph, _ = pyshacl.validate(
                     data, shacl_graph=fast_shacl.resolve_sparql_targets(shapes, data),
                     inplace=fast_shacl.may_validate_in_place(shapes), **options)
