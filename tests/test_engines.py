@@ -172,3 +172,37 @@ def test_nested_shape_failures_are_reported_as_pyshacl_reports_them(bundled_grap
     assert len(nested) == 5
     details = [r for r in report.results if r.shape == "svrdfsh:AssociationShape"]
     assert len(details) >= 5
+
+
+OR_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix ex: <https://example.org/> .
+ex:Shape a sh:NodeShape ; sh:targetClass ex:Thing ;
+    sh:property [ sh:path ex:value ; sh:message "one of three kinds"@en ;
+        sh:or ( [ sh:in ( ex:A ex:B ) ] [ sh:datatype xsd:string ]
+                [ sh:class ex:Kind ;
+                  sh:property [ sh:path ex:note ; sh:minCount 1 ; sh:severity sh:Warning ] ] ) ] .
+"""
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_sh_or_gives_pyshacl_results_with_warnings_inside_a_member(count):
+    from rdflib import RDF, Namespace
+
+    ex = Namespace("https://example.org/")
+    graph = Graph()
+    values = [ex.A, Literal("text"), Literal(5), ex.Other, ex.KindWithoutNote, ex.KindWithNote,
+              Literal("text", lang="en")]
+    graph.add((ex.KindWithoutNote, RDF.type, ex.Kind))
+    graph.add((ex.KindWithNote, RDF.type, ex.Kind))
+    graph.add((ex.KindWithNote, ex.note, Literal("n")))
+    for index, value in enumerate(values * count):
+        thing = ex[f"thing{index}"]
+        graph.add((thing, RDF.type, ex.Thing))
+        graph.add((thing, ex.value, value))
+    shapes = Graph().parse(data=OR_SHAPES, format="turtle")
+    fast, reference = validate(graph, shapes), validate(graph, shapes, fast=False)
+    assert fast.results == reference.results
+    failed = {r.value for r in reference.results if r.constraint == "OrConstraintComponent"}
+    assert failed == {Literal(5), ex.Other, Literal("text", lang="en")}
