@@ -206,3 +206,26 @@ def test_sh_or_gives_pyshacl_results_with_warnings_inside_a_member(count):
     assert fast.results == reference.results
     failed = {r.value for r in reference.results if r.constraint == "OrConstraintComponent"}
     assert failed == {Literal(5), ex.Other, Literal("text", lang="en")}
+
+
+def test_sparql_targets_loading_only_their_predicates_find_the_same_nodes(bundled_graph,
+                                                                         generated_graphs,
+                                                                         monkeypatch):
+    from svrdf import fast_shacl
+
+    monkeypatch.setattr(fast_shacl, "_WORTH_PARSING", 0)  # filter even these small graphs
+    for graph in (*generated_graphs, *(_bad_graph(bundled_graph, n) for n in BAD_GRAPHS)):
+        _assert_same_results(graph)
+
+
+def test_any_triple_may_match_a_variable_or_a_path_predicate():
+    from svrdf.fast_shacl import _predicates_in
+
+    named = "PREFIX e: <https://example.org/> SELECT ?this WHERE { ?this a e:C ; e:p ?o }"
+    assert _predicates_in([named]) == {URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                                       URIRef("https://example.org/p")}
+    assert _predicates_in([named, "SELECT ?this WHERE { ?this ?p ?o }"]) is None
+    assert _predicates_in(["PREFIX e: <https://example.org/> "
+                           "SELECT ?this WHERE { ?this e:a/e:b ?o }"]) is None
+    assert _predicates_in(["PREFIX e: <https://example.org/> SELECT ?this WHERE { ?this e:a ?o "
+                           "FILTER NOT EXISTS { ?o ?any ?x } }"]) is None
