@@ -113,6 +113,11 @@ class _Progress:
             self._bar.render_progress()
         self._bar.update(1 if index > 1 else 0, current_item=directory.name)
 
+    def clear_line(self) -> None:
+        """Make room for a message; the bar draws itself again at the next study."""
+        if self._bar is not None:
+            click.echo("\r\033[K", err=True, nl=False)
+
     def done(self) -> None:
         if self._bar is not None:
             self._bar.update(1)
@@ -245,15 +250,17 @@ def _export_dataset(directories: list[Path], fmt, output: str | None, out_dir: P
 
     progress = _Progress(quiet)
 
+    def echo(report) -> None:
+        if report.results:
+            progress.clear_line()
+            _echo_report(report)
+
     def write(handle) -> None:
         try:
-            reports = export_studies(directories, fmt, handle, run_validation, strict,
-                                     drop_columns, progress.study)
+            export_studies(directories, fmt, handle, run_validation, strict, drop_columns,
+                           progress.study, echo)
         finally:
             progress.done()
-        for report in reports:
-            if report.results:
-                _echo_report(report)
 
     target = out_dir / fmt.filename if out_dir is not None else output
     if target in (None, "-"):

@@ -83,12 +83,13 @@ CATALOG_IRI = URIRef("urn:svrdf:catalog")
 def export_studies(directories: list[str | Path], fmt: DatasetFormat, out: BinaryIO,
                    run_validation: bool = True, strict: bool = False,
                    drop_columns: Iterable[str] = (),
-                   progress: Callable[[int, int, Path], None] | None = None) -> list[ValidationReport]:
+                   progress: Callable[[int, int, Path], None] | None = None,
+                   on_report: Callable[[ValidationReport], None] | None = None) -> None:
     """Write several studies to ``out``, each its own named graph (its base IRI), then a DCAT
-    catalogue of them all in the default graph. One study is in memory at a time. Raises
+    catalogue of them all in the default graph. One study is in memory at a time: each
+    study's validation report goes to ``on_report`` and is not kept. Raises
     :class:`InvalidGraphError` at the first study that fails validation; the caller's output
     is then to be discarded."""
-    reports = []
     named: dict[str, str | Path] = {}
     catalog = new_graph()
     catalog.add((CATALOG_IRI, RDF.type, DCAT.Catalog))
@@ -110,7 +111,8 @@ def export_studies(directories: list[str | Path], fmt: DatasetFormat, out: Binar
             if failing:
                 raise InvalidGraphError(f"{directory}: the study graph has {report.summary()}; "
                                         "nothing was written", report)
-            reports.append(report)
+            if on_report:
+                on_report(report)
         out.write(fmt.chunk(graph, URIRef(study.base_iri)))
         dataset = StudyIris(study).dataset
         catalog.add((CATALOG_IRI, DCAT.dataset, dataset))
@@ -118,4 +120,3 @@ def export_studies(directories: list[str | Path], fmt: DatasetFormat, out: Binar
         catalog.add((dataset, DCTERMS.title, Literal(study.title)))
         catalog.add((dataset, DCTERMS.description, Literal(study.description)))
     out.write(fmt.chunk(catalog, None))
-    return reports
