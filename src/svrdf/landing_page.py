@@ -8,7 +8,6 @@ the graph (the Dataset Google Dataset Search reads) and FAIR Signposting ``<link
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable
 from html import escape
