@@ -27,3 +27,13 @@ def test_quick_benchmark_runs_both_workloads_and_reports_every_target(tmp_path):
                    "×10 the work costs ≤ ×11 the time", "svrdf --help ≤ 2×"):
         assert target in result.stdout
     assert "[bench]" in result.stderr and "[bench]" not in result.stdout
+
+
+def test_engines_script_times_each_fast_path_against_its_reference_and_finds_them_equal():
+    result = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "benchmarks" / "engines.py"), "--participants", "150"],
+        capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| ") and "×" in line]
+    assert [row.split(" | ")[0] for row in rows] == ["| validation", "| Turtle", "| N-Triples"]
+    assert all(row.endswith("| yes |") for row in rows)

@@ -97,6 +97,7 @@ class _Progress:
     step of one study, or a bar over several."""
 
     def __init__(self, quiet: bool):
+        self.quiet = quiet
         self.shown = not quiet and sys.stderr.isatty()
         self._bar = None
 
@@ -108,10 +109,9 @@ class _Progress:
         if not self.shown or total < 2:
             return
         if self._bar is None:
-            self._bar = click.progressbar(length=total, label="svrdf: exporting studies",
+            self._bar = click.progressbar(length=total, label="svrdf: exporting study",
                                           file=sys.stderr, show_pos=True, show_eta=True)
-            self._bar.render_progress()
-        self._bar.update(1 if index > 1 else 0, current_item=directory.name)
+        self._bar.update(index - self._bar.pos, current_item=directory.name)
 
     def clear_line(self) -> None:
         """Make room for a message; the bar draws itself again at the next study."""
@@ -120,13 +120,12 @@ class _Progress:
 
     def done(self) -> None:
         if self._bar is not None:
-            self._bar.update(1)
             self._bar.render_finish()
         elif self.shown:
             click.echo("\r\033[K", err=True, nl=False)
 
-    def note(self, message: str, quiet: bool) -> None:
-        if not quiet:
+    def note(self, message: str) -> None:
+        if not self.quiet:
             click.echo(message, err=True)
 
 
@@ -228,16 +227,16 @@ def export(study_dirs: tuple[Path, ...], format_name: str | None, output: str | 
             raise OutputError(f"cannot write to {out_dir}: the folder does not exist")
         for fmt in formats:
             if fmt.name not in result.files:
-                progress.note(f"skipped {fmt.filename}: {fmt.missing(result.study)}", quiet)
+                progress.note(f"skipped {fmt.filename}: {fmt.missing(result.study)}")
                 continue
             write_atomically(result.files[fmt.name], out_dir / fmt.filename)
-            progress.note(f"wrote {out_dir / fmt.filename}", quiet)
+            progress.note(f"wrote {out_dir / fmt.filename}")
     elif output in (None, "-"):
         sys.stdout.buffer.write(result.files[formats[0].name])
         sys.stdout.buffer.flush()
     else:
         write_atomically(result.files[formats[0].name], output)
-        progress.note(f"wrote {output}", quiet)
+        progress.note(f"wrote {output}")
 
 
 def _export_dataset(directories: list[Path], fmt, output: str | None, out_dir: Path | None,
@@ -273,8 +272,7 @@ def _export_dataset(directories: list[Path], fmt, output: str | None, out_dir: P
         return
     with atomic_output(target) as handle:
         write(handle)
-    progress.note(f"wrote {target} ({len(directories)} stud{'y' if len(directories) == 1 else 'ies'})",
-                  quiet)
+    progress.note(f"wrote {target} ({len(directories)} stud{'y' if len(directories) == 1 else 'ies'})")
 
 
 @cli.command(epilog=EXIT_CODES_HELP)

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from textwrap import indent
 
+import pyoxigraph
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
@@ -163,8 +164,6 @@ def resolve_sparql_targets(shapes: Graph, data: Graph) -> Graph:
                if (target, RDF.type, SH.SPARQLTarget) in shapes]
     if not targets:
         return shapes
-    import pyoxigraph
-
     queries = {(shape, target): _prefix_header(shapes, target) + str(shapes.value(target, SH.select))
                for shape, target in targets}
     # Loading only the triples the queries can match halves a large graph's load; working out
@@ -237,8 +236,6 @@ def _prefix_header(shapes: Graph, target: Node) -> str:
 
 
 def _oxigraph_term(term: Node):
-    import pyoxigraph
-
     if isinstance(term, URIRef):
         return pyoxigraph.NamedNode(term)
     if isinstance(term, BNode):
@@ -251,8 +248,6 @@ def _oxigraph_term(term: Node):
 
 
 def _rdflib_term(term) -> Node:
-    import pyoxigraph
-
     if isinstance(term, pyoxigraph.NamedNode):
         return URIRef(term.value)
     if isinstance(term, pyoxigraph.BlankNode):
