@@ -12,7 +12,7 @@ import json
 import os
 import stat
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,6 +24,7 @@ from rdflib.plugins.serializers.nt import _nt_row
 
 from . import resources
 from .errors import OutputError
+from .mapping import PREFIXES, Triple
 from .model import Study
 
 Serializer = Callable[[Study, Graph], bytes]
@@ -253,8 +254,9 @@ class DatasetFormat:
     media_type: str
     title: str
     aliases: tuple[str, ...]
-    #: The bytes for one graph: named by the IRI, or the default graph when it is None.
-    chunk: Callable[[Graph, URIRef | None], bytes]
+    #: The bytes for one graph (an rdflib graph or distinct triples): named by the IRI, or the
+    #: default graph when it is None.
+    chunk: Callable[[Iterable[Triple], URIRef | None], bytes]
 
 
 DATASET_FORMATS: dict[str, DatasetFormat] = {}
@@ -276,7 +278,7 @@ def get_dataset_format(name: str) -> DatasetFormat | None:
 
 @register_dataset("nquads", "studies.nq", "application/n-quads",
                   "every study's graph as a named graph, in N-Quads", aliases=("nq", "n-quads"))
-def nquads_chunk(graph: Graph, name: URIRef | None) -> bytes:
+def nquads_chunk(graph: Iterable[Triple], name: URIRef | None) -> bytes:
     suffix = f" {name.n3()} .\n" if name is not None else " .\n"
     lines = {f"{s.n3()} {p.n3()} {o.n3()}{suffix}" for s, p, o in graph}
     return "".join(sorted(lines)).encode("utf-8")
@@ -284,11 +286,11 @@ def nquads_chunk(graph: Graph, name: URIRef | None) -> bytes:
 
 @register_dataset("trig", "studies.trig", "application/trig",
                   "every study's graph as a named graph, in TriG")
-def trig_chunk(graph: Graph, name: URIRef | None) -> bytes:
+def trig_chunk(graph: Iterable[Triple], name: URIRef | None) -> bytes:
     from rdflib import Dataset
 
     dataset = Dataset()
-    for prefix, namespace in graph.namespaces():
+    for prefix, namespace in PREFIXES.items():
         dataset.bind(prefix, namespace)
     target = dataset.graph(name) if name is not None else dataset.default_graph
     for triple in graph:

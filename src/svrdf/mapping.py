@@ -159,8 +159,13 @@ def located_triples(study: Study) -> Iterator[LocatedTriple]:
 
 def build_graph(study: Study) -> Graph:
     """The study's triples in an rdflib graph with svrdf's prefixes bound."""
+    return graph_of(triples(study))
+
+
+def graph_of(triples: Iterable[Triple]) -> Graph:
+    """Triples in an rdflib graph with svrdf's prefixes bound."""
     graph = new_graph()
-    for triple in triples(study):
+    for triple in triples:
         graph.add(triple)
     return graph
 

@@ -5,7 +5,7 @@ Each function here is what a CLI command does, callable from Python with the sam
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -15,7 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from .builder import load_study
 from .errors import InvalidGraphError, StudyDataError
 from .formats import DatasetFormat, OutputFormat
-from .mapping import StudyIris, build_graph, located_triples, new_graph
+from .mapping import LocatedTriple, StudyIris, Triple, build_graph, graph_of, located_triples, new_graph
 from .model import Study
 from .validation import ValidationReport, trace, validate
 from .vocab import DCAT, DCTERMS, RDF
@@ -35,10 +35,14 @@ def study_graph(directory: str | Path, drop_columns: Iterable[str] = ()) -> tupl
     return study, build_graph(study)
 
 
-def check(study: Study, graph: Graph) -> ValidationReport:
-    """Validate the study's graph and trace every result back to the input."""
+def check(study: Study, graph: Graph | Collection[Triple],
+          located: Iterable[LocatedTriple] | None = None) -> ValidationReport:
+    """Validate the study's graph (or its distinct triples) and trace every result back to the
+    input, through ``located`` (the study's located triples) if the caller has them."""
     report = validate(graph)
-    return trace(report, located_triples(study)) if report.results else report
+    if not report.results:
+        return report
+    return trace(report, located if located is not None else located_triples(study))
 
 
 def check_study(directory: str | Path, drop_columns: Iterable[str] = ()) -> ValidationReport:
@@ -58,10 +62,12 @@ def export_study(directory: str | Path, formats: list[OutputFormat], run_validat
     step("reading the study")
     study = load_study(directory, drop_columns=drop_columns)
     step(f"building the graph of {len(study.participants):,} participants")
-    graph = build_graph(study)
+    located = list(located_triples(study))  # kept to trace results without mapping again
+    graph = graph_of((s, p, o) for s, p, o, _ in located)
     if run_validation:
         step(f"validating {len(graph):,} triples")
-    report = check(study, graph) if run_validation else None
+    report = check(study, graph, located) if run_validation else None
+    del located
     if report is not None:
         failing = report.results if strict else report.violations
         if failing:
@@ -100,20 +106,23 @@ def export_studies(directories: list[str | Path], fmt: DatasetFormat, out: Binar
     for index, directory in enumerate(directories, start=1):
         if progress:
             progress(index, len(directories), Path(directory))
-        study, graph = study_graph(directory, drop_columns)
+        study = load_study(directory, drop_columns=drop_columns)
+        # The chunk and the validation need only the distinct triples, not an rdflib graph.
+        located = list(located_triples(study))
+        triples = {(s, p, o) for s, p, o, _ in located}
         if study.base_iri in named:
             raise StudyDataError(f"shares its base IRI <{study.base_iri}> with {named[study.base_iri]}; "
                                  "each study needs its own, to name its graph", study.origin_of("base-iri"))
         named[study.base_iri] = directory
         if run_validation:
-            report = check(study, graph)
+            report = check(study, triples, located)
             failing = report.results if strict else report.violations
             if failing:
                 raise InvalidGraphError(f"{directory}: the study graph has {report.summary()}; "
                                         "nothing was written", report)
             if on_report:
                 on_report(report)
-        out.write(fmt.chunk(graph, URIRef(study.base_iri)))
+        out.write(fmt.chunk(triples, URIRef(study.base_iri)))
         dataset = StudyIris(study).dataset
         catalog.add((CATALOG_IRI, DCAT.dataset, dataset))
         catalog.add((dataset, RDF.type, DCAT.Dataset))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 
@@ -21,7 +21,7 @@ from rdflib.term import Node
 
 from . import resources
 from .errors import Origin, ShapesError
-from .mapping import LocatedTriple, new_graph
+from .mapping import LocatedTriple, Triple, graph_of, new_graph
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 _NAMES = new_graph().namespace_manager
@@ -120,17 +120,45 @@ def shapes_graph() -> Graph:
     return graph
 
 
-def validate(data: Graph, shapes: Graph | None = None, fast: bool = True) -> ValidationReport:
-    """Validate ``data`` with pyshacl. ``fast`` (the default) runs pyshacl with the speed-ups
-    of :mod:`svrdf.fast_shacl`, which leave its results as they are; ``fast=False`` is plain
-    pyshacl, the reference the tests compare against."""
+#: "svrdf": svrdf's own engine where the shapes allow it, else pyshacl with the speed-ups of
+#: fast_shacl; "pyshacl-fast": the latter alone; "pyshacl": plain pyshacl, the reference.
+ENGINES = ("svrdf", "pyshacl-fast", "pyshacl")
+
+
+def validate(data: Graph | Collection[Triple], shapes: Graph | None = None,
+             engine: str = "svrdf") -> ValidationReport:
+    """Validate ``data`` (an rdflib graph, or a collection of distinct triples) against svrdf's
+    shapes (or ``shapes``). Every engine gives plain pyshacl's results (tests/test_engines.py
+    compares them); they differ in speed."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown SHACL engine {engine!r}; expected one of {', '.join(ENGINES)}")
+    shapes = shapes if shapes is not None else shapes_graph()
+    results_graph = None
+    if engine == "svrdf":
+        from . import shacl_engine
+
+        try:
+            results_graph = shacl_engine.validate(data, shapes)
+        except shacl_engine.Unsupported:
+            results_graph = None
+    if results_graph is None:
+        graph = data if isinstance(data, Graph) else graph_of(data)
+        results_graph = _pyshacl_results(graph, shapes, fast=engine != "pyshacl")
+    results = [_result(results_graph, node, shapes)
+               for node in results_graph.subjects(RDF.type, SH.ValidationResult)]
+    results.sort(key=_sort_key)
+    # Warnings alone leave a graph conforming: it is correct, a catalogue will just miss things.
+    conforms = not any(r.severity == "Violation" for r in results)
+    return ValidationReport(conforms, tuple(results), results_graph)
+
+
+def _pyshacl_results(data: Graph, shapes: Graph, fast: bool) -> Graph:
     import pyshacl  # heavy: imported only when a graph is validated
 
     from pyshacl.errors import ReportableRuntimeError
 
     from . import fast_shacl
 
-    shapes = shapes if shapes is not None else shapes_graph()
     options = dict(inference="none", advanced=True, allow_warnings=True, do_owl_imports=False)
     try:
         if fast:
@@ -147,17 +175,12 @@ def validate(data: Graph, shapes: Graph | None = None, fast: bool = True) -> Val
     if not isinstance(results_graph, Graph):
         problem = getattr(results_graph, "message", results_graph)
         raise ShapesError(f"the SHACL shapes cannot be run: {problem}")
-    results = [_result(results_graph, node, shapes)
-               for node in results_graph.subjects(RDF.type, SH.ValidationResult)]
-    results.sort(key=_sort_key)
-    # Warnings alone leave a graph conforming: it is correct, a catalogue will just miss things.
-    conforms = not any(r.severity == "Violation" for r in results)
-    return ValidationReport(conforms, tuple(results), results_graph)
+    return results_graph
 
 
 def _sort_key(r: ValidationResult) -> tuple:
     return (SEVERITY_ORDER.get(r.severity, 9), str(r.focus), r.path_text or "", r.message,
-            "" if r.value is None else str(r.value))
+            "" if r.value is None else str(r.value), r.constraint, r.shape)
 
 
 def _result(report: Graph, node: Node, shapes: Graph) -> ValidationResult:

@@ -1,0 +1,725 @@
+"""svrdf's own SHACL engine: pyshacl's results, for the part of SHACL that svrdf's shapes use.
+
+pyshacl re-reads every shape's parameters and rebuilds its constraint objects for every focus
+node it checks, so most of a validation is overhead: 0.1 s for a study of 50 participants,
+10 s for one of 10,000. This engine reads the shapes once (:func:`compile_shapes`), indexes
+the data by predicate, and evaluates each constraint the way pyshacl's own component does,
+with svrdf's settings (no inference, SHACL-AF targets, warnings allowed). It returns a
+results graph like pyshacl's, which :mod:`svrdf.validation` reads the same way.
+
+It covers SHACL Core with predicate and inverse paths, the constraint components below and
+SPARQL targets (answered by Oxigraph). For anything else (``sh:sparql``, ``sh:and``,
+``sh:closed``, SHACL rules, recursion, a result that would need pyshacl's generated message)
+it raises :class:`Unsupported` before or while validating, and svrdf runs pyshacl instead.
+tests/test_engines.py compares its results with pyshacl's on every graph the tests have.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from weakref import WeakKeyDictionary
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib.term import Node
+
+from .mapping import Triple
+
+from .fast_shacl import select_sparql_targets
+
+
+class Unsupported(Exception):
+    """The shapes need a SHACL feature this engine does not evaluate: pyshacl must run."""
+
+
+ALLOWED_SEVERITIES = frozenset({SH.Info, SH.Warning})  # svrdf validates with warnings allowed
+MAX_DEPTH = 8  # nested shape checks; deeper nesting is left to pyshacl
+
+TARGET_PREDICATES = (SH.targetNode, SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+#: Parameters that describe a shape or hold targets; they constrain nothing.
+DESCRIPTIVE = frozenset({
+    RDF.type, RDFS.label, RDFS.comment, SH.name, SH.description, SH.order, SH.group,
+    SH.defaultValue, SH.message, SH.severity, SH.deactivated, SH.path, *TARGET_PREDICATES,
+    SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.qualifiedValueShapesDisjoint, SH.flags,
+})
+
+
+# ---------------------------------------------------------------- the data, indexed by predicate
+
+class DataIndex:
+    """The data's triples of the predicates the shapes ask about, indexed both ways, read in
+    one pass: rdflib answers a triple pattern in microseconds, a dict in nanoseconds."""
+
+    def __init__(self, data: Iterable[Triple], forward: frozenset[URIRef],
+                 backward: frozenset[URIRef]) -> None:
+        self.data = data
+        # Only where asked for: hashing a literal costs a microsecond, and most objects are.
+        self._forward: dict[URIRef, dict[Node, list[Node]]] = {p: defaultdict(list) for p in forward}
+        self._backward: dict[URIRef, dict[Node, list[Node]]] = {p: defaultdict(list) for p in backward}
+        # Slots found by the predicate object's id: the data's predicates are other objects
+        # than the shapes' equal ones, and rdflib compares terms in Python.
+        slots: dict[int, tuple] = {}
+        for s, p, o in data:
+            slot = slots.get(id(p))
+            if slot is None:
+                slot = slots[id(p)] = (self._forward.get(p), self._backward.get(p), p)
+            if slot[0] is not None:
+                slot[0][s].append(o)
+            if slot[1] is not None:
+                slot[1][o].append(s)
+        self._superclasses: dict[Node, frozenset[Node]] = {}
+        self._graph = data if isinstance(data, Graph) else None
+
+    def graph(self) -> Graph:
+        """The data as an rdflib graph, to copy blank nodes into a report from."""
+        if self._graph is None:
+            self._graph = Graph()
+            for triple in self.data:
+                self._graph.add(triple)
+        return self._graph
+
+    def objects(self, subject: Node, predicate: URIRef) -> list[Node]:
+        return self._forward[predicate].get(subject, [])
+
+    def subjects(self, predicate: URIRef, obj: Node) -> list[Node]:
+        return self._backward[predicate].get(obj, [])
+
+    def subject_objects(self, predicate: URIRef) -> dict[Node, list[Node]]:
+        return self._forward[predicate]
+
+    def object_subjects(self, predicate: URIRef) -> dict[Node, list[Node]]:
+        return self._backward[predicate]
+
+    def superclasses(self, cls: Node) -> frozenset[Node]:
+        """The class and every class it is an rdfs:subClassOf, transitively."""
+        found = self._superclasses.get(cls)
+        if found is None:
+            seen, todo = {cls}, [cls]
+            while todo:
+                for parent in self.objects(todo.pop(), RDFS.subClassOf):
+                    if parent not in seen:
+                        seen.add(parent)
+                        todo.append(parent)
+            found = self._superclasses[cls] = frozenset(seen)
+        return found
+
+    def subclasses(self, cls: Node) -> set[Node]:
+        seen, todo = {cls}, [cls]
+        while todo:
+            for child in self.subjects(RDFS.subClassOf, todo.pop()):
+                if child not in seen:
+                    seen.add(child)
+                    todo.append(child)
+        return seen
+
+    def is_instance(self, node: Node, cls: Node) -> bool:
+        if isinstance(node, Literal):
+            return False
+        return any(cls in self.superclasses(t) for t in self.objects(node, RDF.type))
+
+
+# ---------------------------------------------------------------- shapes, read once
+
+@dataclass(eq=False)
+class Finding:
+    """One validation result, before it becomes triples of the results graph."""
+    shape: "Shape"
+    component: URIRef
+    focus: Node
+    value: Node | None = None
+    details: list["Finding"] = field(default_factory=list)
+
+    @property
+    def severity(self) -> URIRef:
+        return self.shape.severity
+
+
+#: A constraint: (engine, shape, value nodes by focus node, depth) -> (the focus nodes that
+#: fail it, the findings). Every finding's focus is one of the focus nodes given.
+Constraint = Callable[["Engine", "Shape", dict, int], tuple[set[Node], list[Finding]]]
+
+
+@dataclass(eq=False)
+class Shape:
+    node: Node
+    severity: URIRef
+    messages: tuple[Node, ...]
+    deactivated: bool
+    #: sh:path as written (an IRI, or the blank node of an inverse path); None for a node shape
+    path_node: Node | None
+    predicate: URIRef | None
+    inverse: bool
+    constraints: list[Constraint] = field(default_factory=list)
+
+    def value_nodes(self, data: DataIndex, focus: Node) -> list[Node]:
+        if self.predicate is None:
+            return [focus]
+        if self.inverse:
+            return data.subjects(self.predicate, focus)
+        return data.objects(focus, self.predicate)
+
+
+@dataclass
+class CompiledShapes:
+    graph: Graph
+    shapes: dict[Node, Shape]
+    #: (shape, its targets) for every shape that has targets
+    targeted: list[tuple[Shape, dict[URIRef, list[Node]]]]
+    #: the predicates whose objects the checks read, and those whose subjects they read
+    forward: frozenset[URIRef]
+    backward: frozenset[URIRef]
+
+
+_COMPILED: "WeakKeyDictionary[Graph, tuple[int, CompiledShapes | Unsupported]]" = WeakKeyDictionary()
+
+
+def compile_shapes(shapes: Graph) -> CompiledShapes:
+    """The shapes read into :class:`Shape` objects, once per shapes graph. Raises
+    :class:`Unsupported` if they use anything this engine does not evaluate."""
+    size, compiled = _COMPILED.get(shapes, (None, None))
+    if compiled is None or size != len(shapes):  # a graph changed since is compiled again
+        try:
+            compiled = _Compiler(shapes).compile()
+        except Unsupported as exc:
+            compiled = exc
+        _COMPILED[shapes] = (len(shapes), compiled)
+    if isinstance(compiled, Unsupported):
+        raise compiled
+    return compiled
+
+
+class _Compiler:
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self.shapes: dict[Node, Shape] = {}
+        #: predicates that constraints compare values with (sh:lessThanOrEquals)
+        self.compared: set[URIRef] = set()
+
+    def compile(self) -> CompiledShapes:
+        g = self.graph
+        if (None, SH.rule, None) in g or (None, RDF.type, SH.ConstraintComponent) in g:
+            raise Unsupported("SHACL rules or custom constraint components")
+        class_types = {RDFS.Class, *g.subjects(RDFS.subClassOf, RDFS.Class)}
+        targeted = []
+        subjects = {s for p in TARGET_PREDICATES for s in g.subjects(p, None)}
+        for node in sorted(subjects, key=str):
+            if class_types & set(g.objects(node, RDF.type)):
+                raise Unsupported(f"implicit class targets on {node}")
+            if (node, RDF.type, SH.NodeShape) not in g and (node, RDF.type, SH.PropertyShape) not in g \
+                    and (node, SH.target, None) in g:
+                raise Unsupported(f"{node} has sh:target but is not declared a shape")
+            targets = {p: sorted(g.objects(node, p), key=str) for p in TARGET_PREDICATES}
+            for target in targets[SH.target]:
+                if (target, RDF.type, SH.SPARQLTarget) not in g or (target, SH.select, None) not in g:
+                    raise Unsupported(f"{node} has a target that is not a SPARQL SELECT")
+            targeted.append((self.shape(node), targets))
+        for node in g.subjects(RDF.type, None):
+            if class_types & set(g.objects(node, RDF.type)) and self._is_shape(node):
+                raise Unsupported(f"implicit class targets on {node}")
+        self.check_severities()
+        forward, backward = {RDF.type, RDFS.subClassOf, *self.compared}, {RDF.type, RDFS.subClassOf}
+        for shape in self.shapes.values():
+            if shape.predicate is not None:
+                (backward if shape.inverse else forward).add(shape.predicate)
+        for _, targets in targeted:
+            forward.update(targets[SH.targetSubjectsOf])
+            backward.update(targets[SH.targetObjectsOf])
+        return CompiledShapes(g, self.shapes, targeted, frozenset(forward), frozenset(backward))
+
+    def check_severities(self) -> None:
+        """pyshacl decides conformance per constraint: a failing constraint whose findings
+        are all warnings does not fail the focus node. Through sh:property, a shape of allowed
+        severity can pass on findings of a stricter member, and a focus node would pass or
+        fail by which of them failed; this engine leaves such shapes to pyshacl."""
+        for shape in self.shapes.values():
+            if shape.severity in ALLOWED_SEVERITIES:
+                for member in self.graph.objects(shape.node, SH.property):
+                    if self.shapes[member].severity not in ALLOWED_SEVERITIES:
+                        raise Unsupported(f"{shape.node} allows what its property shape {member} does not")
+
+    def _is_shape(self, node: Node) -> bool:
+        return any((node, p, None) in self.graph for p in (SH.path, SH.property, SH.node)) \
+            or (node, RDF.type, SH.NodeShape) in self.graph
+
+    def one(self, node: Node, parameter: URIRef) -> Node | None:
+        values = list(self.graph.objects(node, parameter))
+        if len(values) > 1:
+            raise Unsupported(f"{node} has {len(values)} values of {parameter}")
+        return values[0] if values else None
+
+    def integer(self, node: Node, parameter: URIRef) -> int | None:
+        value = self.one(node, parameter)
+        if value is None:
+            return None
+        if not isinstance(value, Literal) or not isinstance(value.value, int) or isinstance(value.value, bool):
+            raise Unsupported(f"{parameter} of {node} is not an integer")
+        return value.value
+
+    def shape(self, node: Node) -> Shape:
+        if node in self.shapes:
+            return self.shapes[node]
+        g = self.graph
+        path_node = self.one(node, SH.path)
+        predicate, inverse = None, False
+        if isinstance(path_node, URIRef):
+            predicate = path_node
+        elif path_node is not None:
+            inverse_of = list(g.objects(path_node, SH.inversePath))
+            if len(inverse_of) != 1 or not isinstance(inverse_of[0], URIRef) \
+                    or len(list(g.predicate_objects(path_node))) != 1:
+                raise Unsupported(f"the path of {node} is neither a predicate nor its inverse")
+            predicate, inverse = inverse_of[0], True
+        if (node, RDF.type, SH.NodeShape) in g and path_node is not None:
+            raise Unsupported(f"{node} is a node shape with a path")
+        deactivated = self.one(node, SH.deactivated)
+        shape = self.shapes[node] = Shape(
+            node=node, severity=self.one(node, SH.severity) or SH.Violation,
+            messages=tuple(g.objects(node, SH.message)),
+            deactivated=isinstance(deactivated, Literal) and deactivated.value is True,
+            path_node=path_node, predicate=predicate, inverse=inverse)
+        if len(shape.messages) > 1:
+            raise Unsupported(f"{node} has several messages")
+        # pyshacl ignores predicates outside SHACL (custom components were refused above).
+        parameters = {p for p in g.predicates(node, None) if p.startswith(SH) and p not in DESCRIPTIVE}
+        if parameters.isdisjoint({SH.qualifiedValueShape}) and (
+                (node, SH.qualifiedMinCount, None) in g or (node, SH.qualifiedMaxCount, None) in g):
+            raise Unsupported(f"{node} has a qualified count without sh:qualifiedValueShape")
+        for parameter in sorted(parameters):
+            builder = _BUILDERS.get(parameter)
+            if builder is None:
+                raise Unsupported(f"{node} uses {parameter}")
+            shape.constraints.append(builder(self, node, shape))
+        return shape
+
+
+# ---------------------------------------------------------------- the constraint components
+# Each mirrors the pyshacl component named in its docstring: same tests, same results.
+
+def _per_value(component: URIRef, passes: Callable[[Node], bool]) -> Constraint:
+    def check(engine, shape, values_by_focus, depth):
+        findings = [Finding(shape, component, focus, value)
+                    for focus, values in values_by_focus.items() for value in values
+                    if not passes(value)]
+        return _foci(findings), findings
+    return check
+
+
+def _foci(findings: list[Finding]) -> set[Node]:
+    return {finding.focus for finding in findings}
+
+
+def _class(compiler: _Compiler, node: Node, shape: Shape) -> Constraint:
+    """ClassConstraintComponent (rdflib mode)."""
+    classes = list(compiler.graph.objects(node, SH["class"]))
+
+    def check(engine, shape, values_by_focus, depth):
+        findings = [Finding(shape, SH.ClassConstraintComponent, focus, value)
+                    for cls in classes
+                    for focus, values in values_by_focus.items() for value in values
+                    if not engine.data.is_instance(value, cls)]
+        return _foci(findings), findings
+    return check
+
+
+_DATATYPE_VALUES = {XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int,
+                    XSD.float: float, XSD.decimal: Decimal, XSD.boolean: bool, XSD.date: date,
+                    XSD.time: time, XSD.dateTime: datetime}
+
+
+def _datatype(compiler: _Compiler, node: Node, shape: Shape) -> Constraint:
+    """DatatypeConstraintComponent."""
+    datatype = compiler.one(node, SH.datatype)
+    python_type = _DATATYPE_VALUES.get(datatype)
+
+    def actual(value: Literal) -> bool:
+        return python_type is None or isinstance(value.value, python_type)
+
+    def passes(value: Node) -> bool:
+        if not isinstance(value, Literal):
+            return False
+        if value.datatype == datatype:
+            return getattr(value, "ill_typed", None) is not True and actual(value)
+        if datatype == RDFS.Literal:
+            return True
+        if datatype == RDFS.Datatype and value.datatype:
+            return True
+        if value.datatype is None and value.language is None and datatype == XSD.string:
+            return actual(value)
+        if datatype == RDF.langString and value.language:
+            return actual(value)
+        return False
+    return _per_value(SH.DatatypeConstraintComponent, passes)
+
+
+def _node_kind(compiler: _Compiler, node: Node, shape: Shape) -> Constraint:
+    """NodeKindConstraintComponent."""
+    kind = compiler.one(node, SH.nodeKind)
+    kinds = {BNode: (SH.BlankNode, SH.BlankNodeOrLiteral, SH.BlankNodeOrIRI),
+             Literal: (SH.Literal, SH.BlankNodeOrLiteral, SH.IRIOrLiteral),
+             URIRef: (SH.IRI, SH.IRIOrLiteral, SH.BlankNodeOrIRI)}
+    return _per_value(SH.NodeKindConstraintComponent,
+                      lambda value: kind in kinds.get(type(value), kinds[URIRef]))
+
+
+def _count(parameter: URIRef, component: URIRef, fails: Callable[[int, int], bool]):
+    """MinCountConstraintComponent, MaxCountConstraintComponent."""
+    def build(compiler: _Compiler, node: Node, shape: Shape) -> Constraint:
+        limit = compiler.integer(node, parameter)
+        if limit < 0 or shape.predicate is None:
+            raise Unsupported(f"{parameter} of {node}")
+
+        def check(engine, shape, values_by_focus, depth):
+            if parameter == SH.minCount and limit == 0:
+                return set(), []
+            findings = [Finding(shape, component, focus)
+                        for focus, values in values_by_focus.items() if fails(len(values), limit)]
+            return _foci(findings), findings
+        return check
+    return build
+
+
+def _value_text(value: Node) -> str:
+    """pyshacl's string form of a value node for the string-based components."""
+    if isinstance(value, Literal) and value.value is not None \
+            and value.datatype in (None, RDF.langString, XSD.string):
+        return str(value.value)
+    return str(value)
+
+
+def _length(parameter: URIRef, component: URIRef, fails: Callable[[int, int], bool]):
+    """MinLengthConstraintComponent, MaxLengthConstraintComponent."""
+    def build(compiler: _Compiler, node: Node, shape: Shape) -> Constraint:
+        limit = compiler.integer(node, parameter)
+        if limit < 0:
+            raise Unsupported(f"{parameter} of {node}")
+
+        def passes(value: Node) -> bool:
+            if parameter == SH.minLength and limit == 0:
+                return True
+            return not isinstance(value, BNode) and not fails(len(_value_text(value)), limit)
+        return _per_value(component, passes)
+    return build
+
+
+def _pattern(compiler: _Compiler, node: Node, shape: Shape) -> Constraint:
+    """PatternConstraintComponent."""
+    pattern = compiler.one(node, SH.pattern)
+    flags = compiler.one(node, SH.flags)
+    if not isinstance(pattern, Literal):
+        raise Unsupported(f"sh:pattern of {node}")
+    re_flags = 0
+    if flags is not None:
+        text = str(flags.value).lower()
+        re_flags |= (re.I if "i" in text else 0) | (re.M if "m" in text else 0)
+    source = str(pattern.value) if pattern.value is not None and len(pattern.value) > 1 else str(pattern)
+    matcher = re.compile(source, re_flags)
+    return _per_value(SH.PatternConstraintComponent,
+                      lambda value: not isinstance(value, BNode)
+                      and bool(matcher.match(_value_text(value)) or matcher.search(_value_text(value))))
+
+
+def _in(compiler: _Compiler, node: Node, shape: Shape) -> Constraint:
+    """InConstraintComponent."""
+    allowed = set(compiler.graph.items(compiler.one(node, SH["in"])))
+    return _per_value(SH.InConstraintComponent, lambda value: value in allowed)
+
+
+def _has_value(compiler: _Compiler, node: Node, shape: Shape) -> Constraint:
+    """HasValueConstraintComponent: a result without a value."""
+    required = list(compiler.graph.objects(node, SH.hasValue))
+
+    def check(engine, shape, values_by_focus, depth):
+        findings = [Finding(shape, SH.HasValueConstraintComponent, focus)
+                    for value in required
+                    for focus, values in values_by_focus.items() if value not in values]
+        return _foci(findings), findings
+    return check
+
+
+def _min_inclusive(compiler: _Compiler, node: Node, shape: Shape) -> Constraint:
+    """MinInclusiveConstraintComponent."""
+    from pyshacl.rdfutil.compare import compare_literal
+
+    minimum = compiler.one(node, SH.minInclusive)
+    if not isinstance(minimum, Literal):
+        raise Unsupported(f"sh:minInclusive of {node}")
+    minimum_is_text = isinstance(minimum.value, str)
+
+    def passes(value: Node) -> bool:
+        if not isinstance(value, Literal):
+            return False
+        if isinstance(value.value, str) != minimum_is_text:
+            return False
+        try:
+            return compare_literal(value, minimum) >= 0
+        except (TypeError, NotImplementedError):
+            return False
+    return _per_value(SH.MinInclusiveConstraintComponent, passes)
+
+
+def _less_than_or_equals(compiler: _Compiler, node: Node, shape: Shape) -> Constraint:
+    """LessThanOrEqualsConstraintComponent (rdflib mode)."""
+    others = list(compiler.graph.objects(node, SH.lessThanOrEquals))
+    if not all(isinstance(other, URIRef) for other in others):
+        raise Unsupported(f"sh:lessThanOrEquals of {node}")
+    compiler.compared.update(others)
+
+    def comparable(term: Node) -> tuple[object, bool]:
+        if isinstance(term, BNode):
+            raise Unsupported("sh:lessThanOrEquals on a blank node")
+        if isinstance(term, URIRef):
+            return str(term), True
+        if isinstance(term, Literal) and isinstance(term.value, str):
+            return term.value, True
+        return term, False
+
+    def check(engine, shape, values_by_focus, depth):
+        findings = []
+        for other in others:
+            for focus, values in values_by_focus.items():
+                for value in set(values):
+                    left, left_text = comparable(value)
+                    for compared in set(engine.data.objects(focus, other)):
+                        right, right_text = comparable(compared)
+                        if left_text != right_text or not left <= right:
+                            findings.append(Finding(shape, SH.LessThanOrEqualsConstraintComponent,
+                                                    focus, value))
+        return _foci(findings), findings
+    return check
+
+
+def _property(compiler: _Compiler, node: Node, shape: Shape) -> Constraint:
+    """PropertyConstraintComponent: the property shapes' own results. pyshacl checks them
+    value node by value node; a node shape's value node is its focus node, so one check of all
+    focus nodes finds the same."""
+    if shape.predicate is not None:
+        raise Unsupported(f"sh:property inside property shape {node}")
+    members = [compiler.shape(member) for member in compiler.graph.objects(node, SH.property)]
+    if any(member.predicate is None for member in members):
+        raise Unsupported(f"sh:property of {node} is not a property shape")
+
+    def check(engine, shape, values_by_focus, depth):
+        failed, findings = set(), []
+        for member in members:
+            bad, found = engine.check(member, values_by_focus, depth + 1)
+            failed |= bad
+            findings.extend(found)
+        return failed, findings
+    return check
+
+
+def _unique_values(values_by_focus: dict) -> list[Node]:
+    return list(dict.fromkeys(value for values in values_by_focus.values() for value in values))
+
+
+def _node(compiler: _Compiler, node: Node, shape: Shape) -> Constraint:
+    """NodeConstraintComponent: the node shape's results become the result's sh:detail."""
+    members = [compiler.shape(member) for member in compiler.graph.objects(node, SH.node)]
+    if any(member.predicate is not None for member in members):
+        raise Unsupported(f"sh:node of {node} is a property shape")
+
+    def check(engine, shape, values_by_focus, depth):
+        findings = []
+        values = _unique_values(values_by_focus)
+        for member in members:
+            bad, found = engine.check(member, values, depth + 1)
+            by_value = defaultdict(list)
+            for finding in found:
+                by_value[finding.focus].append(finding)
+            findings.extend(Finding(shape, SH.NodeConstraintComponent, focus, value, by_value[value])
+                            for focus, values in values_by_focus.items() for value in values
+                            if value in bad or by_value.get(value))
+        return _foci(findings), findings
+    return check
+
+
+def _or(compiler: _Compiler, node: Node, shape: Shape) -> Constraint:
+    """OrConstraintComponent: the members' own results are dropped."""
+    lists = list(compiler.graph.objects(node, SH["or"]))
+    alternatives = [[compiler.shape(member) for member in set(compiler.graph.items(lst))] for lst in lists]
+    if not all(alternatives):
+        raise Unsupported(f"sh:or of {node} is not a list of shapes")
+
+    def check(engine, shape, values_by_focus, depth):
+        findings = []
+        values = _unique_values(values_by_focus)
+        for members in alternatives:
+            failing = set(values)
+            for member in members:
+                failing &= engine.check(member, values, depth + 1)[0]
+            findings.extend(Finding(shape, SH.OrConstraintComponent, focus, value)
+                            for focus, values in values_by_focus.items() for value in values
+                            if value in failing)
+        return _foci(findings), findings
+    return check
+
+
+def _qualified(compiler: _Compiler, node: Node, shape: Shape) -> Constraint:
+    """QualifiedValueShapeConstraintComponent, with sibling shapes when disjoint."""
+    g = compiler.graph
+    if shape.predicate is None:
+        raise Unsupported(f"sh:qualifiedValueShape on node shape {node}")
+    minimum = compiler.integer(node, SH.qualifiedMinCount)
+    maximum = compiler.integer(node, SH.qualifiedMaxCount)
+    if minimum is None and maximum is None:
+        raise Unsupported(f"sh:qualifiedValueShape of {node} without a count")
+    disjoint = any(isinstance(d, Literal) and d.value is True
+                   for d in g.objects(node, SH.qualifiedValueShapesDisjoint))
+    plans = []
+    for member in g.objects(node, SH.qualifiedValueShape):
+        siblings = set()
+        if disjoint:
+            for parent in g.subjects(SH.property, node):
+                for sibling_holder in g.objects(parent, SH.property):
+                    siblings.update(s for s in g.objects(sibling_holder, SH.qualifiedValueShape) if s != member)
+        plans.append((compiler.shape(member), [compiler.shape(s) for s in siblings]))
+
+    def check(engine, shape, values_by_focus, depth):
+        count_values = sum(len(values) for values in values_by_focus.values())
+        if not disjoint and count_values < 1 and (minimum is None or minimum < 1):
+            return set(), []
+        findings = []
+        values = _unique_values(values_by_focus)
+        for member, siblings in plans:
+            qualified = set(values) - engine.check(member, values, depth + 1)[0]
+            for sibling in siblings:
+                qualified &= engine.check(sibling, values, depth + 1)[0]
+            for focus, focus_values in values_by_focus.items():
+                conforming = sum(1 for value in focus_values if value in qualified)
+                if maximum is not None and conforming > maximum:
+                    findings.append(Finding(shape, SH.QualifiedMaxCountConstraintComponent, focus))
+                if minimum is not None and conforming < minimum:
+                    findings.append(Finding(shape, SH.QualifiedMinCountConstraintComponent, focus))
+        return _foci(findings), findings
+    return check
+
+
+_BUILDERS: dict[URIRef, Callable[[_Compiler, Node, Shape], Constraint]] = {
+    SH["class"]: _class,
+    SH.datatype: _datatype,
+    SH.nodeKind: _node_kind,
+    SH.minCount: _count(SH.minCount, SH.MinCountConstraintComponent, lambda n, limit: n < limit),
+    SH.maxCount: _count(SH.maxCount, SH.MaxCountConstraintComponent, lambda n, limit: n > limit),
+    SH.minLength: _length(SH.minLength, SH.MinLengthConstraintComponent, lambda n, limit: n < limit),
+    SH.maxLength: _length(SH.maxLength, SH.MaxLengthConstraintComponent, lambda n, limit: n > limit),
+    SH.pattern: _pattern,
+    SH["in"]: _in,
+    SH.hasValue: _has_value,
+    SH.minInclusive: _min_inclusive,
+    SH.lessThanOrEquals: _less_than_or_equals,
+    SH.property: _property,
+    SH.node: _node,
+    SH["or"]: _or,
+    SH.qualifiedValueShape: _qualified,
+}
+
+
+# ---------------------------------------------------------------- evaluation
+
+class Engine:
+    def __init__(self, compiled: CompiledShapes, data: Iterable[Triple]) -> None:
+        self.compiled = compiled
+        self.data = DataIndex(data, compiled.forward, compiled.backward)
+        self._sparql_targets: dict | None = None
+
+    def focus_nodes(self, targets: dict[URIRef, list[Node]], shape: Shape) -> set[Node]:
+        found = set(targets[SH.targetNode])
+        for cls in targets[SH.targetClass]:
+            for subclass in self.data.subclasses(cls):
+                found.update(self.data.subjects(RDF.type, subclass))
+        for predicate in targets[SH.targetSubjectsOf]:
+            found.update(self.data.subject_objects(predicate))
+        for predicate in targets[SH.targetObjectsOf]:
+            found.update(self.data.object_subjects(predicate))
+        for target in targets[SH.target]:
+            if self._sparql_targets is None:
+                self._sparql_targets = select_sparql_targets(self.compiled.graph, self.data.data)
+            found.update(self._sparql_targets[shape.node, target])
+        return found
+
+    def check(self, shape: Shape, focus_nodes: Iterable[Node], depth: int) -> tuple[set[Node], list[Finding]]:
+        """pyshacl's Shape.validate of each focus node: those that do not conform, and the
+        findings. A shape of allowed severity always conforms; otherwise a focus node fails
+        when a constraint fails it (its findings are then of the shape's severity or, through
+        sh:property, of a member that fails too: see _Compiler.check_severities)."""
+        if shape.deactivated:
+            return set(), []
+        if depth > MAX_DEPTH:
+            raise Unsupported("shapes nested too deeply (or recursive)")
+        values_by_focus = {focus: shape.value_nodes(self.data, focus) for focus in focus_nodes}
+        failed, findings = set(), []
+        for constraint in shape.constraints:
+            bad, found = constraint(self, shape, values_by_focus, depth)
+            failed |= bad
+            findings.extend(found)
+        return (set() if shape.severity in ALLOWED_SEVERITIES else failed), findings
+
+    def run(self) -> tuple[bool, list[Finding]]:
+        conforms, findings = True, []
+        for shape, targets in self.compiled.targeted:
+            failed, found = self.check(shape, self.focus_nodes(targets, shape), 0)
+            conforms = conforms and not failed
+            findings.extend(found)
+        return conforms, findings
+
+
+def validate(data: Graph | Collection[Triple], shapes: Graph) -> Graph:
+    """The results graph (sh:ValidationReport) that pyshacl would give for ``data`` (an rdflib
+    graph, or a collection of distinct triples). Raises :class:`Unsupported` where pyshacl
+    must run instead."""
+    engine = Engine(compile_shapes(shapes), data)
+    conforms, findings = engine.run()
+    return _results_graph(findings, conforms, shapes, engine.data.graph)
+
+
+def _results_graph(findings: list[Finding], conforms: bool, shapes: Graph,
+                   data: Callable[[], Graph]) -> Graph:
+    """pyshacl's report: shape and data blank nodes are copied in with their descriptions."""
+    from pyshacl.rdfutil import clone_blank_node
+
+    report = Graph(bind_namespaces="core")
+    for prefix, namespace in shapes.namespace_manager.namespaces():
+        report.namespace_manager.bind(prefix, namespace)
+    root = BNode()
+    report.add((root, RDF.type, SH.ValidationReport))
+    report.add((root, SH.conforms, Literal(conforms)))
+    cloned: set[tuple[int, BNode]] = set()
+
+    def copied(source: Callable[[], Graph], node: Node) -> Node:
+        if isinstance(node, BNode) and (id(source), node) not in cloned:
+            cloned.add((id(source), node))
+            clone_blank_node(source(), node, report, keepid=True)
+        return node
+
+    def shapes_graph() -> Graph:
+        return shapes
+
+
+    def add(finding: Finding) -> BNode:
+        shape = finding.shape
+        if not shape.messages:
+            raise Unsupported(f"{shape.node} has no sh:message; pyshacl words one")
+        result = BNode()
+        report.add((result, RDF.type, SH.ValidationResult))
+        report.add((result, SH.sourceConstraintComponent, finding.component))
+        report.add((result, SH.sourceShape, copied(shapes_graph, shape.node)))
+        report.add((result, SH.resultSeverity, shape.severity))
+        report.add((result, SH.focusNode, copied(data, finding.focus)))
+        if finding.value is not None:
+            report.add((result, SH.value, copied(data, finding.value)))
+        if shape.path_node is not None:
+            report.add((result, SH.resultPath, copied(shapes_graph, shape.path_node)))
+        for message in shape.messages:
+            report.add((result, SH.resultMessage, message))
+        for detail in finding.details:
+            report.add((result, SH.detail, add(detail)))
+        return result
+
+    for finding in findings:
+        report.add((root, SH.result, add(finding)))
+    return report
