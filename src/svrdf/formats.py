@@ -9,10 +9,11 @@ goes through :func:`write_atomically`, so a failed run never leaves a partial fi
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring
 import os
 import stat
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,10 +25,12 @@ from rdflib.plugins.serializers.nt import _nt_row
 
 from . import resources
 from .errors import OutputError
-from .mapping import PREFIXES, Triple
+from .mapping import PREFIXES, Triple, as_graph, graph_of, new_graph
 from .model import Study
 
-Serializer = Callable[[Study, Graph], bytes]
+#: Makes a file's bytes from the study and its graph: an rdflib graph, or the graph's distinct
+#: triples in the order the study maps them (see as_graph).
+Serializer = Callable[[Study, "Graph | Collection[Triple]"], bytes]
 
 
 @dataclass(frozen=True)
@@ -83,8 +86,9 @@ def format_for_path(path: str | Path) -> str | None:
     return next((f.name for f in every if suffix and Path(f.filename).suffix == suffix), None)
 
 
-def graph_bytes(graph: Graph, name: str) -> bytes:
-    """A graph in one of the plain RDF forms (turtle, nt, json-ld), needing no study."""
+def graph_bytes(graph: Graph | Collection[Triple], name: str) -> bytes:
+    """A graph in one of the plain RDF forms (turtle, nt, json-ld), needing no study. Distinct
+    triples (in the order the study maps them) give the bytes their rdflib graph would."""
     if name == "turtle":
         return turtle_bytes(graph)
     if name == "nt":
@@ -95,11 +99,15 @@ def graph_bytes(graph: Graph, name: str) -> bytes:
     raise KeyError(name)
 
 
-def turtle_bytes(graph: Graph) -> bytes:
-    from . import turtle_writer  # noqa: F401  (registers the serializer with rdflib)
+def turtle_bytes(graph: Graph | Collection[Triple]) -> bytes:
+    from .turtle_writer import NeedsRdflib, graph_turtle, write_turtle
 
-    return graph.serialize(format=turtle_writer.MemoisedTurtleSerializer.short_name,
-                           encoding="utf-8")
+    if isinstance(graph, Graph):
+        return graph_turtle(graph)
+    try:
+        return write_turtle(graph, new_graph().namespace_manager)
+    except NeedsRdflib:
+        return graph_turtle(graph_of(graph))
 
 
 @register("turtle", "study.ttl", "text/turtle", "the full graph in Turtle", aliases=("ttl",))
@@ -125,24 +133,34 @@ def to_jsonld(study: Study, graph: Graph) -> bytes:
     return graph_bytes(graph, "json-ld")
 
 
-def compact_jsonld(graph: Graph, context: dict[str, Any]) -> bytes:
-    """JSON-LD compacted with ``context``, written inline so that reading the file back needs
-    no network, in a canonical order."""
-    text = graph.serialize(format="json-ld", context=context, auto_compact=True)
-    document = _canonical_order(json.loads(text))
+def compact_jsonld(graph: Iterable[Triple], context: dict[str, Any]) -> bytes:
+    """A graph (or distinct triples) as JSON-LD compacted with ``context``, written inline so
+    that reading the file back needs no network, in a canonical order: what rdflib's
+    serializer writes, sorted."""
+    from .jsonld_writer import compact_document
+
+    # Through JSON and back, as rdflib's serializer and a reader would see the document.
+    document = _canonical_order(json.loads(json.dumps(compact_document(graph, context))))
     return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 
 def _canonical_order(value: Any, key: str | None = None) -> Any:
-    """Sort what JSON-LD treats as unordered (node lists and value sets) into a stable order."""
+    """Sort what JSON-LD treats as unordered (node lists and value sets) into a stable order:
+    by each item's JSON text."""
     if key in ("@context", "@list"):
         return value
     if isinstance(value, dict):
         return {k: _canonical_order(v, k) for k, v in value.items()}
     if isinstance(value, list):
         items = [_canonical_order(item) for item in value]
-        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
+        return sorted(items, key=_json_text)
     return value
+
+
+def _json_text(item: Any) -> str:
+    if type(item) is str:
+        return encode_basestring(item)  # what json.dumps(item, ensure_ascii=False) writes
+    return json.dumps(item, sort_keys=True, ensure_ascii=False)
 
 
 def write_atomically(data: bytes, destination: str | Path) -> None:
@@ -240,7 +258,7 @@ def to_html(study: Study, graph: Graph) -> bytes:
 
     links = [(f.filename, f.media_type, f.title) for f in available_formats(study)
              if f.name != "html"]
-    return to_landing_page(study, graph, links)
+    return to_landing_page(study, as_graph(graph), links)
 
 
 # Dataset formats: several studies in one file, one named graph each, plus a DCAT catalogue

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO
 
@@ -15,7 +16,8 @@ from rdflib import Graph, Literal, URIRef
 from .builder import load_study
 from .errors import InvalidGraphError, StudyDataError
 from .formats import DatasetFormat, OutputFormat
-from .mapping import LocatedTriple, StudyIris, Triple, build_graph, graph_of, located_triples, new_graph
+from .mapping import (LocatedTriple, StudyIris, Triple, build_graph, distinct_triples, graph_of,
+                      located_triples, new_graph)
 from .model import Study
 from .validation import ValidationReport, trace, validate
 from .vocab import DCAT, DCTERMS, RDF
@@ -24,10 +26,16 @@ from .vocab import DCAT, DCTERMS, RDF
 @dataclass(frozen=True)
 class Export:
     study: Study
-    graph: Graph
+    #: The study graph's distinct triples, in the order the study maps them.
+    triples: list[Triple]
     report: ValidationReport | None
     #: Serialised bytes by format name, in the order the formats were asked for.
     files: dict[str, bytes]
+
+    @cached_property
+    def graph(self) -> Graph:
+        """The study graph in rdflib, made when first asked for."""
+        return graph_of(self.triples)
 
 
 def study_graph(directory: str | Path, drop_columns: Iterable[str] = ()) -> tuple[Study, Graph]:
@@ -63,10 +71,10 @@ def export_study(directory: str | Path, formats: list[OutputFormat], run_validat
     study = load_study(directory, drop_columns=drop_columns)
     step(f"building the graph of {len(study.participants):,} participants")
     located = list(located_triples(study))  # kept to trace results without mapping again
-    graph = graph_of((s, p, o) for s, p, o, _ in located)
+    triples = distinct_triples(located)
     if run_validation:
-        step(f"validating {len(graph):,} triples")
-    report = check(study, graph, located) if run_validation else None
+        step(f"validating {len(triples):,} triples")
+    report = check(study, triples, located) if run_validation else None
     del located
     if report is not None:
         failing = report.results if strict else report.violations
@@ -79,8 +87,8 @@ def export_study(directory: str | Path, formats: list[OutputFormat], run_validat
     for fmt in formats:
         if fmt.available(study) or not skip_unavailable:
             step(f"writing {fmt.name}")
-            files[fmt.name] = fmt.serialize(study, graph)
-    return Export(study, graph, report, files)
+            files[fmt.name] = fmt.serialize(study, triples)
+    return Export(study, triples, report, files)
 
 
 CATALOG_IRI = URIRef("urn:svrdf:catalog")
@@ -109,7 +117,7 @@ def export_studies(directories: list[str | Path], fmt: DatasetFormat, out: Binar
         study = load_study(directory, drop_columns=drop_columns)
         # The chunk and the validation need only the distinct triples, not an rdflib graph.
         located = list(located_triples(study))
-        triples = {(s, p, o) for s, p, o, _ in located}
+        triples = distinct_triples(located)
         if study.base_iri in named:
             raise StudyDataError(f"shares its base IRI <{study.base_iri}> with {named[study.base_iri]}; "
                                  "each study needs its own, to name its graph", study.origin_of("base-iri"))
