@@ -343,3 +343,64 @@ def test_shapes_beyond_svrdfs_engine_are_left_to_pyshacl(feature):
         shacl_engine.validate(graph, shapes)
     _assert_same_results(graph, shapes, native=False)
     assert validate(graph, shapes).results  # each finds something, so the fallback was tested
+
+
+def _rdflib_jsonld(graph: Graph) -> bytes:
+    """compact_jsonld's document made the plain way: rdflib's serializer, read back, sorted."""
+    import json
+
+    from svrdf.formats import _canonical_order, jsonld_context
+
+    text = graph.serialize(format="json-ld", context=jsonld_context(), auto_compact=True)
+    document = _canonical_order(json.loads(text))
+    return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def test_writers_give_rdflibs_bytes_from_a_studys_triples_without_a_graph(tmp_path):
+    from svrdf.mapping import distinct_triples, graph_of, located_triples
+    from svrdf.resources import bundled_study_dir
+
+    for directory in (bundled_study_dir(), generate(tmp_path / "g", 200, seed=3)):
+        triples = distinct_triples(located_triples(load_study(directory)))
+        graph = graph_of(triples)
+        assert graph_bytes(triples, "turtle") == graph.serialize(format="turtle", encoding="utf-8")
+        assert graph_bytes(triples, "json-ld") == _rdflib_jsonld(graph)
+        assert graph_bytes(triples, "nt") == graph_bytes(graph, "nt")
+
+
+def test_jsonld_is_rdflibs_document_sorted_on_every_graph(bundled_graph, generated_graphs):
+    for graph in _all_graphs(bundled_graph, generated_graphs):
+        assert graph_bytes(graph, "json-ld") == _rdflib_jsonld(graph)
+
+
+BLANK_NODES = """
+@prefix ex: <https://example.org/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:Kind a rdfs:Class ; rdfs:label "kind" .
+ex:a a ex:Kind ; rdfs:label "a", "A"@en ; ex:p [ ex:q 1 ; ex:r [ ex:s true ] ], [ ex:q 2.5 ] ;
+    ex:shared _:shared ; ex:t "1"^^xsd:integer, "01"^^xsd:integer, 1e3, "x\\ny \\"z\\"" ; ex:u <https://example.org/ns%41>, <https://example.org/x(1)>, <https://example.org/ends.> .
+ex:b ex:shared _:shared ; ex:empty [] .
+_:shared ex:v "shared" .
+[] ex:w ex:a .
+"""
+
+
+def test_turtle_writer_inlines_and_orders_blank_nodes_as_rdflib_does():
+    from svrdf.turtle_writer import write_turtle
+
+    graph = Graph().parse(data=BLANK_NODES, format="turtle")
+    assert write_turtle(graph, graph.namespace_manager) == graph.serialize(format="turtle", encoding="utf-8")
+    assert graph_bytes(graph, "json-ld") == _rdflib_jsonld(graph)
+
+
+def test_turtle_writer_leaves_lists_and_invented_prefixes_to_rdflib():
+    from svrdf.turtle_writer import NeedsRdflib, write_turtle
+
+    with_list = Graph().parse(data="@prefix ex: <https://example.org/> . ex:a ex:p ( 1 2 ) .", format="turtle")
+    unprefixed = Graph(bind_namespaces="none")
+    unprefixed.add((URIRef("https://example.org/a"), URIRef("https://elsewhere.example/p"), Literal("x")))
+    for graph in (with_list, unprefixed):
+        with pytest.raises(NeedsRdflib):
+            write_turtle(graph, graph.namespace_manager)
+        assert graph_bytes(graph, "turtle") == graph.serialize(format="turtle", encoding="utf-8")

@@ -5,6 +5,7 @@ one of svrdf's own errors, naming a file."""
 from __future__ import annotations
 
 import csv
+import json
 import tempfile
 from pathlib import Path
 
@@ -116,3 +117,12 @@ def test_any_study_either_exports_cleanly_or_fails_with_an_svrdf_error(generated
             assert all(r.sources for r in error.report.violations), error.report.to_text()
         except SvrdfError as error:
             assert error.origin is not None and error.origin.file and str(error)
+
+
+@given(st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(),
+    lambda children: st.lists(children) | st.dictionaries(st.text(), children), max_leaves=30))
+def test_indented_json_is_what_json_dumps_writes(value):
+    from svrdf.formats import indented_json
+
+    assert indented_json(value) == json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)

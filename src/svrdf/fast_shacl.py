@@ -206,6 +206,8 @@ def select_sparql_targets(shapes: Graph, data: Graph | Collection[tuple[Node, No
     converted: dict[Node, object] = {}  # a study repeats its nodes, predicates and classes
 
     def term(node: Node):
+        if type(node) is Literal:  # seldom repeated, and costly to hash
+            return _oxigraph_term(node)
         found = converted.get(node)
         if found is None:
             found = converted[node] = _oxigraph_term(node)

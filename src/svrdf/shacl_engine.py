@@ -73,6 +73,7 @@ class DataIndex:
             if slot[1] is not None:
                 slot[1][o].append(s)
         self._superclasses: dict[Node, frozenset[Node]] = {}
+        self._classes: dict[Node, frozenset[Node]] = {}  # of a node: its types and their superclasses
         self._graph = data if isinstance(data, Graph) else None
 
     def graph(self) -> Graph:
@@ -120,7 +121,11 @@ class DataIndex:
     def is_instance(self, node: Node, cls: Node) -> bool:
         if isinstance(node, Literal):
             return False
-        return any(cls in self.superclasses(t) for t in self.objects(node, RDF.type))
+        classes = self._classes.get(node)
+        if classes is None:
+            classes = self._classes[node] = frozenset().union(
+                *(self.superclasses(t) for t in self.objects(node, RDF.type)))
+        return cls in classes
 
 
 # ---------------------------------------------------------------- shapes, read once

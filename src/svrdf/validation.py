@@ -217,8 +217,12 @@ def trace(report: ValidationReport, located: Iterable[LocatedTriple]) -> Validat
     wanted = {_key(r) for r in report.results} | {("node", r.focus) for r in report.results}
     wanted |= {k for r in report.results for k in _fallback_keys(r)}
     found: dict[tuple, list[Origin]] = defaultdict(list)
+    # Every key has a focus node or value as its subject or object (a literal only as the
+    # object of a subject it also names): skip other triples without building keys.
+    nodes = {k[1] for k in wanted} | {k[3] for k in wanted if k[0] == "spo"} | {
+        k[2] for k in wanted if k[0] == "po"}
     for s, p, o, origin in located:
-        if origin is None:
+        if origin is None or (s not in nodes and (type(o) is Literal or o not in nodes)):
             continue
         for key in (("spo", s, p, o), ("sp", s, p), ("po", p, o), ("node", s) if p == RDF.type else None):
             if key in wanted:
