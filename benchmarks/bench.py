@@ -271,10 +271,12 @@ def main() -> None:
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     if set(engines) - set(ENGINES):
         parser.error(f"unknown engine: {', '.join(sorted(set(engines) - set(ENGINES)))}")
-    merged = {}
+    merged, merged_starts = {}, None
     for earlier in args.merge:
-        for m in json.loads(earlier.read_text("utf-8"))["measurements"]:
+        taken = json.loads(earlier.read_text("utf-8"))
+        for m in taken["measurements"]:
             merged[m["workload"], m["size"], m["engine"]] = Measurement(**m)
+        merged_starts = taken.get("startup") or merged_starts
     measurements: list[Measurement] = []
     labels: dict[tuple[str, str], str] = {}
     for workload in ("repository", "stress"):
@@ -295,7 +297,7 @@ def main() -> None:
                     continue
                 limit = args.naive_limit if engine == "naive" else None
                 measurements.append(measure(args.work_dir, workload, size, inputs, engine, limit))
-    starts = startup(args.work_dir) if "startup" in wanted else None
+    starts = (merged_starts or startup(args.work_dir)) if "startup" in wanted else None
     if args.json:
         args.json.write_text(json.dumps({"machine": machine(), "measurements":
                                          [asdict(m) for m in measurements],

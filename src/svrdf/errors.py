@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a large study has one per triple until validated
 class Origin:
     """A place in the study's input files: the file, and the line, CSV row, YAML key or field."""
 

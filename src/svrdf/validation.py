@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Collection, Iterable
-from dataclasses import asdict, dataclass, replace
-from functools import lru_cache
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import asdict, dataclass, field, replace
+from functools import cached_property, lru_cache
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
@@ -70,8 +70,13 @@ def _term_text(term: Node) -> str:
 class ValidationReport:
     conforms: bool
     results: tuple[ValidationResult, ...]
-    #: pyshacl's sh:ValidationReport graph.
-    graph: Graph
+    #: Makes the sh:ValidationReport graph (pyshacl's, or svrdf's engine's equal one). It is
+    #: made only when asked for: on a large study it is larger than the results.
+    make_graph: Callable[[], Graph] = field(repr=False, compare=False)
+
+    @cached_property
+    def graph(self) -> Graph:
+        return self.make_graph()
 
     @property
     def violations(self) -> tuple[ValidationResult, ...]:
@@ -133,23 +138,59 @@ def validate(data: Graph | Collection[Triple], shapes: Graph | None = None,
     if engine not in ENGINES:
         raise ValueError(f"unknown SHACL engine {engine!r}; expected one of {', '.join(ENGINES)}")
     shapes = shapes if shapes is not None else shapes_graph()
-    results_graph = None
+    results = None
     if engine == "svrdf":
         from . import shacl_engine
 
         try:
-            results_graph = shacl_engine.validate(data, shapes)
+            evaluation = shacl_engine.evaluate(data, shapes)
         except shacl_engine.Unsupported:
-            results_graph = None
-    if results_graph is None:
+            evaluation = None
+        if evaluation is not None:
+            names: dict[Node, str] = {}
+            results = [_finding_result(finding, shapes, names)
+                       for finding in evaluation.all_findings()]
+            make_graph = evaluation.results_graph
+    if results is None:
         graph = data if isinstance(data, Graph) else graph_of(data)
         results_graph = _pyshacl_results(graph, shapes, fast=engine != "pyshacl")
-    results = [_result(results_graph, node, shapes)
-               for node in results_graph.subjects(RDF.type, SH.ValidationResult)]
+        results = [_result(results_graph, node, shapes)
+                   for node in results_graph.subjects(RDF.type, SH.ValidationResult)]
+        make_graph = lambda: results_graph  # noqa: E731
     results.sort(key=_sort_key)
     # Warnings alone leave a graph conforming: it is correct, a catalogue will just miss things.
     conforms = not any(r.severity == "Violation" for r in results)
-    return ValidationReport(conforms, tuple(results), results_graph)
+    return ValidationReport(conforms, tuple(results), make_graph)
+
+
+def _finding_result(finding, shapes: Graph, names: dict[Node, str]) -> ValidationResult:
+    """What :func:`_result` reads from the results graph, read from the engine's finding."""
+    shape = finding.shape
+    name = names.get(shape.node)
+    if name is None:
+        name = names[shape.node] = _shape_name(shape.node, shapes)
+    return ValidationResult(
+        severity=_local_name(shape.severity),
+        message=str(shape.messages[0]),
+        focus=finding.focus,
+        path=shape.predicate,
+        inverse=shape.inverse,
+        value=finding.value,
+        shape=name,
+        constraint=_local_name(finding.component),
+    )
+
+
+def _local_name(iri: Node) -> str:
+    return str(iri).rsplit("#", 1)[-1]
+
+
+def _shape_name(shape: Node, shapes: Graph) -> str:
+    """The named shape behind a result: an anonymous property shape is named by the node shape
+    that holds it."""
+    if isinstance(shape, BNode):
+        shape = shapes.value(None, SH.property, shape) or shape
+    return shape.n3(shapes.namespace_manager) if isinstance(shape, URIRef) else "(anonymous shape)"
 
 
 def _pyshacl_results(data: Graph, shapes: Graph, fast: bool) -> Graph:
@@ -191,19 +232,16 @@ def _result(report: Graph, node: Node, shapes: Graph) -> ValidationResult:
     if isinstance(path, BNode):
         inverse_of = report.value(path, SH.inversePath)
         path, inverse = (inverse_of, True) if isinstance(inverse_of, URIRef) else (None, False)
-    shape = value(SH.sourceShape)
-    if isinstance(shape, BNode):
-        shape = shapes.value(None, SH.property, shape) or shape
     message = value(SH.resultMessage)
     return ValidationResult(
-        severity=str(value(SH.resultSeverity)).rsplit("#", 1)[-1],
+        severity=_local_name(value(SH.resultSeverity)),
         message=str(message) if message is not None else "does not conform to its shape",
         focus=value(SH.focusNode),
         path=path,
         inverse=inverse,
         value=value(SH.value),
-        shape=shape.n3(shapes.namespace_manager) if isinstance(shape, URIRef) else "(anonymous shape)",
-        constraint=str(value(SH.sourceConstraintComponent)).rsplit("#", 1)[-1],
+        shape=_shape_name(value(SH.sourceShape), shapes),
+        constraint=_local_name(value(SH.sourceConstraintComponent)),
     )
 
 
