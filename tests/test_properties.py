@@ -119,6 +119,7 @@ def test_any_study_either_exports_cleanly_or_fails_with_an_svrdf_error(generated
             assert error.origin is not None and error.origin.file and str(error)
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)  # on a busy CI machine
 @given(st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(),
     lambda children: st.lists(children) | st.dictionaries(st.text(), children), max_leaves=30))

@@ -156,28 +156,18 @@ def _indented(value: Any, out: list[str], newline: str) -> None:
     kind = type(value)
     if kind is str:
         out.append(encode_basestring(value))
-    elif kind is dict:
+    elif kind is dict or kind is list:
+        is_object = kind is dict
         if not value:
-            out.append("{}")
+            out.append("{}" if is_object else "[]")
             return
         inner = newline + "  "
-        separator = "{" + inner
-        for key in sorted(value):
-            out.append(separator + encode_basestring(key) + ": ")
+        separator = ("{" if is_object else "[") + inner
+        for key in sorted(value) if is_object else range(len(value)):
+            out.append(separator + (encode_basestring(key) + ": " if is_object else ""))
             _indented(value[key], out, inner)
             separator = "," + inner
-        out.append(newline + "}")
-    elif kind is list:
-        if not value:
-            out.append("[]")
-            return
-        inner = newline + "  "
-        separator = "[" + inner
-        for item in value:
-            out.append(separator)
-            _indented(item, out, inner)
-            separator = "," + inner
-        out.append(newline + "]")
+        out.append(newline + ("}" if is_object else "]"))
     else:  # numbers, true, false, null: as json writes them
         out.append(json.dumps(value))
 

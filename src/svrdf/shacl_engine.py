@@ -470,8 +470,6 @@ def _has_value(compiler: _Compiler, node: Node, shape: Shape) -> Constraint:
 
 def _min_inclusive(compiler: _Compiler, node: Node, shape: Shape) -> Constraint:
     """MinInclusiveConstraintComponent."""
-    from pyshacl.rdfutil.compare import compare_literal
-
     minimum = compiler.one(node, SH.minInclusive)
     if not isinstance(minimum, Literal):
         raise Unsupported(f"sh:minInclusive of {node}")
@@ -483,10 +481,21 @@ def _min_inclusive(compiler: _Compiler, node: Node, shape: Shape) -> Constraint:
         if isinstance(value.value, str) != minimum_is_text:
             return False
         try:
-            return compare_literal(value, minimum) >= 0
+            return _at_least(value, minimum)
         except (TypeError, NotImplementedError):
             return False
     return _per_value(SH.MinInclusiveConstraintComponent, passes)
+
+
+def _at_least(value: Literal, bound: Literal) -> bool:
+    """pyshacl's order of two literals (its compare_literal, which imports all of pyshacl):
+    equal by rdflib's value equality; date-times and times by their Python values; anything
+    else by rdflib's literal order. Incomparable values raise TypeError."""
+    if value.eq(bound):
+        return True
+    if value.value.__class__ in (datetime, time):
+        return value.value == bound.value or value.value > bound.value
+    return value > bound
 
 
 def _less_than_or_equals(compiler: _Compiler, node: Node, shape: Shape) -> Constraint:
