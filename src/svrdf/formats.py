@@ -92,8 +92,9 @@ def graph_bytes(graph: Graph | Collection[Triple], name: str) -> bytes:
     if name == "turtle":
         return turtle_bytes(graph)
     if name == "nt":
-        # rdflib's own N-Triples lines, sorted: rdflib writes them in store order.
-        return "".join(sorted(_nt_row(triple) for triple in graph)).encode("utf-8")
+        # rdflib's own N-Triples lines, sorted: rdflib writes them in store order. Sorted as
+        # UTF-8 (the same order as the text's), so no second copy of the text is made.
+        return b"".join(sorted(_nt_row(triple).encode("utf-8") for triple in graph))
     if name == "json-ld":
         return compact_jsonld(graph, jsonld_context())
     raise KeyError(name)

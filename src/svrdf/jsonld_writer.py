@@ -67,11 +67,16 @@ def compact_document(triples: Iterable[tuple[Node, Node, Node]], context_data: d
 
     context = Context(context_data, base=None)
     # Lookups that depend only on the context, which the conversion does not change.
-    for method in ("find_term", "shrink_iri", "to_symbol"):
+    remembered = ("find_term", "shrink_iri", "to_symbol")
+    for method in remembered:
         setattr(context, method, lru_cache(maxsize=None)(getattr(context, method)))
-    # rdflib's serializer hands the converter use_native_types as a one-item tuple.
-    converter = Converter(context, (False,), False)
-    result = converter.convert(_TripleIndex(triples))
+    try:
+        # rdflib's serializer hands the converter use_native_types as a one-item tuple.
+        converter = Converter(context, (False,), False)
+        result = converter.convert(_TripleIndex(triples))
+    finally:
+        for method in remembered:  # the caches refer back to the context: free them now
+            delattr(context, method)
     if converter.context.active:
         if isinstance(result, list):
             result = {context.get_key(GRAPH): result}

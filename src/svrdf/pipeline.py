@@ -5,7 +5,9 @@ Each function here is what a CLI command does, callable from Python with the sam
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+import gc
+from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -57,6 +59,20 @@ def check_study(directory: str | Path, drop_columns: Iterable[str] = ()) -> Vali
     return check(*study_graph(directory, drop_columns))
 
 
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """A study's triples, terms and indexes hold no reference cycles, but Python's cyclic
+    collector scans them again and again as they grow: a sixth of the time for a study of
+    100,000 participants. Reference counting still frees everything as usual."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 #: Keeping where each triple came from, to trace validation results, saves mapping the study
 #: again but costs some 170 bytes a triple: 300 MB for a study of 100,000 participants.
 KEEP_ORIGINS_UP_TO = 250_000
@@ -72,17 +88,20 @@ def export_study(directory: str | Path, formats: list[OutputFormat], run_validat
     DOI) are left out of ``files`` instead of failing. ``progress`` hears each step's name
     as it starts."""
     step = progress or (lambda name: None)
-    step("reading the study")
-    study = load_study(directory, drop_columns=drop_columns)
-    step(f"building the graph of {len(study.participants):,} participants")
-    located = list(located_triples(study))
-    triples = distinct_triples(located)
-    if len(located) > KEEP_ORIGINS_UP_TO:
-        located = None  # trace maps the study again instead
-    if run_validation:
-        step(f"validating {len(triples):,} triples")
-    report = check(study, triples, located) if run_validation else None
-    del located
+    # Paused while the study's objects are made; the writers make cyclic garbage (rdflib's
+    # objects), which must go as it comes.
+    with _cyclic_gc_paused():
+        step("reading the study")
+        study = load_study(directory, drop_columns=drop_columns)
+        step(f"building the graph of {len(study.participants):,} participants")
+        located = list(located_triples(study))
+        triples = distinct_triples(located)
+        if len(located) > KEEP_ORIGINS_UP_TO:
+            located = None  # trace maps the study again instead
+        if run_validation:
+            step(f"validating {len(triples):,} triples")
+        report = check(study, triples, located) if run_validation else None
+        del located
     if report is not None:
         failing = report.results if strict else report.violations
         if failing:
@@ -121,26 +140,35 @@ def export_studies(directories: list[str | Path], fmt: DatasetFormat, out: Binar
     for index, directory in enumerate(directories, start=1):
         if progress:
             progress(index, len(directories), Path(directory))
-        study = load_study(directory, drop_columns=drop_columns)
-        # The chunk and the validation need only the distinct triples, not an rdflib graph.
-        located = list(located_triples(study))
-        triples = distinct_triples(located)
-        if study.base_iri in named:
-            raise StudyDataError(f"shares its base IRI <{study.base_iri}> with {named[study.base_iri]}; "
-                                 "each study needs its own, to name its graph", study.origin_of("base-iri"))
-        named[study.base_iri] = directory
-        if run_validation:
-            report = check(study, triples, located)
-            failing = report.results if strict else report.violations
-            if failing:
-                raise InvalidGraphError(f"{directory}: the study graph has {report.summary()}; "
-                                        "nothing was written", report)
-            if on_report:
-                on_report(report)
-        out.write(fmt.chunk(triples, URIRef(study.base_iri)))
-        dataset = StudyIris(study).dataset
-        catalog.add((CATALOG_IRI, DCAT.dataset, dataset))
-        catalog.add((dataset, RDF.type, DCAT.Dataset))
-        catalog.add((dataset, DCTERMS.title, Literal(study.title)))
-        catalog.add((dataset, DCTERMS.description, Literal(study.description)))
+        with _cyclic_gc_paused():
+            out.write(_export_chunk(directory, fmt, run_validation, strict, drop_columns,
+                                    named, catalog, on_report))
     out.write(fmt.chunk(catalog, None))
+
+
+def _export_chunk(directory, fmt: DatasetFormat, run_validation: bool, strict: bool,
+                  drop_columns: Iterable[str], named: dict, catalog: Graph,
+                  on_report: Callable[[ValidationReport], None] | None) -> bytes:
+    """One study of :func:`export_studies`: its entry in the catalogue, and its chunk."""
+    study = load_study(directory, drop_columns=drop_columns)
+    # The chunk and the validation need only the distinct triples, not an rdflib graph.
+    located = list(located_triples(study))
+    triples = distinct_triples(located)
+    if study.base_iri in named:
+        raise StudyDataError(f"shares its base IRI <{study.base_iri}> with {named[study.base_iri]}; "
+                             "each study needs its own, to name its graph", study.origin_of("base-iri"))
+    named[study.base_iri] = directory
+    if run_validation:
+        report = check(study, triples, located)
+        failing = report.results if strict else report.violations
+        if failing:
+            raise InvalidGraphError(f"{directory}: the study graph has {report.summary()}; "
+                                    "nothing was written", report)
+        if on_report:
+            on_report(report)
+    dataset = StudyIris(study).dataset
+    catalog.add((CATALOG_IRI, DCAT.dataset, dataset))
+    catalog.add((dataset, RDF.type, DCAT.Dataset))
+    catalog.add((dataset, DCTERMS.title, Literal(study.title)))
+    catalog.add((dataset, DCTERMS.description, Literal(study.description)))
+    return fmt.chunk(triples, URIRef(study.base_iri))
