@@ -1,9 +1,12 @@
-"""Speed-ups for pyshacl that leave its results as they are.
+"""Speed-ups for pyshacl that leave its results as they are, and SHACL-AF SPARQL targets
+answered by Oxigraph.
 
-pyshacl spends most of a large study's validation on overhead rather than on checks. Each
+pyshacl runs the shapes that svrdf's own engine (:mod:`svrdf.shacl_engine`) does not cover,
+and spends most of a large study's validation on overhead rather than on checks. Each
 speed-up here removes some of that overhead while pyshacl still evaluates every constraint
-itself, and tests/test_engines.py compares the results with plain pyshacl's
-(``validate(graph, fast=False)``) on the bundled study, every bad graph and generated studies.
+itself (``validate(graph, engine="pyshacl-fast")``); tests/test_engines.py compares the
+results with plain pyshacl's (``engine="pyshacl"``) on the bundled study, every bad graph and
+generated studies. :func:`select_sparql_targets` serves both engines.
 """
 
 from __future__ import annotations

@@ -194,7 +194,6 @@ class Shape:
 @dataclass
 class CompiledShapes:
     graph: Graph
-    shapes: dict[Node, Shape]
     #: (shape, its targets) for every shape that has targets
     targeted: list[tuple[Shape, dict[URIRef, list[Node]]]]
     #: the predicates whose objects the checks read, and those whose subjects they read
@@ -256,7 +255,7 @@ class _Compiler:
         for _, targets in targeted:
             forward.update(targets[SH.targetSubjectsOf])
             backward.update(targets[SH.targetObjectsOf])
-        return CompiledShapes(g, self.shapes, targeted, frozenset(forward), frozenset(backward))
+        return CompiledShapes(g, targeted, frozenset(forward), frozenset(backward))
 
     def check_severities(self) -> None:
         """pyshacl decides conformance per constraint: a failing constraint whose findings
