@@ -39,3 +39,21 @@ def test_engines_script_times_each_fast_path_against_its_reference_and_finds_the
         "| validation: svrdf's SHACL engine", "| validation: pyshacl with speed-ups", "| Turtle",
         "| N-Triples"]
     assert all(row.endswith("| yes |") for row in rows)
+
+
+def test_a_naive_run_stopped_at_its_limit_is_a_lower_bound_and_merges_into_a_later_report(tmp_path):
+    bench = [sys.executable, str(REPO_ROOT / "benchmarks" / "bench.py"), "--quick",
+             "--workloads", "stress", "--work-dir", str(tmp_path / "work")]
+    naive = subprocess.run(bench + ["--engines", "naive", "--naive-limit", "0.1",
+                                    "--json", str(tmp_path / "naive.json")],
+                           capture_output=True, text=True, timeout=600)
+    assert naive.returncode == 0, naive.stderr
+    stopped = json.loads((tmp_path / "naive.json").read_text("utf-8"))["measurements"]
+    assert [m["complete"] for m in stopped] == [False, False]
+    assert naive.stdout == ""  # one engine alone makes no comparison
+    merged = subprocess.run(bench + ["--merge", str(tmp_path / "naive.json")],
+                            capture_output=True, text=True, timeout=600)
+    assert merged.returncode == 0, merged.stderr
+    assert "stress (full): naive" not in merged.stderr  # taken from the merged file, not run
+    assert "(at least: naive stopped)" in merged.stdout
+    assert "| > " in merged.stdout

@@ -128,7 +128,7 @@ def test_property_shapes_batched_only_inside_a_fast_validation(bundled_graph):
     from pyshacl.constraints.core.shape_based_constraints import PropertyConstraintComponent
 
     original = PropertyConstraintComponent._evaluate_property_shape
-    validate(bundled_graph)
+    validate(bundled_graph, engine="pyshacl-fast")
     assert PropertyConstraintComponent._evaluate_property_shape is original
 
 

@@ -5,7 +5,6 @@ one of svrdf's own errors, naming a file."""
 from __future__ import annotations
 
 import csv
-import json
 import tempfile
 from pathlib import Path
 
@@ -118,12 +117,3 @@ def test_any_study_either_exports_cleanly_or_fails_with_an_svrdf_error(generated
         except SvrdfError as error:
             assert error.origin is not None and error.origin.file and str(error)
 
-
-@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)  # on a busy CI machine
-@given(st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(),
-    lambda children: st.lists(children) | st.dictionaries(st.text(), children), max_leaves=30))
-def test_indented_json_is_what_json_dumps_writes(value):
-    from svrdf.formats import indented_json
-
-    assert indented_json(value) == json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)

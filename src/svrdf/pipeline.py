@@ -78,6 +78,23 @@ def _cyclic_gc_paused() -> Iterator[None]:
 KEEP_ORIGINS_UP_TO = 250_000
 
 
+def _mapped(study: Study) -> tuple[list[Triple], list[LocatedTriple] | None]:
+    """The study's distinct triples, and its located triples for tracing results (None above
+    KEEP_ORIGINS_UP_TO: tracing maps the study again)."""
+    located = list(located_triples(study))
+    triples = distinct_triples(located)
+    return triples, located if len(located) <= KEEP_ORIGINS_UP_TO else None
+
+
+def _refuse_failing(report: ValidationReport, strict: bool, where: str = "") -> None:
+    """Raise if the report has violations, or any result under ``strict``."""
+    if report.results if strict else report.violations:
+        raise InvalidGraphError(
+            f"{where}the study graph has {report.summary()}"
+            f"{' (--strict refuses warnings)' if strict and report.conforms else ''}; "
+            "nothing was written", report)
+
+
 def export_study(directory: str | Path, formats: list[OutputFormat], run_validation: bool = True,
                  strict: bool = False, drop_columns: Iterable[str] = (),
                  skip_unavailable: bool = False,
@@ -94,21 +111,13 @@ def export_study(directory: str | Path, formats: list[OutputFormat], run_validat
         step("reading the study")
         study = load_study(directory, drop_columns=drop_columns)
         step(f"building the graph of {len(study.participants):,} participants")
-        located = list(located_triples(study))
-        triples = distinct_triples(located)
-        if len(located) > KEEP_ORIGINS_UP_TO:
-            located = None  # trace maps the study again instead
+        triples, located = _mapped(study)
         if run_validation:
             step(f"validating {len(triples):,} triples")
         report = check(study, triples, located) if run_validation else None
         del located
     if report is not None:
-        failing = report.results if strict else report.violations
-        if failing:
-            raise InvalidGraphError(
-                f"the study graph has {report.summary()}"
-                f"{' (--strict refuses warnings)' if strict and report.conforms else ''}; "
-                "nothing was written", report)
+        _refuse_failing(report, strict)
     files = {}
     for fmt in formats:
         if fmt.available(study) or not skip_unavailable:
@@ -146,24 +155,20 @@ def export_studies(directories: list[str | Path], fmt: DatasetFormat, out: Binar
     out.write(fmt.chunk(catalog, None))
 
 
-def _export_chunk(directory, fmt: DatasetFormat, run_validation: bool, strict: bool,
+def _export_chunk(directory: str | Path, fmt: DatasetFormat, run_validation: bool, strict: bool,
                   drop_columns: Iterable[str], named: dict, catalog: Graph,
                   on_report: Callable[[ValidationReport], None] | None) -> bytes:
     """One study of :func:`export_studies`: its entry in the catalogue, and its chunk."""
     study = load_study(directory, drop_columns=drop_columns)
     # The chunk and the validation need only the distinct triples, not an rdflib graph.
-    located = list(located_triples(study))
-    triples = distinct_triples(located)
+    triples, located = _mapped(study)
     if study.base_iri in named:
         raise StudyDataError(f"shares its base IRI <{study.base_iri}> with {named[study.base_iri]}; "
                              "each study needs its own, to name its graph", study.origin_of("base-iri"))
     named[study.base_iri] = directory
     if run_validation:
         report = check(study, triples, located)
-        failing = report.results if strict else report.violations
-        if failing:
-            raise InvalidGraphError(f"{directory}: the study graph has {report.summary()}; "
-                                    "nothing was written", report)
+        _refuse_failing(report, strict, where=f"{directory}: ")
         if on_report:
             on_report(report)
     dataset = StudyIris(study).dataset

@@ -5,8 +5,8 @@ blank nodes, sorted predicates and objects, prefixed names, literal forms), read
 triples once instead of querying a graph for each subject and working out each IRI's
 prefixed name once instead of at every use. It needs no rdflib graph, so a large study need
 not be held in one. Where rdflib would do something it does not copy (invent a prefix such as
-``ns1`` for a predicate, write an RDF list) it raises :class:`NeedsRdflib`, and the caller
-runs rdflib's serializer (:class:`MemoisedTurtleSerializer`) instead. tests/test_engines.py
+``ns1`` for a predicate, write an RDF list) it raises :class:`NeedsRdflib`, and
+:func:`graph_turtle` runs rdflib's serializer instead. tests/test_engines.py
 compares the two on every graph the tests have.
 """
 
@@ -16,10 +16,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from rdflib import BNode, Graph, Literal, URIRef, plugin
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, NamespaceManager
-from rdflib.plugins.serializers.turtle import TurtleSerializer
-from rdflib.serializer import Serializer
 from rdflib.term import Node
 
 INDENT = "    "
@@ -202,39 +200,9 @@ class _Writer:
         self.out.append(self.label(node))
 
 
-class MemoisedTurtleSerializer(TurtleSerializer):
-    """rdflib's Turtle serializer remembering each IRI's prefixed name: the fallback of
-    :func:`write_turtle`, three times faster than rdflib's own and the same by construction."""
-
-    short_name = "svrdf-turtle"
-
-    def reset(self) -> None:
-        super().reset()
-        self._pnames: dict[tuple[str, bool], str | None] = {}
-        self._bound = self._binding_count()
-
-    def get_pname(self, uri, gen_prefix: bool = True):
-        key = (uri, gen_prefix)
-        if key in self._pnames:
-            return self._pnames[key]
-        name = super().get_pname(uri, gen_prefix)
-        if gen_prefix and self._binding_count() != self._bound:
-            # rdflib just invented a prefix (ns1): IRIs that had no prefixed name may have one now.
-            self._bound = self._binding_count()
-            self._pnames = {k: v for k, v in self._pnames.items() if v is not None}
-        self._pnames[key] = name
-        return name
-
-    def _binding_count(self) -> int:
-        return sum(1 for _ in self.store.namespaces())
-
-
-plugin.register("svrdf-turtle", Serializer, __name__, MemoisedTurtleSerializer.__name__)
-
-
 def graph_turtle(graph: Graph) -> bytes:
     """The graph in Turtle, exactly as rdflib's serializer writes it."""
     try:
         return write_turtle(graph, graph.namespace_manager)
     except NeedsRdflib:
-        return graph.serialize(format=MemoisedTurtleSerializer.short_name, encoding="utf-8")
+        return graph.serialize(format="turtle", encoding="utf-8")

@@ -138,29 +138,33 @@ def validate(data: Graph | Collection[Triple], shapes: Graph | None = None,
     if engine not in ENGINES:
         raise ValueError(f"unknown SHACL engine {engine!r}; expected one of {', '.join(ENGINES)}")
     shapes = shapes if shapes is not None else shapes_graph()
-    results = None
-    if engine == "svrdf":
-        from . import shacl_engine
-
-        try:
-            evaluation = shacl_engine.evaluate(data, shapes)
-        except shacl_engine.Unsupported:
-            evaluation = None
-        if evaluation is not None:
-            names: dict[Node, str] = {}
-            results = [_finding_result(finding, shapes, names)
-                       for finding in evaluation.all_findings()]
-            make_graph = evaluation.results_graph
-    if results is None:
+    found = _svrdf_engine_results(data, shapes) if engine == "svrdf" else None
+    if found is None:
         graph = data if isinstance(data, Graph) else graph_of(data)
         results_graph = _pyshacl_results(graph, shapes, fast=engine != "pyshacl")
-        results = [_result(results_graph, node, shapes)
-                   for node in results_graph.subjects(RDF.type, SH.ValidationResult)]
-        make_graph = lambda: results_graph  # noqa: E731
+        found = ([_result(results_graph, node, shapes)
+                  for node in results_graph.subjects(RDF.type, SH.ValidationResult)],
+                 lambda: results_graph)
+    results, make_graph = found
     results.sort(key=_sort_key)
     # Warnings alone leave a graph conforming: it is correct, a catalogue will just miss things.
     conforms = not any(r.severity == "Violation" for r in results)
     return ValidationReport(conforms, tuple(results), make_graph)
+
+
+def _svrdf_engine_results(data: Graph | Collection[Triple], shapes: Graph
+                          ) -> tuple[list[ValidationResult], Callable[[], Graph]] | None:
+    """The results of svrdf's engine and the maker of its results graph, or None where the
+    shapes need pyshacl."""
+    from . import shacl_engine
+
+    try:
+        evaluation = shacl_engine.evaluate(data, shapes)
+    except shacl_engine.Unsupported:
+        return None
+    names: dict[Node, str] = {}
+    return ([_finding_result(finding, shapes, names) for finding in evaluation.all_findings()],
+            evaluation.results_graph)
 
 
 def _finding_result(finding, shapes: Graph, names: dict[Node, str]) -> ValidationResult:
