@@ -57,13 +57,11 @@ class Measurement:
 # ---------------------------------------------------------------- the engines (child processes)
 
 def run_svrdf(workload: str, inputs: list[Path], out: Path) -> None:
-    from svrdf.formats import atomic_output, get_dataset_format, get_format, write_atomically
-    from svrdf.pipeline import export_studies, export_study
+    from svrdf.formats import atomic_output, get_dataset_format, get_format
+    from svrdf.pipeline import export_studies, export_study, write_forms
 
     if workload == "stress":
-        export = export_study(inputs[0], [get_format(name) for name in STRESS_FORMATS])
-        for fmt in STRESS_FORMATS:
-            write_atomically(export.files[fmt], out / get_format(fmt).filename)
+        write_forms(export_study(inputs[0]), [get_format(name) for name in STRESS_FORMATS], out)
     else:
         with atomic_output(out / "studies.nq") as handle:
             export_studies(inputs, get_dataset_format("nquads"), handle)

@@ -7,6 +7,8 @@ svrdf's own SHACL engine also on shapes that use what svrdf's shapes do not.
 
 from __future__ import annotations
 
+import io
+
 import sys
 
 import shutil
@@ -386,21 +388,50 @@ _:shared ex:v "shared" .
 """
 
 
-def test_turtle_writer_inlines_and_orders_blank_nodes_as_rdflib_does():
+def _written_turtle(graph: Graph) -> bytes:
     from svrdf.turtle_writer import write_turtle
 
+    out = io.BytesIO()
+    write_turtle(graph, graph.namespace_manager, out)
+    return out.getvalue()
+
+
+def test_turtle_writer_inlines_and_orders_blank_nodes_as_rdflib_does():
     graph = Graph().parse(data=BLANK_NODES, format="turtle")
-    assert write_turtle(graph, graph.namespace_manager) == graph.serialize(format="turtle", encoding="utf-8")
+    assert _written_turtle(graph) == graph.serialize(format="turtle", encoding="utf-8")
     assert graph_bytes(graph, "json-ld") == _rdflib_jsonld(graph)
 
 
+class _CountingStream(io.BytesIO):
+    writes = 0
+
+    def write(self, data) -> int:
+        self.writes += 1
+        return super().write(data)
+
+
+@pytest.mark.parametrize("name", ["turtle", "json-ld"])
+def test_writers_stream_a_document_in_pieces_with_the_same_bytes(monkeypatch, bundled_graph, name):
+    """A large study's form goes to its file a batch at a time, never whole in memory; the
+    batching must not change a byte."""
+    from svrdf import formats, turtle_writer
+
+    whole = graph_bytes(bundled_graph, name)
+    monkeypatch.setattr(turtle_writer, "FLUSH_EVERY", 10)
+    monkeypatch.setattr(formats, "TEXT_BATCH", 10)
+    out = _CountingStream()
+    formats.write_graph(bundled_graph, name, out)
+    assert out.getvalue() == whole
+    assert out.writes > 20
+
+
 def test_turtle_writer_leaves_lists_and_invented_prefixes_to_rdflib():
-    from svrdf.turtle_writer import NeedsRdflib, write_turtle
+    from svrdf.turtle_writer import NeedsRdflib
 
     with_list = Graph().parse(data="@prefix ex: <https://example.org/> . ex:a ex:p ( 1 2 ) .", format="turtle")
     unprefixed = Graph(bind_namespaces="none")
     unprefixed.add((URIRef("https://example.org/a"), URIRef("https://elsewhere.example/p"), Literal("x")))
     for graph in (with_list, unprefixed):
         with pytest.raises(NeedsRdflib):
-            write_turtle(graph, graph.namespace_manager)
+            _written_turtle(graph)
         assert graph_bytes(graph, "turtle") == graph.serialize(format="turtle", encoding="utf-8")

@@ -100,3 +100,34 @@ def test_interrupted_write_leaves_the_old_file_intact(tmp_path, monkeypatch, fai
         write_atomically(b"new", target)
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.ttl"]
+
+
+def test_a_bundle_that_fails_part_way_writes_no_file_and_keeps_the_old_ones(tmp_path, bundled_dir):
+    """Forms stream to their files one after another; a failure in a later form (here the
+    disk filling up half-way through N-Triples) must not leave the earlier forms new and the
+    rest old, nor any partial or temporary file."""
+    from dataclasses import replace
+
+    from svrdf.pipeline import export_study, write_forms
+
+    def fill_the_disk(study, graph, out):
+        out.write(b"<partial")
+        raise OutputError("cannot write study.nt: No space left on device")
+
+    forms = [get_format("turtle"), replace(get_format("nt"), write=fill_the_disk)]
+    for fmt in forms:
+        (tmp_path / fmt.filename).write_bytes(b"old")
+    with pytest.raises(OutputError, match="No space left"):
+        write_forms(export_study(bundled_dir), forms, tmp_path)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == {"study.ttl": b"old", "study.nt": b"old"}
+
+    assert write_forms(export_study(bundled_dir), [get_format("turtle"), get_format("nt")], tmp_path) == []
+    assert (tmp_path / "study.ttl").read_bytes() == get_format("turtle").serialize(
+        *_bundled(bundled_dir))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["study.nt", "study.ttl"]
+
+
+def _bundled(directory):
+    from svrdf.pipeline import study_graph
+
+    return study_graph(directory)

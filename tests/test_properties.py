@@ -79,8 +79,9 @@ def write(directory: Path, study: dict, rows: list[dict]) -> None:
 
 
 def check_export(directory: Path) -> None:
-    result = export_study(directory, [FORMATS[name] for name in PARSERS])
-    graphs = [Graph().parse(data=result.files[name], format=PARSERS[name]) for name in PARSERS]
+    result = export_study(directory)
+    graphs = [Graph().parse(data=result.serialize(FORMATS[name]), format=PARSERS[name])
+              for name in PARSERS]
     for graph in graphs:
         assert isomorphic(graph, result.graph)
     assert validate(graphs[0]).conforms

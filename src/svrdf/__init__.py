@@ -25,7 +25,9 @@ _PUBLIC = {
     "FORMATS": "formats",
     "get_format": "formats",
     "write_atomically": "formats",
+    "atomic_output": "formats",
     "export_study": "pipeline",
+    "write_forms": "pipeline",
     "study_graph": "pipeline",
     "SvrdfError": "errors",
 }

@@ -181,8 +181,8 @@ def export(study_dirs: tuple[Path, ...], format_name: str | None, output: str | 
       svrdf export --format all --out-dir output/
       svrdf export --study a --study b --format nquads -o studies.nq
     """
-    from .formats import FORMATS, format_for_path, get_dataset_format, get_format, write_atomically
-    from .pipeline import export_study
+    from .formats import FORMATS, atomic_output, format_for_path, get_dataset_format, get_format
+    from .pipeline import export_study, write_forms
 
     if output is not None and out_dir is not None:
         raise click.UsageError("give either -o/--output or --out-dir, not both")
@@ -211,31 +211,36 @@ def export(study_dirs: tuple[Path, ...], format_name: str | None, output: str | 
             raise click.BadParameter(
                 f"{format_name!r}; choose from {', '.join(_format_names())}",
                 param_hint="'--format'") from None
-    bundle = format_name.lower() == "all"
     progress = _Progress(quiet)
     try:
-        result = export_study(_study_dir(study_dirs[0] if study_dirs else None), formats,
+        result = export_study(_study_dir(study_dirs[0] if study_dirs else None),
                               run_validation=not no_validate, strict=strict,
-                              drop_columns=drop_columns, skip_unavailable=bundle,
-                              progress=progress.step)
+                              drop_columns=drop_columns, progress=progress.step)
     finally:
         progress.done()
     if result.report is not None and result.report.results:
         _echo_report(result.report)
+    if out_dir is not None and not out_dir.is_dir():
+        raise OutputError(f"cannot write to {out_dir}: the folder does not exist")
+    try:
+        if out_dir is not None:
+            left_out = write_forms(result, formats, out_dir, progress=progress.step)
+        elif output in (None, "-"):
+            result.write(formats[0], sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        else:
+            progress.step(f"writing {formats[0].name}")
+            with atomic_output(output) as handle:
+                result.write(formats[0], handle)
+    finally:
+        progress.done()
     if out_dir is not None:
-        if not out_dir.is_dir():
-            raise OutputError(f"cannot write to {out_dir}: the folder does not exist")
         for fmt in formats:
-            if fmt.name not in result.files:
+            if fmt in left_out:
                 progress.note(f"skipped {fmt.filename}: {fmt.missing(result.study)}")
-                continue
-            write_atomically(result.files[fmt.name], out_dir / fmt.filename)
-            progress.note(f"wrote {out_dir / fmt.filename}")
-    elif output in (None, "-"):
-        sys.stdout.buffer.write(result.files[formats[0].name])
-        sys.stdout.buffer.flush()
-    else:
-        write_atomically(result.files[formats[0].name], output)
+            else:
+                progress.note(f"wrote {out_dir / fmt.filename}")
+    elif output not in (None, "-"):
         progress.note(f"wrote {output}")
 
 

@@ -2,12 +2,14 @@
 
 Formats are registered by name: a new one is a function and one decorator line, and the
 registry drives the CLI's ``--format`` choices, suffix guessing and the ``all`` bundle. Every
-serializer returns bytes that are identical from run to run and machine to machine; writing
-goes through :func:`write_atomically`, so a failed run never leaves a partial file.
+writer writes bytes that are identical from run to run and machine to machine, to a stream,
+so that a large study's forms go to their files piece by piece; files are written through
+:func:`atomic_output`, so a failed run never leaves a partial file.
 """
 
 from __future__ import annotations
 
+import io
 import json
 from json.encoder import encode_basestring
 import os
@@ -25,12 +27,13 @@ from rdflib.plugins.serializers.nt import _nt_row
 
 from . import resources
 from .errors import OutputError
-from .mapping import PREFIXES, Triple, as_graph, graph_of, new_graph
+from .mapping import PREFIXES, Triple, as_graph, new_graph
 from .model import Study
 
-#: Makes a file's bytes from the study and its graph: an rdflib graph, or the graph's distinct
-#: triples in the order the study maps them (see as_graph).
-Serializer = Callable[[Study, "Graph | Collection[Triple]"], bytes]
+#: Writes a form of the study to a binary stream, from the study and its graph: an rdflib
+#: graph, or the graph's distinct triples in the order the study maps them (see as_graph).
+#: A large study's forms go straight to their files, never whole into memory.
+Writer = Callable[[Study, "Graph | Collection[Triple]", BinaryIO], None]
 
 
 @dataclass(frozen=True)
@@ -42,8 +45,7 @@ class OutputFormat:
     #: What the form is, for the landing page and ``--help``.
     title: str
     aliases: tuple[str, ...]
-    #: Makes the file's bytes from the study model and its graph.
-    serialize: Serializer
+    write: Writer
     #: Says why a study cannot have this form (None when it can): DataCite needs a DOI.
     missing: Callable[[Study], str | None] = lambda study: None
 
@@ -54,16 +56,22 @@ class OutputFormat:
     def available(self, study: Study) -> bool:
         return self.missing(study) is None
 
+    def serialize(self, study: Study, graph: Graph | Collection[Triple]) -> bytes:
+        """The form's bytes, for a caller that wants them in memory."""
+        buffer = io.BytesIO()
+        self.write(study, graph, buffer)
+        return buffer.getvalue()
+
 
 FORMATS: dict[str, OutputFormat] = {}
 
 
 def register(name: str, filename: str, media_type: str, title: str,
              aliases: tuple[str, ...] = (), missing: Callable[[Study], str | None] | None = None):
-    def decorator(serialize: Serializer) -> Serializer:
-        FORMATS[name] = OutputFormat(name, filename, media_type, title, aliases, serialize,
+    def decorator(write: Writer) -> Writer:
+        FORMATS[name] = OutputFormat(name, filename, media_type, title, aliases, write,
                                      *([missing] if missing else []))
-        return serialize
+        return write
     return decorator
 
 
@@ -87,39 +95,46 @@ def format_for_path(path: str | Path) -> str | None:
 
 
 def graph_bytes(graph: Graph | Collection[Triple], name: str) -> bytes:
-    """A graph in one of the plain RDF forms (turtle, nt, json-ld), needing no study. Distinct
-    triples (in the order the study maps them) give the bytes their rdflib graph would."""
+    """A graph in one of the plain RDF forms (turtle, nt, json-ld), needing no study."""
+    buffer = io.BytesIO()
+    write_graph(graph, name, buffer)
+    return buffer.getvalue()
+
+
+def write_graph(graph: Graph | Collection[Triple], name: str, out: BinaryIO) -> None:
+    """Write a graph in one of the plain RDF forms (turtle, nt, json-ld). Distinct triples (in
+    the order the study maps them) give the bytes their rdflib graph would."""
     if name == "turtle":
-        return turtle_bytes(graph)
-    if name == "nt":
+        _write_turtle(graph, out)
+    elif name == "nt":
         # rdflib's own N-Triples lines, sorted: rdflib writes them in store order. Sorted as
         # UTF-8 (the same order as the text's), so no second copy of the text is made.
-        return b"".join(sorted(_nt_row(triple).encode("utf-8") for triple in graph))
-    if name == "json-ld":
-        return compact_jsonld(graph, jsonld_context())
-    raise KeyError(name)
+        out.writelines(sorted(_nt_row(triple).encode("utf-8") for triple in graph))
+    elif name == "json-ld":
+        write_jsonld(graph, jsonld_context(), out)
+    else:
+        raise KeyError(name)
 
 
-def turtle_bytes(graph: Graph | Collection[Triple]) -> bytes:
-    from .turtle_writer import NeedsRdflib, graph_turtle, write_turtle
+def _write_turtle(graph: Graph | Collection[Triple], out: BinaryIO) -> None:
+    from .turtle_writer import NeedsRdflib, write_turtle
 
-    if isinstance(graph, Graph):
-        return graph_turtle(graph)
+    namespaces = graph.namespace_manager if isinstance(graph, Graph) else new_graph().namespace_manager
     try:
-        return write_turtle(graph, new_graph().namespace_manager)
-    except NeedsRdflib:
-        return graph_turtle(graph_of(graph))
+        write_turtle(graph, namespaces, out)
+    except NeedsRdflib:  # raised before anything is written
+        as_graph(graph).serialize(out, format="turtle", encoding="utf-8")
 
 
 @register("turtle", "study.ttl", "text/turtle", "the full graph in Turtle", aliases=("ttl",))
-def to_turtle(study: Study, graph: Graph) -> bytes:
-    return graph_bytes(graph, "turtle")
+def write_study_turtle(study: Study, graph: Graph, out: BinaryIO) -> None:
+    write_graph(graph, "turtle", out)
 
 
 @register("nt", "study.nt", "application/n-triples", "the full graph in N-Triples",
           aliases=("ntriples", "n-triples"))
-def to_ntriples(study: Study, graph: Graph) -> bytes:
-    return graph_bytes(graph, "nt")
+def write_study_ntriples(study: Study, graph: Graph, out: BinaryIO) -> None:
+    write_graph(graph, "nt", out)
 
 
 @lru_cache(maxsize=None)
@@ -130,19 +145,42 @@ def jsonld_context(name: str = "svrdf") -> dict[str, Any]:
 
 @register("json-ld", "study.jsonld", "application/ld+json", "the full graph in JSON-LD",
           aliases=("jsonld",))
-def to_jsonld(study: Study, graph: Graph) -> bytes:
-    return graph_bytes(graph, "json-ld")
+def write_study_jsonld(study: Study, graph: Graph, out: BinaryIO) -> None:
+    write_graph(graph, "json-ld", out)
 
 
 def compact_jsonld(graph: Iterable[Triple], context: dict[str, Any]) -> bytes:
-    """A graph (or distinct triples) as JSON-LD compacted with ``context``, written inline so
-    that reading the file back needs no network, in a canonical order: what rdflib's
-    serializer writes, sorted."""
+    buffer = io.BytesIO()
+    write_jsonld(graph, context, buffer)
+    return buffer.getvalue()
+
+
+def write_jsonld(graph: Iterable[Triple], context: dict[str, Any], out: BinaryIO) -> None:
+    """Write a graph (or distinct triples) as JSON-LD compacted with ``context``, written
+    inline so that reading the file back needs no network, in a canonical order: what
+    rdflib's serializer writes, sorted."""
     from .jsonld_writer import compact_document
 
     # Through JSON and back, as rdflib's serializer and a reader would see the document.
     document = _canonical_order(json.loads(json.dumps(compact_document(graph, context))))
-    return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+    encoder = json.JSONEncoder(indent=2, sort_keys=True, ensure_ascii=False)
+    _write_text(encoder.iterencode(document), out)
+    out.write(b"\n")
+
+
+#: Pieces of text held before they are written out: about a megabyte of JSON.
+TEXT_BATCH = 1 << 16
+
+
+def _write_text(pieces: Iterable[str], out: BinaryIO) -> None:
+    """Write many small pieces of text as UTF-8, a batch at a time."""
+    held: list[str] = []
+    for piece in pieces:
+        held.append(piece)
+        if len(held) >= TEXT_BATCH:
+            out.write("".join(held).encode("utf-8"))
+            held.clear()
+    out.write("".join(held).encode("utf-8"))
 
 
 def _canonical_order(value: Any, key: str | None = None) -> Any:
@@ -221,45 +259,45 @@ def _mode_for(target: Path) -> int:
 
 @register("dcat", "dcat.ttl", "text/turtle", "the DCAT-AP 3 catalogue record in Turtle",
           aliases=("dcat-ap", "dcat-turtle"))
-def to_dcat_turtle(study: Study, graph: Graph) -> bytes:
+def write_dcat_turtle(study: Study, graph: Graph, out: BinaryIO) -> None:
     from .dcat import dcat_graph
 
-    return turtle_bytes(dcat_graph(study))
+    write_graph(dcat_graph(study), "turtle", out)
 
 
 @register("dcat-json-ld", "dcat.jsonld", "application/ld+json",
           "the DCAT-AP 3 catalogue record in JSON-LD", aliases=("dcat-jsonld",))
-def to_dcat_jsonld(study: Study, graph: Graph) -> bytes:
+def write_dcat_jsonld(study: Study, graph: Graph, out: BinaryIO) -> None:
     from .dcat import dcat_graph
 
-    return compact_jsonld(dcat_graph(study), jsonld_context("dcat"))
+    write_jsonld(dcat_graph(study), jsonld_context("dcat"), out)
 
 
 @register("datacite", "datacite.xml", "application/vnd.datacite.datacite+xml",
           "DataCite Metadata Schema 4.6 XML, for minting the DOI",
           missing=lambda study: None if study.doi else "the study has no DOI")
-def to_datacite(study: Study, graph: Graph) -> bytes:
+def write_datacite(study: Study, graph: Graph, out: BinaryIO) -> None:
     from .datacite import to_datacite_xml
 
-    return to_datacite_xml(study)
+    out.write(to_datacite_xml(study))
 
 
 @register("ro-crate", "ro-crate-metadata.json", "application/ld+json",
           "the RO-Crate 1.2 metadata file", aliases=("rocrate",),
           missing=lambda study: None if study.date_published else "the study has no date-published")
-def to_rocrate(study: Study, graph: Graph) -> bytes:
+def write_rocrate(study: Study, graph: Graph, out: BinaryIO) -> None:
     from .rocrate import to_rocrate_json
 
-    return to_rocrate_json(study)
+    out.write(to_rocrate_json(study))
 
 
 @register("html", "index.html", "text/html", "the landing page", aliases=("landing-page",))
-def to_html(study: Study, graph: Graph) -> bytes:
+def write_html(study: Study, graph: Graph, out: BinaryIO) -> None:
     from .landing_page import to_landing_page
 
     links = [(f.filename, f.media_type, f.title) for f in available_formats(study)
              if f.name != "html"]
-    return to_landing_page(study, as_graph(graph), links)
+    out.write(to_landing_page(study, as_graph(graph), links))
 
 
 # Dataset formats: several studies in one file, one named graph each, plus a DCAT catalogue

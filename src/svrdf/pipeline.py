@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Collection, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -17,7 +17,7 @@ from rdflib import Graph, Literal, URIRef
 
 from .builder import load_study
 from .errors import InvalidGraphError, StudyDataError
-from .formats import DatasetFormat, OutputFormat
+from .formats import DatasetFormat, OutputFormat, atomic_output
 from .mapping import (LocatedTriple, StudyIris, Triple, build_graph, distinct_triples, graph_of,
                       located_triples, new_graph)
 from .model import Study
@@ -27,12 +27,19 @@ from .vocab import DCAT, DCTERMS, RDF
 
 @dataclass(frozen=True)
 class Export:
+    """A study built and validated, ready to be written in any form."""
     study: Study
     #: The study graph's distinct triples, in the order the study maps them.
     triples: list[Triple]
     report: ValidationReport | None
-    #: Serialised bytes by format name, in the order the formats were asked for.
-    files: dict[str, bytes]
+
+    def write(self, fmt: OutputFormat, out: BinaryIO) -> None:
+        """Write the study in the form ``fmt`` to ``out``. Raises :class:`StudyDataError`,
+        before writing anything, if the study cannot have that form."""
+        fmt.write(self.study, self.triples, out)
+
+    def serialize(self, fmt: OutputFormat) -> bytes:
+        return fmt.serialize(self.study, self.triples)
 
     @cached_property
     def graph(self) -> Graph:
@@ -95,18 +102,15 @@ def _refuse_failing(report: ValidationReport, strict: bool, where: str = "") -> 
             "nothing was written", report)
 
 
-def export_study(directory: str | Path, formats: list[OutputFormat], run_validation: bool = True,
-                 strict: bool = False, drop_columns: Iterable[str] = (),
-                 skip_unavailable: bool = False,
+def export_study(directory: str | Path, run_validation: bool = True, strict: bool = False,
+                 drop_columns: Iterable[str] = (),
                  progress: Callable[[str], None] | None = None) -> Export:
-    """Build, validate and serialise a study. Raises :class:`InvalidGraphError` (with the
-    report) when the graph has violations, or warnings under ``strict``, before anything is
-    serialised. With ``skip_unavailable``, forms the study cannot have (DataCite without a
-    DOI) are left out of ``files`` instead of failing. ``progress`` hears each step's name
-    as it starts."""
+    """Build and validate a study, to be written with :meth:`Export.write`. Raises
+    :class:`InvalidGraphError` (with the report) when the graph has violations, or warnings
+    under ``strict``. ``progress`` hears each step's name as it starts."""
     step = progress or (lambda name: None)
-    # Paused while the study's objects are made; the writers make cyclic garbage (rdflib's
-    # objects), which must go as it comes.
+    # Paused while the study's objects are made, not while it is written: the writers make
+    # cyclic garbage (rdflib's objects), which must go as it comes.
     with _cyclic_gc_paused():
         step("reading the study")
         study = load_study(directory, drop_columns=drop_columns)
@@ -118,12 +122,24 @@ def export_study(directory: str | Path, formats: list[OutputFormat], run_validat
         del located
     if report is not None:
         _refuse_failing(report, strict)
-    files = {}
-    for fmt in formats:
-        if fmt.available(study) or not skip_unavailable:
-            step(f"writing {fmt.name}")
-            files[fmt.name] = fmt.serialize(study, triples)
-    return Export(study, triples, report, files)
+    return Export(study, triples, report)
+
+
+def write_forms(export: Export, formats: list[OutputFormat], out_dir: str | Path,
+                progress: Callable[[str], None] | None = None) -> list[OutputFormat]:
+    """Write each of the forms that the study can have to its file in ``out_dir``, and
+    return those it cannot have (DataCite without a DOI). The files appear together once all
+    are written; if one fails, none does and the old ones stay."""
+    step = progress or (lambda name: None)
+    left_out = []
+    with ExitStack() as files:
+        for fmt in formats:
+            if not fmt.available(export.study):
+                left_out.append(fmt)
+                continue
+            step(f"writing {fmt.filename}")
+            export.write(fmt, files.enter_context(atomic_output(Path(out_dir) / fmt.filename)))
+    return left_out
 
 
 CATALOG_IRI = URIRef("urn:svrdf:catalog")

@@ -21,6 +21,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime, time
 from decimal import Decimal
 from weakref import WeakKeyDictionary
@@ -30,7 +31,7 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from .fast_shacl import select_sparql_targets
-from .mapping import Triple
+from .mapping import Triple, graph_of
 
 
 class Unsupported(Exception):
@@ -76,15 +77,6 @@ class DataIndex:
                 _hold(slot[1], o, s)
         self._superclasses: dict[Node, frozenset[Node]] = {}
         self._classes: dict[Node, frozenset[Node]] = {}  # of a node: its types and their superclasses
-        self._graph = data if isinstance(data, Graph) else None
-
-    def graph(self) -> Graph:
-        """The data as an rdflib graph, to copy blank nodes into a report from."""
-        if self._graph is None:
-            self._graph = Graph()
-            for triple in self.data:
-                self._graph.add(triple)
-        return self._graph
 
     def objects(self, subject: Node, predicate: URIRef) -> Sequence[Node]:
         return _held(self._forward[predicate], subject)
@@ -704,7 +696,9 @@ class Evaluation:
     conforms: bool
     findings: list[Finding]
     shapes: Graph
-    data: DataIndex
+    #: The data as given, not the engine's index of it: an evaluation outlives the engine,
+    #: and the index of a large study takes hundreds of megabytes.
+    data: Graph | Collection[Triple]
 
     def all_findings(self) -> Iterator[Finding]:
         """Every finding, and every finding in their sh:detail, depth first."""
@@ -715,7 +709,12 @@ class Evaluation:
             todo.extend(reversed(finding.details))
 
     def results_graph(self) -> Graph:
-        return _results_graph(self.findings, self.conforms, self.shapes, self.data.graph)
+        return _results_graph(self.findings, self.conforms, self.shapes, lambda: self.data_graph)
+
+    @cached_property
+    def data_graph(self) -> Graph:
+        """The data as an rdflib graph, to copy blank nodes into a report from."""
+        return self.data if isinstance(self.data, Graph) else graph_of(self.data)
 
 
 def evaluate(data: Graph | Collection[Triple], shapes: Graph) -> Evaluation:
@@ -723,7 +722,7 @@ def evaluate(data: Graph | Collection[Triple], shapes: Graph) -> Evaluation:
     would. Raises :class:`Unsupported` where pyshacl must run instead."""
     engine = Engine(compile_shapes(shapes), data)
     conforms, findings = engine.run()
-    evaluation = Evaluation(conforms, findings, shapes, engine.data)
+    evaluation = Evaluation(conforms, findings, shapes, data)
     for finding in evaluation.all_findings():
         if not finding.shape.messages:
             raise Unsupported(f"{finding.shape.node} has no sh:message; pyshacl words one")

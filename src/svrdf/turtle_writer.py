@@ -4,10 +4,10 @@
 blank nodes, sorted predicates and objects, prefixed names, literal forms), reading the
 triples once instead of querying a graph for each subject and working out each IRI's
 prefixed name once instead of at every use. It needs no rdflib graph, so a large study need
-not be held in one. Where rdflib would do something it does not copy (invent a prefix such as
-``ns1`` for a predicate, write an RDF list) it raises :class:`NeedsRdflib`, and
-:func:`graph_turtle` runs rdflib's serializer instead. tests/test_engines.py
-compares the two on every graph the tests have.
+not be held in one, and it writes the document to its stream as it goes. Where rdflib would
+do something it does not copy (invent a prefix such as ``ns1`` for a predicate, write an RDF
+list) it raises :class:`NeedsRdflib` before writing anything, and the caller runs rdflib's
+serializer instead. tests/test_engines.py compares the two on every graph the tests have.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import BinaryIO
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, NamespaceManager
@@ -28,12 +29,17 @@ class NeedsRdflib(Exception):
     """The triples need something of rdflib's serializer that write_turtle does not copy."""
 
 
-def write_turtle(triples: Iterable[tuple[Node, Node, Node]],
-                 namespaces: NamespaceManager) -> bytes:
-    """The distinct ``triples`` as rdflib's Turtle serializer writes a graph that holds them
-    in this order with these namespace bindings. The order matters only between objects that
-    rdflib's sort leaves tied (such as "1"^^xsd:integer and "01"^^xsd:integer)."""
-    return _Writer(namespaces).write(triples)
+def write_turtle(triples: Iterable[tuple[Node, Node, Node]], namespaces: NamespaceManager,
+                 out: BinaryIO) -> None:
+    """Write the distinct ``triples`` to ``out`` as rdflib's Turtle serializer writes a graph
+    that holds them in this order with these namespace bindings. The order matters only
+    between objects that rdflib's sort leaves tied (such as "1"^^xsd:integer and
+    "01"^^xsd:integer)."""
+    _Writer(namespaces).write(triples, out)
+
+
+#: Pieces of text held before they are written out: about a megabyte.
+FLUSH_EVERY = 1 << 16
 
 
 _TYPE, _LABEL, _CLASS, _NIL = RDF.type, RDFS.label, RDFS.Class, str(RDF.nil)
@@ -106,7 +112,7 @@ class _Writer:
         return found
 
     # -- the document
-    def write(self, triples: Iterable[tuple[Node, Node, Node]]) -> bytes:
+    def write(self, triples: Iterable[tuple[Node, Node, Node]], stream: BinaryIO) -> None:
         by_subject: dict[Node, dict[Node, list[Node]]] = {}
         references: dict[Node, int] = defaultdict(int)
         predicates = self.predicate_names
@@ -140,10 +146,13 @@ class _Writer:
         listed = set(classes)
         rest = sorted(((type(s) is BNode, references.get(s, 0), str(s), s)
                        for s in by_subject if s not in listed), key=lambda row: row[:3])
+        order = [*classes, *(row[3] for row in rest)]
         header = "".join(f"@prefix {prefix}: <{namespace}> .\n"
                          for prefix, namespace in sorted(self.used.items()))
+        del rest
         out = self.out
-        for subject in [*classes, *(row[3] for row in rest)]:
+        out.append(header)
+        for subject in order:
             if subject in self.done:
                 continue
             self.done.add(subject)
@@ -153,8 +162,11 @@ class _Writer:
                 out.append("\n" + INDENT * self.depth + self.label(subject))
             self.predicate_list(subject)
             out.append(" .\n")
+            if len(out) > FLUSH_EVERY:
+                stream.write("".join(out).encode("utf-8", "replace"))
+                out.clear()
         out.append("\n")
-        return (header + "".join(out)).encode("utf-8", "replace")
+        stream.write("".join(out).encode("utf-8", "replace"))
 
     def predicate_list(self, subject: Node, newline: bool = False) -> None:
         properties = self.by_subject.get(subject)
@@ -198,11 +210,3 @@ class _Writer:
         if not newline:
             self.out.append(" ")
         self.out.append(self.label(node))
-
-
-def graph_turtle(graph: Graph) -> bytes:
-    """The graph in Turtle, exactly as rdflib's serializer writes it."""
-    try:
-        return write_turtle(graph, graph.namespace_manager)
-    except NeedsRdflib:
-        return graph.serialize(format="turtle", encoding="utf-8")
