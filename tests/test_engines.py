@@ -15,7 +15,8 @@ import shutil
 
 import pytest
 import yaml
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF
 from rdflib.compare import isomorphic
 
 from conftest import FIXTURES, REPO_ROOT
@@ -116,6 +117,22 @@ def test_ntriples_are_rdflibs_lines_sorted(bundled_graph, generated_graphs):
         text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
         lines = [f"{line}\n" for line in text.split("\n") if line]
         assert graph_bytes(graph, "nt").decode("utf-8") == "".join(sorted(lines))
+
+
+def test_ntriples_sorted_subject_by_subject_are_sorted_line_by_line():
+    """Subjects whose texts are prefixes of one another, or differ only after one: the
+    lines must still come in the order of their whole text."""
+    from rdflib import BNode
+
+    graph = Graph()
+    subjects = [URIRef("http://x/a"), URIRef("http://x/a-b"), URIRef("http://x/a/b"),
+                URIRef("http://x/ab"), URIRef("http://x/é"), URIRef("http://x/A"),
+                BNode("b1"), BNode("b10"), BNode("b1a")]
+    for subject in subjects:
+        for obj in (Literal("z"), Literal("a", lang="en"), URIRef("http://x/o"), BNode("b1")):
+            graph.add((subject, URIRef("http://x/p"), obj))
+    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    assert graph_bytes(graph, "nt").decode("utf-8") == "".join(sorted(text.splitlines(keepends=True)))
 
 
 def test_ntriples_keep_a_line_separator_inside_a_literal_on_its_line():
@@ -233,16 +250,30 @@ def test_sparql_targets_loading_only_their_predicates_find_the_same_nodes(bundle
 
 
 def test_any_triple_may_match_a_variable_or_a_path_predicate():
-    from svrdf.fast_shacl import _predicates_in
+    from svrdf.fast_shacl import _patterns_in
 
-    named = "PREFIX e: <https://example.org/> SELECT ?this WHERE { ?this a e:C ; e:p ?o }"
-    assert _predicates_in([named]) == {URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-                                       URIRef("https://example.org/p")}
-    assert _predicates_in([named, "SELECT ?this WHERE { ?this ?p ?o }"]) is None
-    assert _predicates_in(["PREFIX e: <https://example.org/> "
-                           "SELECT ?this WHERE { ?this e:a/e:b ?o }"]) is None
-    assert _predicates_in(["PREFIX e: <https://example.org/> SELECT ?this WHERE { ?this e:a ?o "
-                           "FILTER NOT EXISTS { ?o ?any ?x } }"]) is None
+    e = "https://example.org/"
+    named = f"PREFIX e: <{e}> SELECT ?this WHERE {{ ?this a e:C ; e:p ?o . e:s e:q 'x' }}"
+    assert _patterns_in(named) == {RDF.type: {(None, URIRef(e + "C"))},
+                                   URIRef(e + "p"): {(None, None)},
+                                   URIRef(e + "q"): {(URIRef(e + "s"), None)}}
+    assert _patterns_in(f"PREFIX e: <{e}> SELECT ?this WHERE {{ ?this a e:C . ?this a ?class }}"
+                        )[RDF.type] == {(None, URIRef(e + "C")), (None, None)}
+    assert _patterns_in("SELECT ?this WHERE { ?this ?p ?o }") is None
+    assert _patterns_in(f"PREFIX e: <{e}> SELECT ?this WHERE {{ ?this e:a/e:b ?o }}") is None
+    assert _patterns_in(f"PREFIX e: <{e}> SELECT ?this WHERE {{ ?this e:a ?o "
+                        "FILTER NOT EXISTS { ?o ?any ?x } }") is None
+
+
+def test_only_triples_that_a_pattern_can_match_are_loaded():
+    from svrdf.fast_shacl import _matching, _patterns_in
+
+    e = Namespace("https://example.org/")
+    patterns = _patterns_in(f"PREFIX e: <{e}> SELECT ?this WHERE {{ ?this a e:C ; e:p ?o . "
+                            "e:s e:q ?x FILTER NOT EXISTS { ?this e:r e:t } }")
+    kept = [(e.a, RDF.type, e.C), (e.a, e.p, Literal(1)), (e.s, e.q, e.a), (e.a, e.r, e.t)]
+    dropped = [(e.a, RDF.type, e.D), (e.b, e.q, e.a), (e.a, e.r, e.u), (e.a, e.other, e.C)]
+    assert list(_matching(kept + dropped, patterns)) == kept
 
 
 def test_svrdf_engine_runs_on_svrdf_shapes_without_falling_back():
@@ -348,14 +379,50 @@ def test_shapes_beyond_svrdfs_engine_are_left_to_pyshacl(feature):
 
 
 def _rdflib_jsonld(graph: Graph) -> bytes:
-    """compact_jsonld's document made the plain way: rdflib's serializer, read back, sorted."""
+    """compact_jsonld's document made the plain way: rdflib's serializer, read back, and
+    every unordered list sorted by its items' JSON text."""
     import json
 
-    from svrdf.formats import _canonical_order, jsonld_context
+    from svrdf.formats import jsonld_context
 
     text = graph.serialize(format="json-ld", context=jsonld_context(), auto_compact=True)
-    document = _canonical_order(json.loads(text))
+    document = _sorted_as_text(json.loads(text))
     return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def _sorted_as_text(value, key=None):
+    """The canonical order made the plain way: each unordered list sorted by its items' JSON."""
+    import json
+
+    if key in ("@context", "@list"):
+        return value
+    if isinstance(value, dict):
+        return {k: _sorted_as_text(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return sorted((_sorted_as_text(item) for item in value),
+                      key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+NODE_LISTS = {
+    "ids that are prefixes of others": [{"@id": "ex:ab", "n": 1}, {"@id": "ex:a"}, {"@id": "ex:a-b"},
+                                        {"@id": "ex:a\"q"}, {"@id": "ex:é"}, {"@id": "ex:A", "z": []}],
+    "a repeated id": [{"@id": "ex:a", "n": 2}, {"@id": "ex:a", "n": 1}],
+    "a key before @id": [{"@id": "ex:b"}, {"!": 1, "@id": "ex:a"}, {"@id": "ex:a"}],
+    "a node without an id": [{"@id": "ex:b"}, {"n": "ex:a"}, {}],
+    "values of several kinds": ["b", {"@value": "a"}, 3, "a", [2, 1], None, True],
+}
+
+
+@pytest.mark.parametrize("name", sorted(NODE_LISTS))
+def test_jsonld_canonical_order_sorts_as_the_items_json_text(name):
+    import copy
+
+    from svrdf.formats import _canonical_order
+
+    document = {"@context": {"x": ["b", "a"]}, "@graph": NODE_LISTS[name],
+                "nested": [{"@list": ["b", "a", ["d", "c"]]}, ["y", "x"]]}
+    assert _canonical_order(copy.deepcopy(document)) == _sorted_as_text(copy.deepcopy(document))
 
 
 def test_writers_give_rdflibs_bytes_from_a_studys_triples_without_a_graph(tmp_path):
@@ -435,3 +502,17 @@ def test_turtle_writer_leaves_lists_and_invented_prefixes_to_rdflib():
         with pytest.raises(NeedsRdflib):
             _written_turtle(graph)
         assert graph_bytes(graph, "turtle") == graph.serialize(format="turtle", encoding="utf-8")
+
+
+def test_a_study_too_large_to_keep_its_origins_gets_the_same_triples_and_traced_results(
+        monkeypatch, bundled_dir):
+    """Above KEEP_ORIGINS_UP_TO participants the mapping keeps no origins and tracing maps
+    the study again: the export must not differ in any way."""
+    from svrdf import pipeline
+
+    kept = pipeline.export_study(bundled_dir)
+    monkeypatch.setattr(pipeline, "KEEP_ORIGINS_UP_TO", 0)
+    remapped = pipeline.export_study(bundled_dir)
+    assert kept.report.results and all(r.sources for r in kept.report.results)
+    assert remapped.report.results == kept.report.results
+    assert remapped.triples == kept.triples

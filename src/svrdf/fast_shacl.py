@@ -12,7 +12,8 @@ generated studies. :func:`select_sparql_targets` serves both engines.
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection, Iterator
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from textwrap import indent
@@ -192,20 +193,31 @@ def select_sparql_targets(shapes: Graph, data: Graph | Collection[tuple[Node, No
         return {}
     queries = {(shape, target): _prefix_header(shapes, target) + str(shapes.value(target, SH.select))
                for shape, target in targets}
-    # Loading only the triples the queries can match halves a graph's load; working out which
-    # those are parses the queries (0.3 s), which one small graph does not repay, but a large
-    # graph or the next of many studies does.
+    # Oxigraph holds some 450 bytes a triple. A large study is loaded one query at a time,
+    # only the triples that the query can match (a quarter of them, at most): working out
+    # which parses the query (0.05 s), which one small graph does not repay, but a large
+    # graph or the next of many studies does. A small one is loaded once, whole.
     query_set = frozenset(queries.values())
     worth_parsing = len(data) > _WORTH_PARSING or query_set in _QUERIES_SEEN
     _QUERIES_SEEN.add(query_set)
-    predicates = _predicates_in(queries.values()) if worth_parsing else None
-    if predicates is None:
-        wanted = iter(data)
-    elif isinstance(data, Graph):
-        wanted = (triple for predicate in sorted(predicates)
-                  for triple in data.triples((None, predicate, None)))
-    else:
-        wanted = (triple for triple in data if triple[1] in predicates)
+    if not worth_parsing:
+        store = _store_of(data)
+        return {key: _selected(store, query) for key, query in queries.items()}
+    selected = {}
+    for key, query in queries.items():
+        patterns = _patterns_in(query)
+        if patterns is None:
+            wanted = iter(data)
+        elif isinstance(data, Graph):
+            wanted = _matching((triple for predicate in sorted(patterns)
+                                for triple in data.triples((None, predicate, None))), patterns)
+        else:
+            wanted = _matching(data, patterns)
+        selected[key] = _selected(_store_of(wanted), query)
+    return selected
+
+
+def _store_of(triples: Iterable[tuple[Node, Node, Node]]) -> pyoxigraph.Store:
     converted: dict[Node, object] = {}  # a study repeats its nodes, predicates and classes
 
     def term(node: Node):
@@ -217,40 +229,66 @@ def select_sparql_targets(shapes: Graph, data: Graph | Collection[tuple[Node, No
         return found
 
     store = pyoxigraph.Store()
-    store.bulk_extend(pyoxigraph.Quad(term(s), term(p), term(o)) for s, p, o in wanted)
-    return {key: [_rdflib_term(row["this"]) for row in store.query(query) if row["this"] is not None]
-            for key, query in queries.items()}
+    store.bulk_extend(pyoxigraph.Quad(term(s), term(p), term(o)) for s, p, o in triples)
+    return store
 
 
-def _predicates_in(queries) -> frozenset[URIRef] | None:
-    """Every predicate the queries' triple patterns name, or None if one is a variable or a
-    path (then any triple may match)."""
-    found = [_predicates_in_query(query) for query in queries]
-    return None if None in found else frozenset().union(*found)
+def _selected(store: pyoxigraph.Store, query: str) -> list[Node]:
+    return [_rdflib_term(row["this"]) for row in store.query(query) if row["this"] is not None]
+
+
+#: What triple patterns can match, by predicate: the (subject, object) pairs they fix, None
+#: standing for any term.
+Patterns = dict[URIRef, frozenset[tuple[URIRef | None, URIRef | None]]]
 
 
 @lru_cache(maxsize=64)
-def _predicates_in_query(query: str) -> frozenset[URIRef] | None:
+def _patterns_in(query: str) -> Patterns | None:
+    """What the query's triple patterns can match, or None if a predicate is a variable or a
+    path (then any triple may match)."""
     # Parsing costs 40 ms a query; a repository validates thousands of studies with the same.
     from rdflib.plugins.sparql import prepareQuery
 
-    found: set[URIRef] = set()
+    found: dict[URIRef, set] = defaultdict(set)
 
     def walk(node) -> bool:
         if isinstance(node, dict):  # rdflib's algebra nodes are dicts
             for key, value in dict.items(node):
                 if key == "triples":
-                    for _, predicate, _ in value:
+                    for subject, predicate, obj in value:
                         if not isinstance(predicate, URIRef):
                             return False
-                        found.add(predicate)
+                        found[predicate].add((_fixed(subject), _fixed(obj)))
                 elif not walk(value):
                     return False
         elif isinstance(node, (list, tuple)):
             return all(walk(item) for item in node)
         return True
 
-    return frozenset(found) if walk(prepareQuery(query).algebra) else None
+    if not walk(prepareQuery(query).algebra):
+        return None
+    return {predicate: frozenset(ends) for predicate, ends in found.items()}
+
+
+def _fixed(term: Node) -> URIRef | None:
+    """A pattern's IRI, or None where it may match any term: a variable, a blank node, and a
+    literal too, which a store may compare by value rather than as written."""
+    return term if isinstance(term, URIRef) else None
+
+
+def _matching(triples: Iterable[tuple[Node, Node, Node]], patterns: Patterns
+              ) -> Iterator[tuple[Node, Node, Node]]:
+    """The triples that some pattern can match."""
+    any_ends = {predicate for predicate, ends in patterns.items() if (None, None) in ends}
+    fixed_ends = {predicate: ends for predicate, ends in patterns.items() if predicate not in any_ends}
+    for triple in triples:
+        s, p, o = triple
+        if p in any_ends:
+            yield triple
+            continue
+        ends = fixed_ends.get(p)
+        if ends and any((fs is None or fs == s) and (fo is None or fo == o) for fs, fo in ends):
+            yield triple
 
 
 def _prefix_header(shapes: Graph, target: Node) -> str:

@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import io
 import json
-from json.encoder import encode_basestring
 import os
 import stat
 import tempfile
+from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from json.encoder import encode_basestring
 from typing import Any, BinaryIO
 
 from rdflib import Graph, URIRef
 from rdflib.plugins.serializers.nt import _nt_row
+from rdflib.term import Node
 
 from . import resources
 from .errors import OutputError
@@ -107,13 +109,28 @@ def write_graph(graph: Graph | Collection[Triple], name: str, out: BinaryIO) -> 
     if name == "turtle":
         _write_turtle(graph, out)
     elif name == "nt":
-        # rdflib's own N-Triples lines, sorted: rdflib writes them in store order. Sorted as
-        # UTF-8 (the same order as the text's), so no second copy of the text is made.
-        out.writelines(sorted(_nt_row(triple).encode("utf-8") for triple in graph))
+        _write_ntriples(graph, out)
     elif name == "json-ld":
         write_jsonld(graph, jsonld_context(), out)
     else:
         raise KeyError(name)
+
+
+def _write_ntriples(graph: Graph | Collection[Triple], out: BinaryIO) -> None:
+    """rdflib's own N-Triples lines, sorted: rdflib writes them in store order. A line begins
+    with its subject's text and a space, and no subject's text (an IRI in <>, a blank node
+    label) is another's followed by a character that sorts before a space: so the lines come
+    sorted subject by subject, and only one subject's lines are made at a time. Sorted as
+    UTF-8, which orders them as their text."""
+    by_subject: dict[Node, list[Triple]] = defaultdict(list)
+    for triple in graph:
+        by_subject[triple[0]].append(triple)
+    for subject in sorted(by_subject, key=_n3):
+        out.writelines(sorted(_nt_row(triple).encode("utf-8") for triple in by_subject[subject]))
+
+
+def _n3(term: Node) -> str:
+    return term.n3()
 
 
 def _write_turtle(graph: Graph | Collection[Triple], out: BinaryIO) -> None:
@@ -161,11 +178,62 @@ def write_jsonld(graph: Iterable[Triple], context: dict[str, Any], out: BinaryIO
     rdflib's serializer writes, sorted."""
     from .jsonld_writer import compact_document
 
-    # Through JSON and back, as rdflib's serializer and a reader would see the document.
-    document = _canonical_order(json.loads(json.dumps(compact_document(graph, context))))
+    document = _canonical_order(compact_document(graph, context))
     encoder = json.JSONEncoder(indent=2, sort_keys=True, ensure_ascii=False)
     _write_text(encoder.iterencode(document), out)
     out.write(b"\n")
+
+
+def _canonical_order(value: Any, sort: bool = True) -> Any:
+    """The document as JSON (plain lists, dicts and strings, as a reader sees it) with what
+    JSON-LD treats as unordered (node lists and value sets) sorted into a stable order: by
+    each item's JSON text. Done in place, so a large document is never held twice."""
+    kind = type(value)
+    if kind is dict:
+        if not all(type(k) is str for k in value):
+            value = {_json_key(k): v for k, v in value.items()}
+        for k, v in value.items():
+            if k == "@context":  # the caller's, which must not change: a copy as JSON
+                value[k] = json.loads(json.dumps(v))
+            else:
+                value[k] = _canonical_order(v, sort and k != "@list")
+        return value
+    if kind is list or kind is tuple:
+        items = value if kind is list else list(value)
+        for index, item in enumerate(items):
+            items[index] = _canonical_order(item, sort)
+        if sort:
+            items.sort(key=_json_text if _distinct_ids(items) is None else _id_text)
+        return items
+    if kind is not str and isinstance(value, str):
+        return str(value)
+    return value
+
+
+def _json_key(key: Any) -> str:
+    """The key a JSON reader gets for ``key`` (a string subclass, a number, None...)."""
+    return next(iter(json.loads(json.dumps({key: None}))))
+
+
+def _distinct_ids(items: list) -> set[str] | None:
+    """The items' "@id"s, when every item is a node whose JSON text begins with a distinct
+    '{"@id": ': sorting by those ids is then sorting by the texts, without making them."""
+    ids = set()
+    for item in items:
+        if type(item) is not dict or type(item.get("@id")) is not str or min(item) != "@id":
+            return None
+        ids.add(item["@id"])
+    return ids if len(ids) == len(items) else None
+
+
+def _id_text(item: dict) -> str:
+    return encode_basestring(item["@id"])
+
+
+def _json_text(item: Any) -> str:
+    if type(item) is str:
+        return encode_basestring(item)  # what json.dumps(item, ensure_ascii=False) writes
+    return json.dumps(item, sort_keys=True, ensure_ascii=False)
 
 
 #: Pieces of text held before they are written out: about a megabyte of JSON.
@@ -181,25 +249,6 @@ def _write_text(pieces: Iterable[str], out: BinaryIO) -> None:
             out.write("".join(held).encode("utf-8"))
             held.clear()
     out.write("".join(held).encode("utf-8"))
-
-
-def _canonical_order(value: Any, key: str | None = None) -> Any:
-    """Sort what JSON-LD treats as unordered (node lists and value sets) into a stable order:
-    by each item's JSON text."""
-    if key in ("@context", "@list"):
-        return value
-    if isinstance(value, dict):
-        return {k: _canonical_order(v, k) for k, v in value.items()}
-    if isinstance(value, list):
-        items = [_canonical_order(item) for item in value]
-        return sorted(items, key=_json_text)
-    return value
-
-
-def _json_text(item: Any) -> str:
-    if type(item) is str:
-        return encode_basestring(item)  # what json.dumps(item, ensure_ascii=False) writes
-    return json.dumps(item, sort_keys=True, ensure_ascii=False)
 
 
 def write_atomically(data: bytes, destination: str | Path) -> None:

@@ -81,16 +81,18 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 
 #: Keeping where each triple came from, to trace validation results, saves mapping the study
-#: again but costs some 170 bytes a triple: 300 MB for a study of 100,000 participants.
-KEEP_ORIGINS_UP_TO = 250_000
+#: again but costs some 170 bytes a triple: 300 MB for a study of 100,000 participants. Above
+#: this many participants the origins are never kept, so their memory is never taken.
+KEEP_ORIGINS_UP_TO = 10_000
 
 
 def _mapped(study: Study) -> tuple[list[Triple], list[LocatedTriple] | None]:
     """The study's distinct triples, and its located triples for tracing results (None above
-    KEEP_ORIGINS_UP_TO: tracing maps the study again)."""
+    KEEP_ORIGINS_UP_TO participants: tracing maps the study again)."""
+    if len(study.participants) > KEEP_ORIGINS_UP_TO:
+        return distinct_triples(located_triples(study)), None
     located = list(located_triples(study))
-    triples = distinct_triples(located)
-    return triples, located if len(located) <= KEEP_ORIGINS_UP_TO else None
+    return distinct_triples(located), located
 
 
 def _refuse_failing(report: ValidationReport, strict: bool, where: str = "") -> None:

@@ -58,7 +58,6 @@ class DataIndex:
 
     def __init__(self, data: Iterable[Triple], forward: frozenset[URIRef],
                  backward: frozenset[URIRef]) -> None:
-        self.data = data
         # Only where asked for: hashing a literal costs a microsecond, and most objects are.
         # A node's one value is held as it is, several in a list: most nodes have one, and a
         # list for each would cost 90 MB on a study of 100,000 participants.
@@ -646,8 +645,10 @@ _BUILDERS: dict[URIRef, Callable[[_Compiler, Node, Shape], Constraint]] = {
 class Engine:
     def __init__(self, compiled: CompiledShapes, data: Iterable[Triple]) -> None:
         self.compiled = compiled
+        # Selected before the index is made, so that Oxigraph's stores (hundreds of megabytes
+        # for a large study) and the index are never in memory together.
+        self.sparql_targets = select_sparql_targets(compiled.graph, data)
         self.data = DataIndex(data, compiled.forward, compiled.backward)
-        self._sparql_targets: dict | None = None
 
     def focus_nodes(self, targets: dict[URIRef, list[Node]], shape: Shape) -> set[Node]:
         found = set(targets[SH.targetNode])
@@ -659,9 +660,7 @@ class Engine:
         for predicate in targets[SH.targetObjectsOf]:
             found.update(self.data.objects_of(predicate))
         for target in targets[SH.target]:
-            if self._sparql_targets is None:
-                self._sparql_targets = select_sparql_targets(self.compiled.graph, self.data.data)
-            found.update(self._sparql_targets[shape.node, target])
+            found.update(self.sparql_targets[shape.node, target])
         return found
 
     def check(self, shape: Shape, focus_nodes: Iterable[Node], depth: int) -> tuple[set[Node], list[Finding]]:
