@@ -411,6 +411,9 @@ NODE_LISTS = {
     "a key before @id": [{"@id": "ex:b"}, {"!": 1, "@id": "ex:a"}, {"@id": "ex:a"}],
     "a node without an id": [{"@id": "ex:b"}, {"n": "ex:a"}, {}],
     "values of several kinds": ["b", {"@value": "a"}, 3, "a", [2, 1], None, True],
+    "ids as rdflib terms": [{"@id": URIRef("ex:b"), "n": 2}, {"@id": URIRef("ex:a")},
+                            {"@id": "ex:b", "n": 1}],
+    "rdflib terms as values": [{"@id": URIRef("ex:a")}, Literal("ex:b"), "ex:a", URIRef("ex:c")],
 }
 
 

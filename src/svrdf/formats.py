@@ -185,9 +185,10 @@ def write_jsonld(graph: Iterable[Triple], context: dict[str, Any], out: BinaryIO
 
 
 def _canonical_order(value: Any, sort: bool = True) -> Any:
-    """The document as JSON (plain lists, dicts and strings, as a reader sees it) with what
-    JSON-LD treats as unordered (node lists and value sets) sorted into a stable order: by
-    each item's JSON text. Done in place, so a large document is never held twice."""
+    """The document as JSON (lists, and dicts with string keys, as a reader sees it) with
+    what JSON-LD treats as unordered (node lists and value sets) sorted into a stable order:
+    by each item's JSON text. Done in place, so a large document is never held twice; the
+    strings are left as they are (rdflib's terms among them), since JSON writes them alike."""
     kind = type(value)
     if kind is dict:
         if not all(type(k) is str for k in value):
@@ -203,10 +204,8 @@ def _canonical_order(value: Any, sort: bool = True) -> Any:
         for index, item in enumerate(items):
             items[index] = _canonical_order(item, sort)
         if sort:
-            items.sort(key=_json_text if _distinct_ids(items) is None else _id_text)
+            items.sort(key=_id_text if _ids_lead_and_differ(items) else _json_text)
         return items
-    if kind is not str and isinstance(value, str):
-        return str(value)
     return value
 
 
@@ -215,15 +214,15 @@ def _json_key(key: Any) -> str:
     return next(iter(json.loads(json.dumps({key: None}))))
 
 
-def _distinct_ids(items: list) -> set[str] | None:
-    """The items' "@id"s, when every item is a node whose JSON text begins with a distinct
-    '{"@id": ': sorting by those ids is then sorting by the texts, without making them."""
+def _ids_lead_and_differ(items: list) -> bool:
+    """Whether every item is a node whose JSON text begins with '{"@id": ' and an id no other
+    item has: sorting by the ids is then sorting by the texts, without making them."""
     ids = set()
     for item in items:
-        if type(item) is not dict or type(item.get("@id")) is not str or min(item) != "@id":
-            return None
-        ids.add(item["@id"])
-    return ids if len(ids) == len(items) else None
+        if type(item) is not dict or not isinstance(item.get("@id"), str) or min(item) != "@id":
+            return False
+        ids.add(str(item["@id"]))  # its text: an rdflib term is unequal to the string
+    return len(ids) == len(items)
 
 
 def _id_text(item: dict) -> str:
@@ -231,7 +230,7 @@ def _id_text(item: dict) -> str:
 
 
 def _json_text(item: Any) -> str:
-    if type(item) is str:
+    if isinstance(item, str):
         return encode_basestring(item)  # what json.dumps(item, ensure_ascii=False) writes
     return json.dumps(item, sort_keys=True, ensure_ascii=False)
 
