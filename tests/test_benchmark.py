@@ -4,6 +4,7 @@ asserted: that is what the benchmark's own report is for."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -57,3 +58,17 @@ def test_a_naive_run_stopped_at_its_limit_is_a_lower_bound_and_merges_into_a_lat
     assert "stress (full): naive" not in merged.stderr  # taken from the merged file, not run
     assert "(at least: naive stopped)" in merged.stdout
     assert "| > " in merged.stdout
+
+
+def test_memory_script_reports_every_step_of_an_export():
+    result = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "benchmarks" / "memory.py"), "--participants", "150"],
+        capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = [line.split(" | ") for line in result.stdout.splitlines()[2:]]
+    steps = [re.sub(r"[\d,]+", "N", row[0]) for row in rows]
+    assert steps == ["| start-up", "| reading the study", "| building the graph of N participants",
+                     "| validating N triples", "| writing study.ttl", "| writing study.jsonld",
+                     "| writing study.nt"]
+    peaks = [float(row[3].rstrip(" |")) for row in rows]
+    assert peaks == sorted(peaks) and peaks[0] > 0  # a peak so far never falls

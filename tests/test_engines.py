@@ -239,12 +239,11 @@ def test_sh_or_gives_pyshacl_results_with_warnings_inside_a_member(count):
     assert failed == {Literal(5), ex.Other, Literal("text", lang="en")}
 
 
-def test_sparql_targets_loading_only_their_predicates_find_the_same_nodes(bundled_graph,
-                                                                         generated_graphs,
-                                                                         monkeypatch):
+def test_sparql_targets_loaded_query_by_query_find_the_same_nodes(bundled_graph,
+                                                                  generated_graphs, monkeypatch):
     from svrdf import fast_shacl
 
-    monkeypatch.setattr(fast_shacl, "_WORTH_PARSING", 0)  # filter even these small graphs
+    monkeypatch.setattr(fast_shacl, "LOAD_BY_QUERY_ABOVE", 0)  # even these small graphs
     for graph in (*generated_graphs, *(_bad_graph(bundled_graph, n) for n in BAD_GRAPHS)):
         _assert_same_results(graph)
 

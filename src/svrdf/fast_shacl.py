@@ -156,8 +156,11 @@ def _focus_of(report: tuple) -> Node | None:
     return _value_of(report, SH.focusNode)
 
 
-_WORTH_PARSING = 20_000  # triples; Oxigraph loads about as many in the time a parse takes
-_QUERIES_SEEN: set[frozenset[str]] = set()
+#: Triples above which a graph is loaded into Oxigraph one query at a time. Oxigraph holds some
+#: 450 bytes a triple, so a large graph is loaded query by query, only the triples the query
+#: can match (a quarter of them, at most); a small one is loaded once, whole, which costs less
+#: than finding those triples again for each query (6 ms a study of 50 participants).
+LOAD_BY_QUERY_ABOVE = 20_000
 
 
 def resolve_sparql_targets(shapes: Graph, data: Graph) -> Graph:
@@ -193,14 +196,7 @@ def select_sparql_targets(shapes: Graph, data: Graph | Collection[tuple[Node, No
         return {}
     queries = {(shape, target): _prefix_header(shapes, target) + str(shapes.value(target, SH.select))
                for shape, target in targets}
-    # Oxigraph holds some 450 bytes a triple. A large study is loaded one query at a time,
-    # only the triples that the query can match (a quarter of them, at most): working out
-    # which parses the query (0.05 s), which one small graph does not repay, but a large
-    # graph or the next of many studies does. A small one is loaded once, whole.
-    query_set = frozenset(queries.values())
-    worth_parsing = len(data) > _WORTH_PARSING or query_set in _QUERIES_SEEN
-    _QUERIES_SEEN.add(query_set)
-    if not worth_parsing:
+    if len(data) <= LOAD_BY_QUERY_ABOVE:
         store = _store_of(data)
         return {key: _selected(store, query) for key, query in queries.items()}
     selected = {}
