@@ -19,8 +19,8 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from json.encoder import encode_basestring
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from rdflib import Graph, URIRef

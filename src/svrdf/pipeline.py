@@ -81,9 +81,10 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 
 #: Keeping where each triple came from, to trace validation results, saves mapping the study
-#: again but costs some 170 bytes a triple: 300 MB for a study of 100,000 participants. Above
-#: this many participants the origins are never kept, so their memory is never taken.
-KEEP_ORIGINS_UP_TO = 10_000
+#: again but costs some 170 bytes a triple: 3 MB for a study of 1,000 participants, 300 MB for
+#: one of 100,000. Above this many participants the origins are never kept, and tracing maps
+#: the study again: the same way for every large study, so its cost grows with its size.
+KEEP_ORIGINS_UP_TO = 1_000
 
 
 def _mapped(study: Study) -> tuple[list[Triple], list[LocatedTriple] | None]:
