@@ -28,6 +28,9 @@ def test_quick_benchmark_runs_both_workloads_and_reports_every_target(tmp_path):
                    "×10 the work costs ≤ ×11 the time", "svrdf --help ≤ 2×"):
         assert target in result.stdout
     assert "[bench]" in result.stderr and "[bench]" not in result.stdout
+    # Each tenth-size measurement is the median of three runs; full-size ones run once.
+    assert result.stderr.count("stress (tenth, run 3 of 3): svrdf ...") == 1
+    assert "stress (full): svrdf ..." in result.stderr and "(full, run" not in result.stderr
 
 
 def test_engines_script_times_each_fast_path_against_its_reference_and_finds_them_equal():

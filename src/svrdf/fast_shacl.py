@@ -158,8 +158,9 @@ def _focus_of(report: tuple) -> Node | None:
 
 #: Triples above which a graph is loaded into Oxigraph one query at a time. Oxigraph holds some
 #: 450 bytes a triple, so a large graph is loaded query by query, only the triples the query
-#: can match (a quarter of them, at most); a small one is loaded once, whole, which costs less
-#: than finding those triples again for each query (6 ms a study of 50 participants).
+#: can match (for svrdf's shapes, about a quarter of a study's); a small one is loaded once,
+#: whole, which costs less than finding those triples again for each query (6 ms a study of
+#: 50 participants).
 LOAD_BY_QUERY_ABOVE = 20_000
 
 
