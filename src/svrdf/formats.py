@@ -23,8 +23,8 @@ from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from rdflib import Graph, URIRef
-from rdflib.plugins.serializers.nt import _nt_row
+from rdflib import Graph, Literal, URIRef
+from rdflib.plugins.serializers.nt import _quoteLiteral
 from rdflib.term import Node
 
 from . import resources
@@ -125,12 +125,19 @@ def _write_ntriples(graph: Graph | Collection[Triple], out: BinaryIO) -> None:
     by_subject: dict[Node, list[Triple]] = defaultdict(list)
     for triple in graph:
         by_subject[triple[0]].append(triple)
-    for subject in sorted(by_subject, key=_n3):
-        out.writelines(sorted(_nt_row(triple).encode("utf-8") for triple in by_subject[subject]))
-
-
-def _n3(term: Node) -> str:
-    return term.n3()
+    # Each subject's and predicate's text is made once, not at each of its lines as rdflib's
+    # _nt_row does: the same text, since URIRef.n3() and BNode.n3() depend on the term alone.
+    predicates: dict[Node, str] = {}
+    for subject_text, subject in sorted((subject.n3(), subject) for subject in by_subject):
+        lines = []
+        for _, predicate, obj in by_subject[subject]:
+            predicate_text = predicates.get(predicate)
+            if predicate_text is None:
+                predicate_text = predicates[predicate] = predicate.n3()
+            obj_text = _quoteLiteral(obj) if isinstance(obj, Literal) else obj.n3()
+            lines.append(f"{subject_text} {predicate_text} {obj_text} .\n".encode("utf-8"))
+        lines.sort()
+        out.writelines(lines)
 
 
 def _write_turtle(graph: Graph | Collection[Triple], out: BinaryIO) -> None:
