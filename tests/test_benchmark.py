@@ -8,6 +8,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from conftest import REPO_ROOT
 
 
@@ -28,9 +30,14 @@ def test_quick_benchmark_runs_both_workloads_and_reports_every_target(tmp_path):
                    "×10 the work costs ≤ ×11 the time", "svrdf --help ≤ 2×"):
         assert target in result.stdout
     assert "[bench]" in result.stderr and "[bench]" not in result.stdout
-    # Each tenth-size measurement is the median of three runs; full-size ones run once.
-    assert result.stderr.count("stress (tenth, run 3 of 3): svrdf ...") == 1
-    assert "stress (full): svrdf ..." in result.stderr and "(full, run" not in result.stderr
+    # Each svrdf measurement is the median of three runs; the naive ones run once.
+    for size in ("tenth", "full"):
+        assert result.stderr.count(f"stress ({size}, run 3 of 3): svrdf ...") == 1
+        assert f"stress ({size}): naive ..." in result.stderr
+    assert "run 1 of 3): naive" not in result.stderr
+    for m in measured["measurements"]:
+        assert len(m["runs"]) == (3 if m["engine"] == "svrdf" else 1)
+        assert m["seconds"] == pytest.approx(sorted(m["runs"])[len(m["runs"]) // 2], abs=0.01)
 
 
 def test_engines_script_times_each_fast_path_against_its_reference_and_finds_them_equal():
