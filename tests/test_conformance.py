@@ -136,7 +136,6 @@ UNMEETABLE_FOR_BUNDLED = {"ro-crate-1.2_51.1", "ro-crate-1.2_89.0", "ro-crate-1.
 def seed_context_cache(cache: Path) -> None:
     """Fill roc-validator's HTTP cache with the RO-Crate contexts from shared/, so that it runs
     offline and still checks: with an empty cache it would pass having checked nothing."""
-    import requests
     from requests.adapters import BaseAdapter, HTTPAdapter
     from requests_cache import CachedSession
     from urllib3.response import HTTPResponse
