@@ -24,7 +24,7 @@ from svrdf.builder import load_study
 from svrdf.errors import SvrdfError
 from svrdf.formats import graph_bytes
 from svrdf.mapping import build_graph
-from svrdf import shacl_engine
+from svrdf import multimap, shacl_engine
 from svrdf.validation import shapes_graph, validate
 
 sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
@@ -518,3 +518,13 @@ def test_a_study_too_large_to_keep_its_origins_gets_the_same_triples_and_traced_
     assert kept.report.results and all(r.sources for r in kept.report.results)
     assert remapped.report.results == kept.report.results
     assert remapped.triples == kept.triples
+
+
+def test_a_multimap_holds_one_value_bare_and_several_in_order():
+    index: dict = {}
+    assert multimap.held(index, "s") == ()
+    multimap.hold(index, "s", URIRef("urn:a"))
+    assert index["s"] == URIRef("urn:a") and multimap.held(index, "s") == (URIRef("urn:a"),)
+    for value in ("urn:b", "urn:a"):  # several, in the order added, repeats and all
+        multimap.hold(index, "s", URIRef(value))
+    assert list(multimap.held(index, "s")) == [URIRef("urn:a"), URIRef("urn:b"), URIRef("urn:a")]

@@ -2,11 +2,12 @@
 
 pyshacl re-reads every shape's parameters and rebuilds its constraint objects for every focus
 node it checks, so most of a validation is overhead: on a study of 10,000 participants it
-takes 56 s, this engine 3 s (``python benchmarks/engines.py --participants 10000``). This engine reads the shapes once (:func:`compile_shapes`), indexes
-the data by predicate, and evaluates each constraint the way pyshacl's own component does,
-with svrdf's settings (no inference, SHACL-AF targets, warnings allowed). It returns a
-validation's findings (:func:`evaluate`), from which :mod:`svrdf.validation` makes the same
-results as from pyshacl's report, and on request a results graph like pyshacl's.
+takes 46 s, this engine 4 s (``python benchmarks/engines.py --participants 10000``). This
+engine reads the shapes once (:func:`compile_shapes`), indexes the data by predicate, and
+evaluates each constraint the way pyshacl's own component does, with svrdf's settings (no
+inference, SHACL-AF targets, warnings allowed). It returns a validation's findings
+(:func:`evaluate`), from which :mod:`svrdf.validation` makes the same results as from
+pyshacl's report, and on request a results graph like pyshacl's.
 
 It covers SHACL Core with predicate and inverse paths, the constraint components below and
 SPARQL targets (answered by Oxigraph). For anything else (``sh:sparql``, ``sh:and``,
@@ -31,6 +32,7 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from .fast_shacl import select_sparql_targets
+from .multimap import held, hold
 from .mapping import Triple, graph_of
 
 
@@ -59,8 +61,7 @@ class DataIndex:
     def __init__(self, data: Iterable[Triple], forward: frozenset[URIRef],
                  backward: frozenset[URIRef]) -> None:
         # Only where asked for: hashing a literal costs a microsecond, and most objects are.
-        # A node's one value is held as it is, several in a list: most nodes have one, and a
-        # list for each would cost 90 MB on a study of 100,000 participants.
+        # A node's one value is held without a list (svrdf.multimap).
         self._forward: dict[URIRef, dict[Node, Node | list[Node]]] = {p: {} for p in forward}
         self._backward: dict[URIRef, dict[Node, Node | list[Node]]] = {p: {} for p in backward}
         # Slots found by the predicate object's id: the data's predicates are other objects
@@ -71,17 +72,17 @@ class DataIndex:
             if slot is None:
                 slot = slots[id(p)] = (self._forward.get(p), self._backward.get(p), p)
             if slot[0] is not None:
-                _hold(slot[0], s, o)
+                hold(slot[0], s, o)
             if slot[1] is not None:
-                _hold(slot[1], o, s)
+                hold(slot[1], o, s)
         self._superclasses: dict[Node, frozenset[Node]] = {}
         self._classes: dict[Node, frozenset[Node]] = {}  # of a node: its types and their superclasses
 
     def objects(self, subject: Node, predicate: URIRef) -> Sequence[Node]:
-        return _held(self._forward[predicate], subject)
+        return held(self._forward[predicate], subject)
 
     def subjects(self, predicate: URIRef, obj: Node) -> Sequence[Node]:
-        return _held(self._backward[predicate], obj)
+        return held(self._backward[predicate], obj)
 
     def subjects_of(self, predicate: URIRef) -> Iterable[Node]:
         """The subjects of the predicate."""
@@ -121,23 +122,6 @@ class DataIndex:
             classes = self._classes[node] = frozenset().union(
                 *(self.superclasses(t) for t in self.objects(node, RDF.type)))
         return cls in classes
-
-
-def _hold(index: dict, key: Node, value: Node) -> None:
-    held = index.get(key)
-    if held is None:
-        index[key] = value
-    elif type(held) is list:
-        held.append(value)
-    else:
-        index[key] = [held, value]
-
-
-def _held(index: dict, key: Node) -> Sequence[Node]:
-    held = index.get(key)
-    if held is None:
-        return ()
-    return held if type(held) is list else (held,)
 
 
 # ---------------------------------------------------------------- shapes, read once

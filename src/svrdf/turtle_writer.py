@@ -21,6 +21,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, NamespaceManager
 from rdflib.term import Node
 
+from .multimap import held, hold
+
 INDENT = "    "
 _PERCENT_NEEDING_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
@@ -54,13 +56,6 @@ def _sorted(nodes) -> list:
     if len(kinds) == 1 and kinds <= {URIRef, BNode}:
         return sorted(nodes, key=str)
     return sorted(nodes)
-
-
-def _objects(held: Node | list[Node] | None) -> list[Node] | tuple[Node, ...]:
-    """The objects held for a predicate: none, one as it is, or several in a list."""
-    if held is None:
-        return ()
-    return held if type(held) is list else (held,)
 
 
 class _Writer:
@@ -120,7 +115,7 @@ class _Writer:
 
     # -- the document
     def write(self, triples: Iterable[tuple[Node, Node, Node]], stream: BinaryIO) -> None:
-        by_subject: dict[Node, dict[Node, Node | list[Node]]] = {}
+        by_subject: dict[Node, dict[Node, Node | list[Node]]] = {}  # a multimap
         references: dict[Node, int] = defaultdict(int)
         predicates = self.predicate_names
         datatypes: set[Node] = set()
@@ -129,21 +124,13 @@ class _Writer:
             if properties is None:
                 properties = by_subject[s] = {}
                 self.name(s)
-            # A predicate's one object is held as it is, several in a list: most have one,
-            # and a list for each would cost 170 MB on a study of 100,000 participants.
-            held = properties.get(p)
-            if held is None:
-                properties[p] = o
-                if p not in predicates:
-                    if type(p) is not URIRef or str(p) in _LIST_PREDICATES:
-                        raise NeedsRdflib("blank-node predicates or RDF lists")
-                    # rdflib names every node (and datatype) as it reads the triples, rdf:type
-                    # aside: the prefixes it binds on the way are the ones it writes.
-                    predicates[p] = "a" if p == _TYPE else self.pname(p, is_predicate=True) or p.n3()
-            elif type(held) is list:
-                held.append(o)
-            else:
-                properties[p] = [held, o]
+            if p not in predicates:
+                if type(p) is not URIRef or str(p) in _LIST_PREDICATES:
+                    raise NeedsRdflib("blank-node predicates or RDF lists")
+                # rdflib names every node (and datatype) as it reads the triples, rdf:type
+                # aside: the prefixes it binds on the way are the ones it writes.
+                predicates[p] = "a" if p == _TYPE else self.pname(p, is_predicate=True) or p.n3()
+            hold(properties, p, o)  # a predicate's one object without a list (svrdf.multimap)
             if type(o) is Literal:
                 datatype = o.datatype
                 if datatype is not None and datatype not in datatypes:
@@ -154,7 +141,7 @@ class _Writer:
                 self.name(o)
         self.by_subject, self.references = by_subject, references
         classes = sorted(s for s, properties in by_subject.items()
-                         if _CLASS in _objects(properties.get(_TYPE)))
+                         if _CLASS in held(properties, _TYPE))
         listed = set(classes)
         rest = sorted(((type(s) is BNode, references.get(s, 0), str(s), s)
                        for s in by_subject if s not in listed), key=lambda row: row[:3])
@@ -196,7 +183,7 @@ class _Writer:
             elif not newline:
                 out.append(" ")
             out.append(names[predicate])
-            self.object_list(_sorted(_objects(properties[predicate])))
+            self.object_list(_sorted(held(properties, predicate)))
 
     def object_list(self, objects: list[Node]) -> None:
         shift = 0 if len(objects) == 1 else 1
