@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from svrdf.builder import LIST_SEPARATOR, load_study
+from svrdf.builder import load_study
 from svrdf.mapping import build_graph
 from svrdf.resources import bundled_study_dir
 
@@ -116,7 +116,7 @@ def roster(study_dir: Path) -> list[RosterPerson]:
     the oracle that the graph's SPARQL answers are compared with."""
     with open(study_dir / "participants.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    split = lambda cell: [v.strip() for v in (cell or "").split(LIST_SEPARATOR) if v.strip()]
+    split = lambda cell: [v.strip() for v in (cell or "").split(";") if v.strip()]
     group = {row["code"]: {row["code"]} for row in rows}
     for row in rows:
         for other in split(row["other_codes"]):

@@ -1,29 +1,42 @@
 """Stage 2: build the typed study model from what the reader returned.
 
-This stage checks structure, types and references (every key known, every code in its code
-list, every cross-reference resolvable) and groups quotation codes into people. It raises
-:class:`~svrdf.errors.StudyDataError` naming the file, the key or row, and the field. It builds
-no triples and reads no files.
+The files are first checked against the study format's schemas (:mod:`svrdf.schemas`); this
+stage then checks what a schema cannot say (every code in its code list, every cross-reference
+resolvable, dates that exist and come in order, identifiers with valid checksums) and works out
+who the people are: codes that name each other are one person, a code of several people stands
+for that many, and a person listed in people.csv under a group's code is one of its people. It
+raises :class:`~svrdf.errors.StudyDataError` naming the file, the key or row, and the field. It
+builds no triples and reads no files.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from .errors import Origin, StudyDataError, UsageError
+import langcodes
+
+from .errors import Origin, StudyDataError
 from .model import (
+    Access,
     Case,
     Concept,
+    Fact,
+    Funding,
     Identifier,
     Legislation,
+    License,
+    ListedPerson,
+    LocalText,
     Organization,
+    PartialDate,
     Participant,
+    Period,
     Person,
     Phase,
     Place,
@@ -32,19 +45,8 @@ from .model import (
     Study,
 )
 from .reader import CsvRow, CsvTable, StudySource, YamlDocument, YamlPath, read_study
-
-#: Columns of participants.csv: name -> required.
-PARTICIPANT_COLUMNS: dict[str, bool] = {
-    "code": True,
-    "phase": True,
-    "case": False,
-    "sector": False,
-    "role": True,
-    "gender": True,
-    "other_codes": False,
-    "people": False,
-    "note": False,
-}
+from .schemas import PARTICIPANTS_SCHEMA, PEOPLE_SCHEMA, TableSchema, check_study_document
+from .vocabularies import SPDX_LICENSES, canonical_spdx_id, modes_of_collection, spdx_id_of_url
 
 #: Column names that announce direct identifiers. Such a column is refused, never mapped.
 IDENTIFYING_COLUMNS = {
@@ -56,19 +58,11 @@ IDENTIFYING_COLUMNS = {
     "birthday",
 }
 
-#: More people under one code than any joint interview or focus group has: a typo.
-MAX_PEOPLE_PER_CODE = 100
-
-#: Separates several values in one CSV cell (other codes; one gender per person of a joint code).
-LIST_SEPARATOR = ";"
-
-RELATED_WORK_TYPES = ("CreativeWork", "Thesis", "ScholarlyArticle", "Book", "Report")
-GENDER_TERMS = ("Male", "Female")
-
-_ORCID = re.compile(r"^(?:https?://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
-_ROR = re.compile(r"^(?:https?://ror\.org/)?(0[a-hj-km-np-tv-z0-9]{6}\d{2})$")
 _DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)?(10\.\d{4,9}/\S+)$", re.IGNORECASE)
-_IRI_FORBIDDEN = re.compile(r'[\s<>"{}|\\^`]')
+_ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
+_ROR = re.compile(r"(0[a-hj-km-np-tv-z0-9]{6}\d{2})$")
+_FUNDER_ID = re.compile(r"(10\.13039/\d+)$")
+_PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 def load_study(directory: str | Path, drop_columns: Iterable[str] = ()) -> Study:
@@ -79,201 +73,194 @@ def load_study(directory: str | Path, drop_columns: Iterable[str] = ()) -> Study
 def build_study(source: StudySource, drop_columns: Iterable[str] = ()) -> Study:
     """Build the model. ``drop_columns`` names participants.csv columns to ignore unread: the
     only way past a column of direct identifiers."""
-    top = _Section(source.study, (), source.study.data)
-    base_iri = top.iri("base-iri", required=True)
-    if not base_iri.endswith(("/", "#")):
-        raise StudyDataError("expected the base IRI to end with '/' or '#', so that svrdf can "
-                             "append codes to it", top.origin("base-iri"))
-    phases = tuple(_phase(s) for s in top.sections("phases", required=True))
-    if not phases:
-        raise StudyDataError("expected at least one fieldwork phase", top.origin("phases"))
-    cases = tuple(_case(s) for s in top.sections("cases"))
-    sectors = tuple(_concept(s) for s in top.sections("sectors"))
-    genders = tuple(_concept(s, gender=True) for s in top.sections("gender"))
-    identifiers = tuple(_identifier(s) for s in top.sections("identifiers"))
+    top = _Node(source.study, (), check_study_document(source.study))
+    language = top.language("metadata-language")
+    phases = tuple(_phase(s) for s in top.nodes("phases"))
+    cases = tuple(_case(s) for s in top.nodes("cases"))
+    sectors = tuple(_concept(s) for s in top.nodes("sectors"))
+    genders = tuple(_concept(s) for s in top.nodes("gender"))
+    identifiers = tuple(_identifier(s) for s in top.nodes("identifiers"))
     for kind, entries in (("phases", phases), ("cases", cases), ("sectors", sectors),
                           ("gender", genders), ("identifiers", identifiers)):
-        _require_unique(entries, kind, source.study)
-    codes = _quotation_codes(source.participants, frozenset(drop_columns), phases, cases,
-                             sectors, genders)
+        _require_unique(entries, kind)
+    code_lists = _CodeLists(phases, cases, sectors, genders)
+    dropped = frozenset(drop_columns)
+    codes = _quotation_codes(source.participants, dropped, code_lists)
+    people = _listed_people(source.people, code_lists) if source.people else ()
+    titles = top.local_texts("title", language)
+    descriptions = top.local_texts("description", language)
+    temporal = top.text("temporal-coverage")
     study = Study(
-        base_iri=base_iri,
-        title=top.text("title", required=True),
-        description=top.text("description", required=True),
-        creators=tuple(_person(s) for s in top.sections("creators", required=True)),
-        publisher=_optional(top.section("publisher"), _organization),
-        catalog=_optional(top.section("catalog"), _organization),
-        source_organization=_optional(top.section("source-organization"), _organization),
-        date_published=top.date("date-published"),
+        base_iri=top.text("base-iri") or "",
+        title=titles[0][1],
+        description=descriptions[0][1],
+        creators=tuple(_person(s) for s in top.nodes("creators")),
+        publisher=_optional(top.node("publisher"), _organization),
+        catalog=_optional(top.node("catalog"), _organization),
+        source_organization=_optional(top.node("source-organization"), _organization),
+        date_published=top.day("date-published"),
         identifiers=identifiers,
-        landing_page=top.iri("landing-page"),
+        landing_page=top.text("landing-page"),
         version=top.text("version"),
-        license=top.iri("license"),
+        license=_license(top),
         keywords=top.texts("keywords"),
         subjects=top.texts("subjects"),
-        related_works=tuple(_related_work(s) for s in top.sections("related-works")),
-        legislation=tuple(_legislation(s) for s in top.sections("legislation")),
-        temporal_coverage=top.text("temporal-coverage"),
-        spatial_coverage=tuple(_place(s) for s in top.sections("spatial-coverage")),
+        related_works=tuple(_related_work(s) for s in top.nodes("related-works")),
+        legislation=tuple(_legislation(s) for s in top.nodes("legislation")),
+        temporal_coverage=temporal,
+        temporal_period=_coverage_period(temporal, top.origin("temporal-coverage")),
+        spatial_coverage=tuple(_place(s) for s in top.nodes("spatial-coverage")),
         methodology=top.text("methodology"),
         techniques=top.texts("techniques"),
-        mentioned_people=tuple(_person(s) for s in top.sections("mentioned-people")),
+        mentioned_people=tuple(_person(s) for s in top.nodes("mentioned-people")),
         phases=phases,
         cases=cases,
         sectors=sectors,
         genders=genders,
         codes=codes,
-        participants=_participants(codes, phases, source.participants.file),
+        participants=_Grouping(codes, people, phases, genders).participants(),
+        titles=titles,
+        descriptions=descriptions,
+        metadata_language=language,
+        languages=top.languages("languages"),
+        contributors=tuple(_person(s) for s in top.nodes("contributors")),
+        access=_optional(top.node("access"), lambda s: _access(s, language)),
+        funding=tuple(_funding(s) for s in top.nodes("funding")),
+        kind_of_data=top.text("kind-of-data"),
+        unit_of_analysis=top.text("unit-of-analysis"),
+        universe=top.local_texts("universe", language),
+        sampling_procedure=top.text("sampling-procedure"),
+        time_method=top.text("time-method"),
+        people=people,
         origin=Origin(source.study.file),
         origins={key: top.origin(key) for key in top.value if isinstance(key, str)},
     )
-    top.finish()
-    if not study.creators:
-        raise StudyDataError("expected at least one creator", top.origin("creators"))
     return study
 
 
-class _Section:
-    """A YAML mapping being read key by key, so that unknown keys can be reported at the end."""
+class _Node:
+    """A mapping of study.yaml that the schema has checked, read key by key, with the place
+    of each key for messages about what the schema cannot check."""
 
-    def __init__(self, doc: YamlDocument, path: YamlPath, value: Any):
-        if not isinstance(value, dict):
-            raise StudyDataError(f"expected a mapping of keys to values, got {_kind(value)}",
-                                 doc.origin(path))
+    def __init__(self, doc: YamlDocument, path: YamlPath, value: dict[str, Any]):
         self.doc, self.path, self.value = doc, path, value
-        self.read: set[str] = set()
 
-    def origin(self, key: str | None = None) -> Origin:
-        return self.doc.origin(self.path + (key,) if key else self.path)
+    def origin(self, key: str | int | tuple | None = None) -> Origin:
+        if key is None:
+            return self.doc.origin(self.path)
+        return self.doc.origin(self.path + (key if isinstance(key, tuple) else (key,)))
 
-    def _get(self, key: str, required: bool) -> Any:
-        self.read.add(key)
+    def get(self, key: str) -> Any:
+        return self.value.get(key)
+
+    def text(self, key: str) -> str | None:
         value = self.value.get(key)
-        if value is None and required:
-            # A misspelt required key shows up here first; name the typo, not the absence.
-            unread = [k for k in self.value if isinstance(k, str) and k != key]
-            typo = difflib.get_close_matches(key, unread, n=1)
-            if typo:
-                raise StudyDataError(f"unknown key '{typo[0]}'; did you mean '{key}'?",
-                                     self.origin(typo[0]))
-            raise StudyDataError(f"missing required key '{key}'", self.origin(key)
-                                 if key in self.value else self.origin())
-        return value
-
-    def text(self, key: str, required: bool = False) -> str | None:
-        value = self._get(key, required)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, (str, int, float, dt.date)):
-            raise StudyDataError(f"expected text, got {_kind(value)}", self.origin(key))
-        text = str(value).strip()
-        if required and not text:
-            raise StudyDataError("expected text, got an empty value", self.origin(key))
-        return text or None
+        # The schema allows a number where text is meant (version: 1): read it as its text.
+        return None if value is None else (str(value).strip() or None)
 
     def texts(self, key: str) -> tuple[str, ...]:
-        value = self._get(key, False)
+        return tuple(str(item).strip() for item in self.value.get(key) or () if str(item).strip())
+
+    def local_texts(self, key: str, language: str | None) -> tuple[LocalText, ...]:
+        """A text in one language (the record's, if it says) or several: (language, text)."""
+        value = self.value.get(key)
         if value is None:
             return ()
-        if not isinstance(value, list):
-            raise StudyDataError(f"expected a list of text, got {_kind(value)}", self.origin(key))
-        result = []
-        for index, item in enumerate(value):
-            if isinstance(item, bool) or not isinstance(item, (str, int, float)):
-                raise StudyDataError(f"expected text, got {_kind(item)}",
-                                     self.doc.origin(self.path + (key, index)))
-            if str(item).strip():
-                result.append(str(item).strip())
-        return tuple(result)
+        if not isinstance(value, dict):
+            return ((language, str(value).strip()),)
+        pairs: list[LocalText] = [(_language_tag(tag, self.origin((key, tag))), str(text).strip())
+                                  for tag, text in value.items()]
+        # The record's own language first, so that one-language forms take it.
+        pairs.sort(key=lambda pair: pair[0] != language)
+        return tuple(pairs)
+
+    def language(self, key: str) -> str | None:
+        value = self.text(key)
+        return None if value is None else _language_tag(value, self.origin(key))
+
+    def languages(self, key: str) -> tuple[str, ...]:
+        return tuple(_language_tag(str(tag), self.origin((key, i)))
+                     for i, tag in enumerate(self.value.get(key) or ()))
 
     def boolean(self, key: str) -> bool:
-        value = self._get(key, False)
-        if value is None:
-            return False
-        if not isinstance(value, bool):
-            raise StudyDataError(f"expected true or false, got {_kind(value)}", self.origin(key))
-        return value
+        return bool(self.value.get(key, False))
 
     def integer(self, key: str) -> int | None:
-        value = self._get(key, False)
+        return self.value.get(key)
+
+    def day(self, key: str) -> dt.date | None:
+        value = self.text(key)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise StudyDataError(f"expected a whole number, got {_kind(value)}", self.origin(key))
-        return value
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError as exc:
+            raise StudyDataError(f"{value} is not a date that exists ({exc}); expected "
+                                 "YYYY-MM-DD", self.origin(key)) from None
 
-    def date(self, key: str) -> dt.date | None:
-        value = self._get(key, False)
-        if value is None:
-            return None
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value.strip())
-            except ValueError:
-                pass
-        raise StudyDataError(f"expected a date as YYYY-MM-DD, got {value!r}", self.origin(key))
+    def partial_date(self, key: str) -> PartialDate | None:
+        value = self.text(key)
+        return None if value is None else _partial_date(value, self.origin(key))
 
-    def iri(self, key: str, required: bool = False) -> str | None:
-        value = self.text(key, required)
-        if value is not None:
-            _check_iri(value, self.origin(key))
-        return value
+    def node(self, key: str) -> _Node | None:
+        value = self.value.get(key)
+        return None if value is None else _Node(self.doc, self.path + (key,), value)
 
-    def section(self, key: str, required: bool = False) -> _Section | None:
-        value = self._get(key, required)
-        return None if value is None else _Section(self.doc, self.path + (key,), value)
-
-    def sections(self, key: str, required: bool = False) -> list[_Section]:
-        value = self._get(key, required)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            raise StudyDataError(f"expected a list, got {_kind(value)}", self.origin(key))
-        return [_Section(self.doc, self.path + (key, i), item) for i, item in enumerate(value)]
-
-    def finish(self) -> None:
-        for key in self.value:
-            if key not in self.read:
-                known = sorted(self.read)
-                guess = difflib.get_close_matches(str(key), known, n=1)
-                hint = f"; did you mean '{guess[0]}'?" if guess else f"; known keys: {', '.join(known)}"
-                raise StudyDataError(f"unknown key '{key}'{hint}", self.origin(str(key)))
+    def nodes(self, key: str) -> list[_Node]:
+        return [_Node(self.doc, self.path + (key, i), item)
+                for i, item in enumerate(self.value.get(key) or ())]
 
 
-def _optional(section: _Section | None, make):
-    return None if section is None else make(section)
+def _language_tag(tag: str, origin: Origin) -> str:
+    if not langcodes.tag_is_valid(tag):
+        raise StudyDataError(f"'{tag}' is not a language tag of ISO 639 / BCP 47; expected a "
+                             "tag such as en, cy or en-GB", origin)
+    return str(langcodes.standardize_tag(tag))
 
 
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"true/false ({value})"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, (int, float)):
-        return f"a number ({value})"
-    if isinstance(value, dt.date):
-        return f"a date ({value})"
-    return f"{type(value).__name__} {value!r}"
+def _optional(node: _Node | None, make):
+    return None if node is None else make(node)
 
 
-def _check_iri(value: str, origin: Origin) -> None:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise StudyDataError(f"expected an absolute http(s) address, got {value!r}", origin)
-    if _IRI_FORBIDDEN.search(value):
-        raise StudyDataError(f"the address {value!r} contains a space or one of <>\"{{}}|\\^`; "
-                             "percent-encode it", origin)
+def _partial_date(text: str, origin: Origin) -> PartialDate:
+    if not _PARTIAL_DATE.match(text):
+        raise StudyDataError(f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {text!r}", origin)
+    parts = [int(part) for part in text.split("-")]
+    if len(parts) > 1 and not 1 <= parts[1] <= 12:
+        raise StudyDataError(f"{text} is not a date that exists (month must be in 1..12)", origin)
+    if len(parts) > 2 and not 1 <= parts[2] <= calendar.monthrange(parts[0], parts[1])[1]:
+        raise StudyDataError(f"{text} is not a date that exists (day is out of range for month)",
+                             origin)
+    return PartialDate(text)
 
 
-def _require_unique(entries: Iterable, kind: str, doc: YamlDocument) -> None:
+def _period(text: str, origin: Origin) -> Period:
+    """A date or an interval of two (``start/end``), each at its own precision, in order."""
+    start_text, _, end_text = text.partition("/")
+    start = _partial_date(start_text.strip(), origin)
+    end = _partial_date(end_text.strip(), origin) if end_text else start
+    if not in_order(start, end):
+        raise StudyDataError(f"the interval {text} ends before it starts", origin)
+    return Period(start, end)
+
+
+def _coverage_period(text: str | None, origin: Origin) -> Period | None:
+    """``temporal-coverage`` as dates, where it is a date or an interval of dates; any other
+    text is kept as a label only."""
+    start, _, end = (text or "").partition("/")
+    if not _PARTIAL_DATE.match(start) or (end and not _PARTIAL_DATE.match(end)):
+        return None
+    return _period(text or "", origin)
+
+
+def in_order(start: PartialDate, end: PartialDate) -> bool:
+    """Whether ``start`` can come before ``end``, compared at the coarser of their precisions
+    (2019-03 can start a period that ends 2019-03-02; 2019 cannot start one ending 2018-12)."""
+    size = min(len(start.text), len(end.text))
+    return start.text[:size] <= end.text[:size]
+
+
+def _require_unique(entries: Iterable, kind: str) -> None:
     seen: set[str] = set()
     for entry in entries:
         key = getattr(entry, "id", None) or getattr(entry, "code", None) or entry.scheme
@@ -282,31 +269,28 @@ def _require_unique(entries: Iterable, kind: str, doc: YamlDocument) -> None:
         seen.add(key)
 
 
-def _organization(s: _Section) -> Organization:
+def _organization(s: _Node) -> Organization:
     ror = s.text("ror")
-    if ror is not None:
-        match = _ROR.match(ror)
-        if not match:
-            raise StudyDataError(f"expected a ROR identifier such as https://ror.org/05mzfcs16, "
-                                 f"got {ror!r}", s.origin("ror"))
-        ror = f"https://ror.org/{match.group(1)}"
-    org = Organization(name=s.text("name", required=True), url=s.iri("url"), ror=ror,
-                       origin=s.origin())
-    s.finish()
-    return org
+    funder = s.text("crossref-funder-id")
+    return Organization(
+        name=s.text("name") or "",
+        url=s.text("url"),
+        ror=f"https://ror.org/{_ROR.search(ror).group(1)}" if ror else None,  # type: ignore[union-attr]
+        crossref_funder_id=_FUNDER_ID.search(funder).group(1) if funder else None,  # type: ignore[union-attr]
+        origin=s.origin())
 
 
-def _person(s: _Section) -> Person:
+def _person(s: _Node) -> Person:
     orcid = s.text("orcid")
     if orcid is not None:
-        match = _ORCID.match(orcid)
-        if not match or not _orcid_checksum_ok(match.group(1)):
-            raise StudyDataError(f"expected an ORCID iD such as 0000-0002-1825-0097, got {orcid!r}",
-                                 s.origin("orcid"))
-        orcid = f"https://orcid.org/{match.group(1)}"
-    affiliation = s.value.get("affiliation")
+        digits = _ORCID.search(orcid).group(1)  # type: ignore[union-attr]
+        if not _orcid_checksum_ok(digits):
+            raise StudyDataError(f"expected an ORCID iD such as 0000-0002-1825-0097, got {orcid!r} "
+                                 "(its check digit is wrong)", s.origin("orcid"))
+        orcid = f"https://orcid.org/{digits}"
+    affiliation = s.get("affiliation")
     if isinstance(affiliation, dict):
-        organization = _organization(s.section("affiliation"))
+        organization = _organization(s.node("affiliation"))  # type: ignore[arg-type]
     else:
         name = s.text("affiliation")
         organization = Organization(name, origin=s.origin("affiliation")) if name else None
@@ -317,9 +301,9 @@ def _person(s: _Section) -> Person:
         orcid=orcid,
         affiliation=organization,
         description=s.text("description"),
+        role=s.text("role"),
         origin=s.origin(),
     )
-    s.finish()
     if not person.full_name:
         raise StudyDataError("expected 'given-names' and 'family-names' (or 'name')", s.origin())
     return person
@@ -335,202 +319,414 @@ def _orcid_checksum_ok(orcid: str) -> bool:
     return digits[-1] == ("X" if check == 10 else str(check))
 
 
-def _identifier(s: _Section) -> Identifier:
-    scheme = s.text("scheme", required=True)
-    value = s.text("value", required=True)
+def _identifier(s: _Node) -> Identifier:
+    scheme, value = s.text("scheme") or "", s.text("value") or ""
     if scheme.upper() == "DOI":
         match = _DOI.match(value)
         if not match:
             raise StudyDataError(f"expected a DOI such as 10.1234/abc, got {value!r}",
                                  s.origin("value"))
         scheme, value = "DOI", match.group(1)
-    identifier = Identifier(scheme, value, derived=s.boolean("derived"), note=s.text("note"),
-                            origin=s.origin())
-    s.finish()
-    return identifier
+    return Identifier(scheme, value, derived=s.boolean("derived"), note=s.text("note"),
+                      origin=s.origin())
 
 
-def _related_work(s: _Section) -> RelatedWork:
-    kind = s.text("type") or "CreativeWork"
-    if kind not in RELATED_WORK_TYPES:
-        raise StudyDataError(f"expected one of {', '.join(RELATED_WORK_TYPES)}, got {kind!r}",
-                             s.origin("type"))
-    work = RelatedWork(
-        title=s.text("title", required=True),
-        url=s.iri("url"),
-        type=kind,
-        authors=tuple(_person(a) for a in s.sections("authors")),
+def _license(top: _Node) -> License | None:
+    given = top.text("license")
+    if given is None:
+        return None
+    where = top.origin("license")
+    if given.startswith(("http://", "https://")):
+        spdx = spdx_id_of_url(given)
+        return License(f"{SPDX_LICENSES}{spdx}" if spdx else given, spdx, where)
+    spdx = canonical_spdx_id(given)
+    if spdx is None:
+        raise StudyDataError(f"{given!r} is neither an SPDX licence identifier (such as "
+                             "CC-BY-4.0 or CC0-1.0) nor an http(s) address of a licence", where)
+    return License(f"{SPDX_LICENSES}{spdx}", spdx, where)
+
+
+def _access(s: _Node, language: str | None) -> Access:
+    access = Access(rights=s.text("rights") or "", embargo_end=s.day("embargo-end"),
+                    conditions=s.local_texts("conditions", language), origin=s.origin())
+    if access.rights == "embargoed" and access.embargo_end is None:
+        raise StudyDataError("an embargo needs the day it ends: add 'embargo-end' (YYYY-MM-DD)",
+                             s.origin("rights"))
+    if access.rights != "embargoed" and access.embargo_end is not None:
+        raise StudyDataError(f"'embargo-end' is for embargoed data, but 'rights' is "
+                             f"{access.rights!r}", s.origin("embargo-end"))
+    return access
+
+
+def _funding(s: _Node) -> Funding:
+    return Funding(funder=_organization(s.node("funder")),  # type: ignore[arg-type]
+                   award_number=s.text("award-number"), award_title=s.text("award-title"),
+                   award_url=s.text("award-url"), origin=s.origin())
+
+
+def _related_work(s: _Node) -> RelatedWork:
+    return RelatedWork(
+        title=s.text("title") or "",
+        url=s.text("url"),
+        type=s.text("type") or "CreativeWork",
+        authors=tuple(_person(a) for a in s.nodes("authors")),
         year=s.integer("year"),
         degree=s.text("degree"),
-        institution=_optional(s.section("institution"), _organization),
+        institution=_optional(s.node("institution"), _organization),
         origin=s.origin(),
     )
-    s.finish()
-    return work
 
 
-def _legislation(s: _Section) -> Legislation:
-    law = Legislation(name=s.text("name", required=True), url=s.iri("url"), origin=s.origin())
-    s.finish()
-    return law
+def _legislation(s: _Node) -> Legislation:
+    return Legislation(name=s.text("name") or "", url=s.text("url"), origin=s.origin())
 
 
-def _place(s: _Section) -> Place:
-    same_as = s.texts("same-as")
-    for index, iri in enumerate(same_as):
-        _check_iri(iri, s.doc.origin(s.path + ("same-as", index)))
-    place = Place(name=s.text("name", required=True), same_as=same_as, origin=s.origin())
-    s.finish()
-    return place
+def _place(s: _Node) -> Place:
+    return Place(name=s.text("name") or "", same_as=s.texts("same-as"), origin=s.origin())
 
 
-def _phase(s: _Section) -> Phase:
+def _phase(s: _Node) -> Phase:
     phase = Phase(
-        id=s.text("id", required=True),
-        name=s.text("name", required=True),
+        id=s.text("id") or "",
+        name=s.text("name") or "",
         description=s.text("description"),
         code_prefixes=s.texts("code-prefixes"),
-        start_date=s.date("start-date"),
-        end_date=s.date("end-date"),
+        start_date=s.partial_date("start-date"),
+        end_date=s.partial_date("end-date"),
         origin=s.origin(),
     )
-    s.finish()
+    if phase.start_date and phase.end_date and not in_order(phase.start_date, phase.end_date):
+        raise StudyDataError(f"a fieldwork phase cannot start after it ends: it starts "
+                             f"{phase.start_date} and ends {phase.end_date}",
+                             s.origin("start-date"))
     return phase
 
 
-def _case(s: _Section) -> Case:
-    case = Case(
-        id=s.text("id", required=True),
-        name=s.text("name", required=True),
+def _case(s: _Node) -> Case:
+    return Case(
+        id=s.text("id") or "",
+        name=s.text("name") or "",
         alternate_names=s.texts("alternate-names"),
         description=s.text("description"),
         code_prefixes=s.texts("code-prefixes"),
         origin=s.origin(),
     )
-    s.finish()
-    return case
 
 
-def _concept(s: _Section, gender: bool = False) -> Concept:
-    schema_term = s.text("schema") if gender else None
-    if schema_term is not None and schema_term not in GENDER_TERMS:
-        raise StudyDataError(f"expected one of {', '.join(GENDER_TERMS)} (schema.org's "
-                             f"GenderType), got {schema_term!r}", s.origin("schema"))
-    concept = Concept(code=s.text("code", required=True), label=s.text("label", required=True),
-                      definition=s.text("definition"), schema_term=schema_term, origin=s.origin())
-    s.finish()
-    return concept
+def _concept(s: _Node) -> Concept:
+    return Concept(code=s.text("code") or "", label=s.text("label") or "",
+                   definition=s.text("definition"), schema_term=s.text("schema"),
+                   prefer_not_to_say=s.boolean("prefer-not-to-say"), origin=s.origin())
 
 
-def _check_columns(table: CsvTable, dropped: frozenset[str]) -> None:
+class _CodeLists:
+    """The study's own lists, against which the tables' cells are checked."""
+
+    def __init__(self, phases, cases, sectors, genders):
+        self.known = {
+            "phase": [p.id for p in phases],
+            "case": [c.id for c in cases],
+            "sector": [c.code for c in sectors],
+            "gender": [c.code for c in genders],
+        }
+
+    def check(self, value: str | None, column: str, origin: Origin) -> str | None:
+        if value is not None and value not in self.known[column]:
+            choices = ", ".join(self.known[column]) or f"none: study.yaml declares no {column} codes"
+            raise StudyDataError(f"unknown {column} {value!r}; expected one of {choices}", origin)
+        return value
+
+
+def _check_table_columns(table: CsvTable, schema: TableSchema, dropped: frozenset[str]) -> None:
+    schema.check_columns_exist(table, dropped)
     header_origin = Origin(table.file, line=1, row=1)
-    absent = sorted(dropped - set(table.header))
-    if absent:
-        raise UsageError(f"--drop-column {absent[0]!r}: there is no such column "
-                         f"(columns: {', '.join(table.header)})", header_origin)
     for column in table.header:
-        if column in dropped:
-            continue
-        if column.lower() in IDENTIFYING_COLUMNS:
+        if column not in dropped and column.lower() in IDENTIFYING_COLUMNS:
             raise StudyDataError(
                 f"column '{column}' looks like it holds direct identifiers of participants "
                 "(names, contact details or birth dates), which svrdf never publishes; delete "
                 f"the column, or pass --drop-column {column} to leave it unread",
                 header_origin.with_field(column))
-        if column not in PARTICIPANT_COLUMNS:
-            guess = difflib.get_close_matches(column, PARTICIPANT_COLUMNS, n=1)
-            hint = f"; did you mean '{guess[0]}'?" if guess else (
-                f"; known columns: {', '.join(PARTICIPANT_COLUMNS)}")
-            raise StudyDataError(f"unknown column '{column}'{hint}",
-                                 header_origin.with_field(column))
-    for column, required in PARTICIPANT_COLUMNS.items():
-        if required and column not in table.header and column not in dropped:
-            raise StudyDataError(f"the header lacks the required column '{column}'",
-                                 header_origin.with_field(column))
+    schema.check_header(table, dropped)
 
 
-def _quotation_codes(table: CsvTable, dropped: frozenset[str], phases, cases, sectors,
-                     genders) -> tuple[QuotationCode, ...]:
-    _check_columns(table, dropped)
-    known = {
-        "phase": [p.id for p in phases],
-        "case": [c.id for c in cases],
-        "sector": [c.code for c in sectors],
-        "gender": [c.code for c in genders],
-    }
+def _cells(table: CsvTable, schema: TableSchema, row: CsvRow,
+           dropped: frozenset[str]) -> dict[str, Any]:
+    """A row's values, typed as the schema declares; every text checked for contact details."""
+    values = {}
+    for name in schema.fields:
+        text = None if name in dropped else (row.cells.get(name, "").strip() or None)
+        if text is not None:
+            _refuse_contact_details(text, row.origin(table.file, name))
+        values[name] = schema.cell(row, table.file, name, text)
+    return values
+
+
+def _quotation_codes(table: CsvTable, dropped: frozenset[str],
+                     lists: _CodeLists) -> tuple[QuotationCode, ...]:
+    schema = TableSchema.named(PARTICIPANTS_SCHEMA)
+    _check_table_columns(table, schema, dropped)
+    modes = modes_of_collection()
     codes: dict[str, QuotationCode] = {}
     for row in table.rows:
-        code = _quotation_code(row, table.file, known, dropped)
+        cells = _cells(table, schema, row, dropped)
+
+        def at(name: str) -> Origin:
+            return row.origin(table.file, name)
+
+        people = cells["people"] or 1
+        genders = cells["gender"]
+        for gender in genders:
+            lists.check(gender, "gender", at("gender"))
+        if len(genders) > people:
+            raise StudyDataError(f"gives {len(genders)} genders for {people} "
+                                 f"{'person' if people == 1 else 'people'}; give one for all of "
+                                 "them, or at most one per person separated by ';'", at("gender"))
+        mode = cells["mode"]
+        if mode is not None and mode not in modes:
+            guess = difflib.get_close_matches(mode, modes, n=1)
+            hint = f"did you mean '{guess[0]}'?" if guess else (
+                "expected a term of the DDI Mode of Collection vocabulary such as "
+                "Interview.FaceToFace, Interview.Telephone or FocusGroup.Online")
+            raise StudyDataError(f"unknown mode {mode!r}; {hint}", at("mode"))
+        code = QuotationCode(
+            code=cells["code"],
+            phase=lists.check(cells["phase"], "phase", at("phase")),
+            case=lists.check(cells["case"], "case", at("case")),
+            sector=lists.check(cells["sector"], "sector", at("sector")),
+            role=cells["role"],
+            genders=genders,
+            other_codes=tuple(c for c in cells["other_codes"] if c),
+            people=people,
+            note=cells["note"],
+            event=cells["event"] or ("interview" if people == 1 else "joint-interview"),
+            mode=mode,
+            date=_period(cells["date"], at("date")) if cells["date"] else None,
+            origin=row.origin(table.file),
+        )
         if code.code in codes:
             first = codes[code.code].origin
-            raise StudyDataError(f"code '{code.code}' is listed twice (first in row {first.row})",
-                                 row.origin(table.file, "code"))
+            raise StudyDataError(f"code '{code.code}' is listed twice (first in row "
+                                 f"{first.row if first else '?'})", at("code"))
         codes[code.code] = code
     if not codes:
         raise StudyDataError("no participant rows; expected one row per quotation code",
                              Origin(table.file))
     for code in codes.values():
+        where = code.origin.with_field("other_codes") if code.origin else None
         for other in code.other_codes:
             if other not in codes:
-                raise StudyDataError(f"names the code '{other}', which has no row of its own",
-                                     code.origin.with_field("other_codes"))
+                raise StudyDataError(f"names the code '{other}', which has no row of its own", where)
             if other == code.code:
-                raise StudyDataError("a code cannot name itself as another code of its person",
-                                     code.origin.with_field("other_codes"))
+                raise StudyDataError("a code cannot name itself as another code of its person", where)
             if code.is_joint or codes[other].is_joint:
                 raise StudyDataError(
-                    "a joint code (people > 1) cannot share a person with another code: svrdf "
-                    "could not tell which of its people that is", code.origin.with_field("other_codes"))
+                    "a code of several people cannot share a person through other_codes: list "
+                    "the person in people.csv, with their own code and the group's", where)
     return tuple(codes.values())
 
 
-def _quotation_code(row: CsvRow, file: str, known: dict[str, list[str]],
-                    dropped: frozenset[str]) -> QuotationCode:
-    def cell(name: str) -> str | None:
-        if name in dropped:
-            return None
-        value = row.cells.get(name, "").strip()
-        _refuse_contact_details(value, row.origin(file, name))
-        return value or None
+def _listed_people(table: CsvTable, lists: _CodeLists) -> tuple[ListedPerson, ...]:
+    schema = TableSchema.named(PEOPLE_SCHEMA)
+    _check_table_columns(table, schema, frozenset())
+    people: dict[str, ListedPerson] = {}
+    for row in table.rows:
+        cells = _cells(table, schema, row, frozenset())
+        person = ListedPerson(
+            id=cells["person"],
+            codes=tuple(dict.fromkeys(c for c in cells["codes"] if c)),
+            gender=lists.check(cells["gender"], "gender", row.origin(table.file, "gender")),
+            sector=lists.check(cells["sector"], "sector", row.origin(table.file, "sector")),
+            role=cells["role"],
+            origin=row.origin(table.file),
+        )
+        if not person.codes:
+            raise StudyDataError("expected at least one quotation code", row.origin(table.file, "codes"))
+        if person.id in people:
+            first = people[person.id].origin
+            raise StudyDataError(f"person '{person.id}' is listed twice (first in row "
+                                 f"{first.row if first else '?'})", row.origin(table.file, "person"))
+        people[person.id] = person
+    return tuple(people.values())
 
-    def coded(name: str) -> str | None:
-        value = cell(name)
-        _check_known(value, name)
-        return value
 
-    def _check_known(value: str | None, name: str) -> None:
-        if value is not None and value not in known[name]:
-            choices = ", ".join(known[name]) or f"none: study.yaml declares no {name} codes"
-            raise StudyDataError(f"unknown {name} {value!r}; expected one of {choices}",
-                                 row.origin(file, name))
+class _Grouping:
+    """Who the people are. Codes that name each other (other_codes) are one person; a person
+    of people.csv is one person with all their codes; a code of N people stands for N people,
+    of whom those listed in people.csv under it are some, and the rest are known only as
+    members of it (``CODE/1``, ``CODE/2``...)."""
 
-    code = cell("code")
-    if code is None:
-        raise StudyDataError("the code is empty", row.origin(file, "code"))
-    people_text = cell("people") or "1"
-    if not (people_text.isascii() and people_text.isdigit()) or not 1 <= int(people_text) <= MAX_PEOPLE_PER_CODE:
-        raise StudyDataError(f"expected a whole number from 1 to {MAX_PEOPLE_PER_CODE}, got "
-                             f"{people_text!r}", row.origin(file, "people"))
-    people = int(people_text)
-    genders = _split(cell("gender"))
-    for gender in genders:
-        _check_known(gender, "gender")
-    if len(genders) not in (0, 1, people):
-        raise StudyDataError(f"gives {len(genders)} genders for {people} people; give one, "
-                             f"or one per person separated by '{LIST_SEPARATOR}'",
-                             row.origin(file, "gender"))
-    return QuotationCode(
-        code=code,
-        phase=coded("phase"),
-        case=coded("case"),
-        sector=coded("sector"),
-        role=cell("role"),
-        genders=genders,
-        other_codes=_split(cell("other_codes")),
-        people=people,
-        note=cell("note"),
-        origin=row.origin(file),
-    )
+    def __init__(self, codes: tuple[QuotationCode, ...], people: tuple[ListedPerson, ...],
+                 phases: tuple[Phase, ...], genders: tuple[Concept, ...]):
+        self.codes = {c.code: c for c in codes}
+        self.people = people
+        self.phase_rank = {p.id: i for i, p in enumerate(phases)}
+        self.parent: dict[str, str] = {}
+
+    # Union-find over one-person codes and listed people ("#id"), which cannot clash with a
+    # code: a code never starts with '#'.
+    def _root(self, node: str) -> str:
+        self.parent.setdefault(node, node)
+        while self.parent[node] != node:
+            self.parent[node] = self.parent[self.parent[node]]
+            node = self.parent[node]
+        return node
+
+    def _join(self, a: str, b: str) -> None:
+        self.parent[self._root(a)] = self._root(b)
+
+    def participants(self) -> tuple[Participant, ...]:
+        members: dict[str, list[ListedPerson]] = {}
+        claimed: dict[str, ListedPerson] = {}
+        for code in self.codes.values():
+            if not code.is_joint:
+                self._root(code.code)
+                for other in code.other_codes:
+                    self._join(code.code, other)
+        for person in self.people:
+            self._root(f"#{person.id}")
+            for code_name in person.codes:
+                code = self.codes.get(code_name)
+                where = person.origin.with_field("codes") if person.origin else None
+                if code is None:
+                    raise StudyDataError(f"names the code '{code_name}', which has no row in "
+                                         "participants.csv", where)
+                if code.is_joint:
+                    members.setdefault(code.code, []).append(person)
+                    if len(members[code.code]) > code.people:
+                        raise StudyDataError(
+                            f"'{code.code}' stands for {code.people} people, but people.csv "
+                            f"lists {len(members[code.code])} under it", where)
+                    continue
+                if code_name in claimed:
+                    raise StudyDataError(f"the code '{code_name}' is listed for two people, "
+                                         f"'{claimed[code_name].id}' and '{person.id}'", where)
+                claimed[code_name] = person
+                self._join(code_name, f"#{person.id}")
+        components: dict[str, list[str]] = {}
+        for node in self.parent:
+            components.setdefault(self._root(node), []).append(node)
+        built: dict[str, _Person] = {}
+        owner: dict[str, str] = {}
+        for root, nodes in components.items():
+            listed = [n[1:] for n in nodes if n.startswith("#")]
+            if len(listed) > 1:
+                raise StudyDataError(
+                    f"people.csv lists '{listed[0]}' and '{listed[1]}' as two people, but "
+                    "other_codes in participants.csv ties their codes together",
+                    next(p.origin for p in self.people if p.id == listed[1]))
+            own = sorted((n for n in nodes if not n.startswith("#")), key=self._primary_rank)
+            person = next((p for p in self.people if p.id in listed), None) if listed else None
+            key = person.id if person else own[0]
+            if key in built:
+                raise StudyDataError(f"person '{key}' of people.csv has the name of another "
+                                     "person's code; give the person another identifier",
+                                     person.origin if person else built[key].listed.origin)  # type: ignore[union-attr]
+            built[key] = _Person(key, [self.codes[c] for c in own], person)
+            owner[root] = key
+        for person in self.people:
+            for code_name in person.codes:
+                if self.codes[code_name].is_joint:
+                    built[person.id].groups.append(self.codes[code_name])
+        result: list[Participant] = []
+        done: set[str] = set()
+        for code in self.codes.values():
+            if code.is_joint:
+                result.extend(self._group(code, members.get(code.code, []), built))
+                continue
+            key = owner[self._root(code.code)]
+            if key not in done:
+                done.add(key)
+                result.append(built[key].participant())
+        for person in self.people:  # listed people with only group codes, in file order
+            if person.id not in done and not built[person.id].own:
+                done.add(person.id)
+                result.append(built[person.id].participant())
+        return tuple(result)
+
+    def _primary_rank(self, code_name: str) -> tuple[int, str]:
+        # A person is named after the code from their earliest phase, so the IRI does not
+        # depend on the order of rows in the file.
+        phase = self.codes[code_name].phase
+        last = len(self.phase_rank)
+        return (self.phase_rank.get(phase, last) if phase else last, code_name)
+
+    def _group(self, code: QuotationCode, listed: list[ListedPerson],
+               built: dict[str, _Person]) -> Iterator[Participant]:
+        """The anonymous members of a group's code, each with the gender left to them once
+        the listed members have taken theirs; the listed members are made with their own."""
+        where = code.origin.with_field("gender") if code.origin else None
+        shared = len(code.genders) == 1 and code.people > 1
+        slots: list[str | None] = list(code.genders) + [None] * (code.people - len(code.genders))
+        for person in listed:
+            known = built[person.id].known_genders()
+            if shared:
+                built[person.id].group_genders.append((code.genders[0], where))
+            elif known and known[0] in slots:
+                slots.remove(known[0])
+            elif None in slots:
+                slots.remove(None)
+            else:
+                what = f"gender {known[0]}" if known else "gender, which is not recorded,"
+                raise StudyDataError(
+                    f"gives a gender for each of its {code.people} people, but leaves no place "
+                    f"for {person.id}'s {what}: correct the genders, or leave one entry empty",
+                    where)
+        for index, gender in enumerate(slots[:code.people - len(listed)], start=1):
+            genders = code.genders[0] if shared else gender
+            facts = _row_facts(code) + ([("gender", genders, where)] if genders else [])
+            yield Participant(key=f"{code.code}/{index}", codes=(code.code,), facts=tuple(facts),
+                              code_origins=(code.origin,), origin=code.origin)
+
+
+class _Person:
+    """A person being put together: their own codes, the groups they were in, their
+    people.csv row."""
+
+    def __init__(self, key: str, own: list[QuotationCode], listed: ListedPerson | None):
+        self.key, self.own, self.listed = key, own, listed
+        self.groups: list[QuotationCode] = []
+        self.group_genders: list[tuple[str, Origin | None]] = []
+
+    def known_genders(self) -> list[str]:
+        genders = [g for code in self.own for g in code.genders if g]
+        if self.listed and self.listed.gender:
+            genders.append(self.listed.gender)
+        return list(dict.fromkeys(genders))
+
+    def participant(self) -> Participant:
+        facts: list[Fact] = []
+        for code in self.own:
+            facts.extend(_row_facts(code))
+            where = code.origin.with_field("gender") if code.origin else None
+            facts.extend(("gender", g, where) for g in code.genders if g)
+        for code in self.groups:
+            facts.extend(_row_facts(code))
+        facts.extend(("gender", g, where) for g, where in self.group_genders)
+        listed = self.listed
+        if listed:
+            at = listed.origin
+            for attribute, value in (("gender", listed.gender), ("sector", listed.sector),
+                                     ("role", listed.role)):
+                if value:
+                    facts.append((attribute, value, at.with_field(attribute) if at else None))
+        codes = [c.code for c in self.own] + [c.code for c in self.groups]
+        origins = [c.origin for c in self.own] + [
+            listed.origin.with_field("codes") if listed and listed.origin else c.origin
+            for c in self.groups]
+        origin = self.own[0].origin if self.own else (listed.origin if listed else None)
+        return Participant(key=self.key, codes=tuple(codes), facts=tuple(facts),
+                           code_origins=tuple(origins), origin=origin)
+
+
+def _row_facts(code: QuotationCode) -> list[Fact]:
+    """What a code's row says of each of its people, other than gender."""
+    facts: list[Fact] = []
+    for attribute, value in (("phase", code.phase), ("case", code.case),
+                             ("sector", code.sector), ("role", code.role)):
+        if value:
+            facts.append((attribute, value, code.origin.with_field(attribute) if code.origin else None))
+    return facts
 
 
 _EMAIL = re.compile(r"[^\s@<>()]+@[^\s@<>()]+\.[A-Za-z]{2,}")
@@ -548,73 +744,3 @@ def _refuse_contact_details(value: str, origin: Origin) -> None:
         if sum(ch.isdigit() for ch in match.group()) >= 9:
             raise StudyDataError("the value looks like a phone number; participants' contact "
                                  "details are never published, so remove it", origin)
-
-
-def _split(value: str | None) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    return tuple(part.strip() for part in value.split(LIST_SEPARATOR) if part.strip())
-
-
-def _participants(codes: tuple[QuotationCode, ...], phases: tuple[Phase, ...],
-                  file: str) -> tuple[Participant, ...]:
-    """Group codes into people: codes that name each other are one person; a joint code
-    stands for as many people as its ``people`` column says."""
-    by_code = {c.code: c for c in codes}
-    group_of: dict[str, list[str]] = {}
-    for code in codes:
-        group = group_of.setdefault(code.code, [code.code])
-        for other in code.other_codes:
-            other_group = group_of.get(other)
-            if other_group is None:
-                group.append(other)
-                group_of[other] = group
-            elif other_group is not group:
-                group.extend(other_group)
-                for member in other_group:
-                    group_of[member] = group
-    phase_rank = {p.id: i for i, p in enumerate(phases)}
-
-    def primary_rank(code: str) -> tuple[int, str]:
-        # A person is named after the code from their earliest phase, so the IRI does not
-        # depend on the order of rows in the file.
-        phase = by_code[code].phase
-        return (phase_rank.get(phase, len(phase_rank)) if phase else len(phase_rank), code)
-
-    participants: list[Participant] = []
-    done: set[int] = set()
-    for code in codes:
-        group = group_of[code.code]
-        if id(group) in done:
-            continue
-        done.add(id(group))
-        members = tuple(sorted(group, key=primary_rank))
-        rows = [by_code[m] for m in members]
-        if code.is_joint:
-            for index in range(code.people):
-                # One gender per person, or none or one shared by everyone under the code.
-                shared = len(code.genders) != code.people
-                genders = code.genders if shared else (code.genders[index],)
-                participants.append(_participant(f"{code.code}/{index + 1}", rows, genders))
-        else:
-            genders = _union(g for row in rows for g in row.genders)
-            participants.append(_participant(members[0], rows, genders))
-    return tuple(participants)
-
-
-def _participant(key: str, rows: list[QuotationCode], genders: tuple[str, ...]) -> Participant:
-    return Participant(
-        key=key,
-        codes=tuple(row.code for row in rows),
-        phases=_union(row.phase for row in rows),
-        cases=_union(row.case for row in rows),
-        sectors=_union(row.sector for row in rows),
-        roles=_union(row.role for row in rows),
-        genders=genders,
-        rows=tuple(rows),
-        origin=rows[0].origin,
-    )
-
-
-def _union(values: Iterable[str | None]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(v for v in values if v))

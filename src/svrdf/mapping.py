@@ -23,8 +23,11 @@ from rdflib.term import Node
 from .errors import Origin
 from .model import (
     Concept,
+    Funding,
     Legislation,
+    LocalText,
     Organization,
+    PartialDate,
     Participant,
     Person,
     Phase,
@@ -33,6 +36,7 @@ from .model import (
     RelatedWork,
     Study,
 )
+from .vocabularies import access_rights, modes_of_collection
 from .vocab import DCAT, DCAT3, DCTERMS, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, SVRDF, XSD
 
 Triple = tuple[Node, Node, Node]
@@ -40,6 +44,21 @@ LocatedTriple = tuple[Node, Node, Node, Origin | None]
 
 SECTOR_SCHEME = "sector"
 GENDER_SCHEME = "gender"
+CONTRIBUTOR_ROLE_SCHEME = "contributor-role"
+
+#: The class of each kind of data collection event.
+EVENT_CLASSES = {
+    "interview": SVRDF.Interview,
+    "joint-interview": SVRDF.JointInterview,
+    "focus-group": SVRDF.FocusGroup,
+}
+#: The XML Schema type of a date at each precision.
+DATE_TYPES = {"year": XSD.gYear, "month": XSD.gYearMonth, "day": XSD.date}
+
+
+def date_literal(date: PartialDate) -> Literal:
+    """A date at the precision the record gives: xsd:gYear, xsd:gYearMonth or xsd:date."""
+    return Literal(date.text, datatype=DATE_TYPES[date.precision])
 
 
 def _segment(value: str) -> str:
@@ -77,6 +96,20 @@ class StudyIris:
     def association(self, phase_id: str, participant_key: str) -> URIRef:
         return self._iri("phase", phase_id, "association", *participant_key.split("/"))
 
+    def event(self, code: str) -> URIRef:
+        return self._iri("event", code)
+
+    def grant(self, funding: Funding) -> URIRef:
+        name = funding.award_number or funding.award_title or funding.funder.name
+        return self._iri("grant", _slug(name))
+
+    def funder(self, org: Organization) -> URIRef:
+        if org.ror:
+            return URIRef(org.ror)
+        if org.crossref_funder_id:
+            return URIRef(f"https://doi.org/{org.crossref_funder_id}")
+        return self.organization(org)
+
     def case(self, case_id: str) -> URIRef:
         return self._iri("case", case_id)
 
@@ -111,8 +144,8 @@ class StudyIris:
     def legislation(self, law: Legislation) -> URIRef:
         return URIRef(law.url) if law.url else self._iri("legislation", _slug(law.name))
 
-    def attribution(self, person: Person) -> URIRef:
-        return self._iri("attribution", _slug(person.full_name))
+    def attribution(self, person: Person, role: str | None = None) -> URIRef:
+        return self._iri("attribution", _slug(person.full_name), *((role,) if role else ()))
 
     def contact_point(self) -> URIRef:
         return self._iri("contact-point")
@@ -157,10 +190,13 @@ def located_triples(study: Study) -> Iterator[LocatedTriple]:
                           SVRDF.Sector)
     yield from _code_list(iris, GENDER_SCHEME, "Gender codes", study.genders,
                           study.origin_of("gender"))
+    yield from _modes(study)
     for code in study.codes:
         yield from _quotation_code(code, iris)
+        yield from _event(code, study, iris)
+    genders = _gender_values(study, iris)
     for participant in study.participants:
-        yield from _participant(participant, study, iris)
+        yield from _participant(participant, genders, iris)
 
 
 def build_graph(study: Study) -> Graph:
@@ -206,14 +242,101 @@ def _text(node: URIRef, where: Origin | None,
             yield node, predicate, Literal(value), _at(where, field)
 
 
+def local_literal(text: LocalText) -> Literal:
+    """A text as a literal, tagged with its language where the record says which."""
+    language, value = text
+    return Literal(value, lang=language) if language else Literal(value)
+
+
+#: The EU's Languages authority table, which DCAT-AP names dct:language values from.
+EU_LANGUAGES = "http://publications.europa.eu/resource/authority/language/"
+
+
+def language_iri(tag: str) -> str:
+    """The EU Languages authority IRI of a language tag (``cy`` gives ``.../CYM``)."""
+    import langcodes
+
+    return EU_LANGUAGES + langcodes.Language.get(tag).to_alpha3(variant="B").upper()
+
+
+def _access(study: Study, ds: URIRef) -> Iterator[LocatedTriple]:
+    access = study.access
+    if access is None:
+        return
+    term = access_rights()[access.rights]
+    where = access.origin
+    right = URIRef(term.iri)
+    yield ds, DCTERMS.accessRights, right, _at(where, "rights")
+    yield right, RDF.type, DCTERMS.RightsStatement, _at(where, "rights")
+    yield right, RDFS.label, Literal(term.label, lang="en"), _at(where, "rights")
+    if access.rights == "open":
+        yield ds, SCHEMA.isAccessibleForFree, Literal(True), _at(where, "rights")
+    for text in access.conditions:
+        yield ds, SCHEMA.conditionsOfAccess, local_literal(text), _at(where, "conditions")
+    if access.embargo_end:
+        yield ds, DCTERMS.available, Literal(access.embargo_end.isoformat(), datatype=XSD.date), \
+            _at(where, "embargo-end")
+
+
+def _funding(funding: Funding, ds: URIRef, iris: StudyIris) -> Iterator[LocatedTriple]:
+    grant, where = iris.grant(funding), funding.origin
+    funder = iris.funder(funding.funder)
+    yield ds, SCHEMA.funding, grant, where
+    yield ds, SCHEMA.funder, funder, _at(where, "funder")
+    yield grant, RDF.type, SCHEMA.MonetaryGrant, where
+    yield grant, SCHEMA.funder, funder, _at(where, "funder")
+    yield from _text(grant, where, (SCHEMA.identifier, funding.award_number, "award-number"),
+                     (SCHEMA.name, funding.award_title, "award-title"))
+    if funding.award_url:
+        yield grant, SCHEMA.url, URIRef(funding.award_url), _at(where, "award-url")
+    yield from _organization(funding.funder, iris, funder)
+
+
+def _contributor(person: Person, ds: URIRef, iris: StudyIris) -> Iterator[LocatedTriple]:
+    agent, where = iris.person(person), person.origin
+    for predicate in (SCHEMA.contributor, DCTERMS.contributor):
+        yield ds, predicate, agent, where
+    yield from _person(person, iris)
+    if person.role:
+        attribution = iris.attribution(person, person.role)
+        role = iris.concept(CONTRIBUTOR_ROLE_SCHEME, person.role)
+        yield ds, PROV.qualifiedAttribution, attribution, _at(where, "role")
+        yield attribution, RDF.type, PROV.Attribution, _at(where, "role")
+        yield attribution, PROV.agent, agent, _at(where, "role")
+        yield attribution, DCAT.hadRole, role, _at(where, "role")
+        yield role, RDF.type, DCAT.Role, _at(where, "role")
+        yield role, RDF.type, SKOS.Concept, _at(where, "role")
+        yield role, SKOS.notation, Literal(person.role), _at(where, "role")
+        yield role, SKOS.inScheme, iris.scheme(CONTRIBUTOR_ROLE_SCHEME), _at(where, "role")
+        yield iris.scheme(CONTRIBUTOR_ROLE_SCHEME), RDF.type, SKOS.ConceptScheme, _at(where, "role")
+        yield iris.scheme(CONTRIBUTOR_ROLE_SCHEME), SKOS.prefLabel, Literal(
+            "DataCite contributor types", lang="en"), _at(where, "role")
+
+
 def _dataset(study: Study, iris: StudyIris) -> Iterator[LocatedTriple]:
     ds, at = iris.dataset, study.origin_of
     yield ds, RDF.type, SCHEMA.Dataset, study.origin
     yield ds, RDF.type, DCAT.Dataset, study.origin
-    for predicate in (SCHEMA.name, DCTERMS.title):
-        yield ds, predicate, Literal(study.title), at("title")
-    for predicate in (SCHEMA.description, DCTERMS.description):
-        yield ds, predicate, Literal(study.description), at("description")
+    for predicate, texts, key in ((SCHEMA.name, study.titles, "title"),
+                                  (DCTERMS.title, study.titles, "title"),
+                                  (SCHEMA.description, study.descriptions, "description"),
+                                  (DCTERMS.description, study.descriptions, "description")):
+        for text in texts:
+            yield ds, predicate, local_literal(text), at(key)
+    for language in study.languages:
+        yield ds, SCHEMA.inLanguage, Literal(language), at("languages")
+        yield ds, DCTERMS.language, URIRef(language_iri(language)), at("languages")
+    yield from _access(study, ds)
+    for funding in study.funding:
+        yield from _funding(funding, ds, iris)
+    for predicate, value, key in ((SVRDF.kindOfData, study.kind_of_data, "kind-of-data"),
+                                  (SVRDF.unitOfAnalysis, study.unit_of_analysis, "unit-of-analysis"),
+                                  (SVRDF.samplingProcedure, study.sampling_procedure, "sampling-procedure"),
+                                  (SVRDF.timeMethod, study.time_method, "time-method")):
+        if value:
+            yield ds, predicate, Literal(value), at(key)
+    for text in study.universe:
+        yield ds, SVRDF.universe, local_literal(text), at("universe")
     if study.version:
         yield ds, SCHEMA.version, Literal(study.version), at("version")
         yield ds, DCAT3.version, Literal(study.version), at("version")
@@ -236,8 +359,12 @@ def _dataset(study: Study, iris: StudyIris) -> Iterator[LocatedTriple]:
         yield ds, SCHEMA.url, URIRef(study.landing_page), at("landing-page")
         yield ds, DCAT.landingPage, URIRef(study.landing_page), at("landing-page")
     if study.license:
-        yield ds, SCHEMA.license, URIRef(study.license), at("license")
-        yield ds, DCTERMS.license, URIRef(study.license), at("license")
+        licence = URIRef(study.license.iri)
+        yield ds, SCHEMA.license, licence, at("license")
+        yield ds, DCTERMS.license, licence, at("license")
+        yield licence, RDF.type, DCTERMS.LicenseDocument, at("license")
+        if study.license.spdx_id:
+            yield licence, SCHEMA.identifier, Literal(study.license.spdx_id), at("license")
     for identifier in study.identifiers:
         node, where = iris.identifier(identifier.scheme), identifier.origin
         yield ds, SCHEMA.identifier, node, where
@@ -254,6 +381,8 @@ def _dataset(study: Study, iris: StudyIris) -> Iterator[LocatedTriple]:
         for predicate in (SCHEMA.creator, DCTERMS.creator):
             yield ds, predicate, iris.person(creator), creator.origin
         yield from _person(creator, iris)
+    for contributor in study.contributors:
+        yield from _contributor(contributor, ds, iris)
     if study.publisher:
         for predicate in (SCHEMA.publisher, DCTERMS.publisher):
             yield ds, predicate, iris.organization(study.publisher), at("publisher")
@@ -278,6 +407,11 @@ def _dataset(study: Study, iris: StudyIris) -> Iterator[LocatedTriple]:
         yield ds, DCTERMS.temporal, period, where
         yield period, RDF.type, DCTERMS.PeriodOfTime, where
         yield period, RDFS.label, Literal(study.temporal_coverage), where
+        if study.temporal_period:
+            for predicate, date in ((DCAT.startDate, study.temporal_period.start),
+                                    (DCAT.endDate, study.temporal_period.end)):
+                if date:
+                    yield period, predicate, date_literal(date), where
     for place in study.spatial_coverage:
         node, where = iris.place(place), place.origin
         yield ds, SCHEMA.spatialCoverage, node, where
@@ -339,13 +473,17 @@ def _person(person: Person, iris: StudyIris) -> Iterator[LocatedTriple]:
         yield from _organization(person.affiliation, iris)
 
 
-def _organization(org: Organization, iris: StudyIris) -> Iterator[LocatedTriple]:
-    node, where = iris.organization(org), org.origin
+def _organization(org: Organization, iris: StudyIris,
+                  node: URIRef | None = None) -> Iterator[LocatedTriple]:
+    node, where = node or iris.organization(org), org.origin
     yield node, RDF.type, SCHEMA.Organization, where
     yield node, SCHEMA.name, Literal(org.name), _at(where, "name")
     if org.url:
         yield node, SCHEMA.url, URIRef(org.url), _at(where, "url")
     yield from _text(node, where, (SCHEMA.identifier, org.ror, "ror"))
+    if org.crossref_funder_id:
+        yield node, SCHEMA.identifier, Literal(f"https://doi.org/{org.crossref_funder_id}"), \
+            _at(where, "crossref-funder-id")
 
 
 def _phase(phase: Phase, study: Study, iris: StudyIris) -> Iterator[LocatedTriple]:
@@ -357,23 +495,39 @@ def _phase(phase: Phase, study: Study, iris: StudyIris) -> Iterator[LocatedTripl
     yield from _text(node, where, (SCHEMA.description, phase.description, "description"))
     for prefix in phase.code_prefixes:
         yield node, SVRDF.codePrefix, Literal(prefix), _at(where, "code-prefixes")
-    # A phase runs from the start of its first day to the end of its last.
+    for predicate, date, field in ((SCHEMA.startDate, phase.start_date, "start-date"),
+                                   (SCHEMA.endDate, phase.end_date, "end-date")):
+        if date:
+            yield node, predicate, date_literal(date), _at(where, field)
+    # Where a phase's dates are days, PROV has them too: from the start of its first day to
+    # the end of its last. PROV's times are instants, which a month or a year is not.
     for predicate, date, time, field in (
             (PROV.startedAtTime, phase.start_date, "00:00:00", "start-date"),
             (PROV.endedAtTime, phase.end_date, "23:59:59", "end-date")):
-        if date:
-            moment = Literal(f"{date.isoformat()}T{time}", datatype=XSD.dateTime)
+        if date and date.precision == "day":
+            moment = Literal(f"{date.text}T{time}", datatype=XSD.dateTime)
             yield node, predicate, moment, _at(where, field)
     for participant in study.participants:
-        for row in _rows_with(participant, "phase", phase.id):
-            agent = iris.participant(participant.key)
-            association = iris.association(phase.id, participant.key)
-            row_where = _at(row.origin, "phase")
-            yield node, PROV.wasAssociatedWith, agent, row_where
-            yield node, PROV.qualifiedAssociation, association, row_where
-            yield association, RDF.type, PROV.Association, row_where
-            yield association, PROV.agent, agent, row_where
-            yield association, PROV.hadRole, SVRDF.Interviewee, row_where
+        for value, origin in _facts(participant, "phase"):
+            if value == phase.id:
+                yield from _association(node, iris.association(phase.id, participant.key),
+                                        iris.participant(participant.key), SVRDF.Interviewee,
+                                        origin)
+
+
+def _association(activity: URIRef, association: URIRef, agent: URIRef, role: URIRef,
+                 where: Origin | None) -> Iterator[LocatedTriple]:
+    yield activity, PROV.wasAssociatedWith, agent, where
+    yield activity, PROV.qualifiedAssociation, association, where
+    yield association, RDF.type, PROV.Association, where
+    yield association, PROV.agent, agent, where
+    yield association, PROV.hadRole, role, where
+
+
+def _facts(participant: Participant, attribute: str) -> Iterator[tuple[str, Origin | None]]:
+    for name, value, origin in participant.facts:
+        if name == attribute:
+            yield value, origin
 
 
 def _code_list(iris: StudyIris, scheme_name: str, title: str, concepts: tuple[Concept, ...],
@@ -394,6 +548,8 @@ def _code_list(iris: StudyIris, scheme_name: str, title: str, concepts: tuple[Co
         yield from _text(node, at, (SKOS.definition, concept.definition, "definition"))
         if concept.schema_term:
             yield node, SKOS.exactMatch, SCHEMA[concept.schema_term], _at(at, "schema")
+        if concept.prefer_not_to_say:
+            yield node, SKOS.exactMatch, SVRDF.PreferNotToSay, _at(at, "prefer-not-to-say")
 
 
 def _quotation_code(code: QuotationCode, iris: StudyIris) -> Iterator[LocatedTriple]:
@@ -412,37 +568,70 @@ def _quotation_code(code: QuotationCode, iris: StudyIris) -> Iterator[LocatedTri
     yield from _text(node, where, (RDFS.comment, code.note, "note"))
 
 
-def _rows_with(participant: Participant, column: str, value: str) -> Iterable[QuotationCode]:
-    """The person's rows whose ``column`` holds ``value``: where that attribute came from."""
-    for row in participant.rows:
-        cell = getattr(row, column)
-        if cell == value or (isinstance(cell, tuple) and value in cell):
-            yield row
+def _modes(study: Study) -> Iterator[LocatedTriple]:
+    """The DDI Mode of Collection terms the study's events use, as SKOS concepts."""
+    terms = modes_of_collection()
+    for notation in dict.fromkeys(code.mode for code in study.codes if code.mode):
+        term = terms[notation]
+        node = URIRef(term.iri)
+        where = next(c.origin for c in study.codes if c.mode == notation)
+        where = _at(where, "mode")
+        yield node, RDF.type, SKOS.Concept, where
+        yield node, SKOS.notation, Literal(term.notation), where
+        yield node, SKOS.prefLabel, Literal(term.label, lang="en"), where
+        yield node, SKOS.inScheme, URIRef(term.iri.rsplit("/", 1)[0] + "/"), where
 
 
-def _participant(participant: Participant, study: Study, iris: StudyIris) -> Iterator[LocatedTriple]:
+def _event(code: QuotationCode, study: Study, iris: StudyIris) -> Iterator[LocatedTriple]:
+    """The interview, joint interview or focus group a code comes from: a PROV activity
+    within the code's phase, with its people, mode and date where the record gives them."""
+    node, where = iris.event(code.code), code.origin
+    kind = EVENT_CLASSES[code.event]
+    yield iris.code(code.code), SVRDF.collectedIn, node, _at(where, "code")
+    yield node, RDF.type, PROV.Activity, _at(where, "code")
+    yield node, RDF.type, SVRDF.DataCollectionEvent, _at(where, "code")
+    yield node, RDF.type, kind, _at(where, "event")
+    if code.phase:
+        yield node, DCTERMS.isPartOf, iris.phase(code.phase), _at(where, "phase")
+    if code.mode:
+        yield node, SVRDF.modeOfCollection, URIRef(modes_of_collection()[code.mode].iri), \
+            _at(where, "mode")
+    if code.date:
+        for predicate, date in ((SCHEMA.startDate, code.date.start), (SCHEMA.endDate, code.date.end)):
+            if date:
+                yield node, predicate, date_literal(date), _at(where, "date")
+
+
+def _gender_values(study: Study, iris: StudyIris) -> dict[str, URIRef]:
+    """What schema:gender says for each gender code: schema.org's Male or Female where the
+    code means one of them, else the code's concept in the study's gender list."""
+    return {g.code: SCHEMA[g.schema_term] if g.schema_term else iris.concept(GENDER_SCHEME, g.code)
+            for g in study.genders}
+
+
+def _participant(participant: Participant, genders: dict[str, URIRef],
+                 iris: StudyIris) -> Iterator[LocatedTriple]:
     node = iris.participant(participant.key)
-    for row in participant.rows:
-        where = _at(row.origin, "code")
+    for code, origin in zip(participant.codes, participant.code_origins):
+        where = _at(origin, "code") if origin and origin.field is None else origin
         for type_ in (SCHEMA.Person, PROV.Agent, SVRDF.Participant):
             yield node, RDF.type, type_, where
-        yield node, SCHEMA.identifier, Literal(row.code), where
-        yield node, SVRDF.hasQuotationCode, iris.code(row.code), where
-    for role in participant.roles:
-        for row in _rows_with(participant, "role", role):
-            yield node, SCHEMA.jobTitle, Literal(role), _at(row.origin, "role")
-    genders = {g.code: g for g in study.genders}
-    for code in participant.genders:
-        term = genders[code].schema_term
-        value = SCHEMA[term] if term else Literal(genders[code].label)
-        for row in _rows_with(participant, "genders", code):
-            yield node, SCHEMA.gender, value, _at(row.origin, "gender")
-    for sector in participant.sectors:
-        for row in _rows_with(participant, "sector", sector):
-            yield node, SVRDF.sector, iris.concept(SECTOR_SCHEME, sector), _at(row.origin, "sector")
-    for case in participant.cases:
-        for row in _rows_with(participant, "case", case):
-            yield node, SVRDF.inCase, iris.case(case), _at(row.origin, "case")
+        yield node, SCHEMA.identifier, Literal(code), where
+        yield node, SVRDF.hasQuotationCode, iris.code(code), where
+        yield iris.event(code), PROV.wasAssociatedWith, node, where
+    for name, value, origin in participant.facts:
+        if name == "role":
+            yield node, SCHEMA.jobTitle, Literal(value), origin
+        elif name == "gender":
+            yield node, SCHEMA.gender, genders[value], origin
+        elif name == "sector":
+            yield node, SVRDF.sector, iris.concept(SECTOR_SCHEME, value), origin
+        elif name == "case":
+            yield node, SVRDF.inCase, iris.case(value), origin
+    if not participant.genders:
+        # Unknown is not absent: say that the record gives no gender for this person, which a
+        # query can tell apart from a person who preferred not to say.
+        yield node, SCHEMA.gender, SVRDF.NotRecorded, participant.origin
 
 
 def schema_org_part(graph: Graph, root: URIRef) -> Graph:

@@ -15,11 +15,48 @@ from dataclasses import dataclass, field
 from .errors import Origin
 
 
+#: A text and the language it is in (a BCP 47 tag), or None where the record does not say.
+LocalText = tuple[str | None, str]
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date at the precision the record gives: a year, a year and month, or a day."""
+
+    text: str
+
+    @property
+    def precision(self) -> str:
+        return {4: "year", 7: "month"}.get(len(self.text), "day")
+
+    def as_date(self) -> dt.date | None:
+        """The day, where the precision is a day."""
+        return dt.date.fromisoformat(self.text) if self.precision == "day" else None
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Period:
+    """From ``start`` to ``end``, each at its own precision; a single date is both."""
+
+    start: PartialDate | None
+    end: PartialDate | None
+
+    def __str__(self) -> str:
+        if self.start == self.end:
+            return str(self.start)
+        return f"{self.start or '..'}/{self.end or '..'}"
+
+
 @dataclass(frozen=True)
 class Organization:
     name: str
     url: str | None = None
     ror: str | None = None
+    #: For a funder: its Crossref Funder ID, as a DOI (10.13039/...).
+    crossref_funder_id: str | None = None
     origin: Origin | None = field(default=None, compare=False)
 
 
@@ -34,6 +71,8 @@ class Person:
     orcid: str | None = None
     affiliation: Organization | None = None
     description: str | None = None
+    #: For a contributor: DataCite's contributor type (DataCollector, ProjectLeader, ...).
+    role: str | None = None
     origin: Origin | None = field(default=None, compare=False)
 
     @property
@@ -70,6 +109,36 @@ class RelatedWork:
 
 
 @dataclass(frozen=True)
+class License:
+    """A licence: its SPDX identifier where it has one, and the IRI to write for it (the SPDX
+    IRI where there is one, else the address the record gives)."""
+
+    iri: str
+    spdx_id: str | None = None
+    origin: Origin | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who may have the data: a COAR access right (open, embargoed, restricted, metadata-only),
+    the day an embargo ends, and the conditions of access as the record words them."""
+
+    rights: str
+    embargo_end: dt.date | None = None
+    conditions: tuple[LocalText, ...] = ()
+    origin: Origin | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Funding:
+    funder: Organization
+    award_number: str | None = None
+    award_title: str | None = None
+    award_url: str | None = None
+    origin: Origin | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
 class Legislation:
     name: str
     url: str | None = None
@@ -92,6 +161,8 @@ class Concept:
     definition: str | None = None
     #: For gender: the schema.org GenderType member (``Male``/``Female``), where there is one.
     schema_term: str | None = None
+    #: For gender: the code of people who preferred not to say (not the same as not recorded).
+    prefer_not_to_say: bool = False
     origin: Origin | None = field(default=None, compare=False)
 
 
@@ -101,8 +172,8 @@ class Phase:
     name: str
     description: str | None = None
     code_prefixes: tuple[str, ...] = ()
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
+    start_date: PartialDate | None = None
+    end_date: PartialDate | None = None
     origin: Origin | None = field(default=None, compare=False)
 
 
@@ -116,20 +187,30 @@ class Case:
     origin: Origin | None = field(default=None, compare=False)
 
 
+#: The kinds of data collection event a quotation code comes from.
+EVENT_KINDS = ("interview", "joint-interview", "focus-group")
+
+
 @dataclass(frozen=True)
 class QuotationCode:
-    """One row of ``participants.csv``: a quotation code and what the record says about the
-    person or people behind it. ``genders`` has one entry per person for a joint code."""
+    """One row of ``participants.csv``: a quotation code, what the record says about the person
+    or people behind it, and the interview or focus group it comes from.
+
+    ``genders`` describes the code's people as a group: one code for all of them, or one per
+    person in any order, ``None`` where a person's gender was not recorded."""
 
     code: str
     phase: str | None
     case: str | None
     sector: str | None
     role: str | None
-    genders: tuple[str, ...]
+    genders: tuple[str | None, ...]
     other_codes: tuple[str, ...]
     people: int
     note: str | None
+    event: str = "interview"
+    mode: str | None = None
+    date: Period | None = None
     origin: Origin | None = field(default=None, compare=False)
 
     @property
@@ -138,28 +219,67 @@ class QuotationCode:
 
 
 @dataclass(frozen=True)
-class Participant:
-    """One interviewed person, known only by their quotation codes.
+class ListedPerson:
+    """One row of ``people.csv``: a person told apart from the others under a group's code."""
 
-    Attributes are the union of what the person's codes say, in code order; a person whose
-    codes disagree therefore has two values, which the shapes report.
+    id: str
+    codes: tuple[str, ...]
+    gender: str | None = None
+    sector: str | None = None
+    role: str | None = None
+    origin: Origin | None = field(default=None, compare=False)
+
+
+#: What the record says of a participant: (attribute, value, where it says so). Attributes are
+#: ``phase``, ``case``, ``sector``, ``role`` and ``gender``.
+Fact = tuple[str, str, Origin | None]
+
+
+@dataclass(frozen=True)
+class Participant:
+    """One interviewed person, known only by pseudonymous codes.
+
+    ``facts`` is everything the person's codes (and people.csv row) say of them, each with its
+    source; a person whose sources disagree therefore has two values, which the shapes report.
+    A gender that no source gives is not recorded: the mapping says so explicitly.
     """
 
     key: str
     codes: tuple[str, ...]
-    phases: tuple[str, ...]
-    cases: tuple[str, ...]
-    sectors: tuple[str, ...]
-    roles: tuple[str, ...]
-    genders: tuple[str, ...]
-    #: The rows of participants.csv this person was built from, for provenance.
-    rows: tuple[QuotationCode, ...] = field(default=(), compare=False)
+    facts: tuple[Fact, ...] = ()
+    #: Where each code was tied to this person (the code's row, or the people.csv row).
+    code_origins: tuple[Origin | None, ...] = field(default=(), compare=False)
     origin: Origin | None = field(default=None, compare=False)
+
+    def values(self, attribute: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(v for a, v, _ in self.facts if a == attribute))
+
+    @property
+    def phases(self) -> tuple[str, ...]:
+        return self.values("phase")
+
+    @property
+    def cases(self) -> tuple[str, ...]:
+        return self.values("case")
+
+    @property
+    def sectors(self) -> tuple[str, ...]:
+        return self.values("sector")
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return self.values("role")
+
+    @property
+    def genders(self) -> tuple[str, ...]:
+        return self.values("gender")
 
 
 @dataclass(frozen=True)
 class Study:
     base_iri: str
+    #: The title and description in the record's main language; ``titles`` and
+    #: ``descriptions`` hold every language the record gives, the main one first.
     title: str
     description: str
     creators: tuple[Person, ...]
@@ -170,12 +290,14 @@ class Study:
     identifiers: tuple[Identifier, ...]
     landing_page: str | None
     version: str | None
-    license: str | None
+    license: License | None
     keywords: tuple[str, ...]
     subjects: tuple[str, ...]
     related_works: tuple[RelatedWork, ...]
     legislation: tuple[Legislation, ...]
     temporal_coverage: str | None
+    #: ``temporal_coverage`` read as dates, where it is a date, a month, a year or an interval.
+    temporal_period: Period | None
     spatial_coverage: tuple[Place, ...]
     methodology: str | None
     techniques: tuple[str, ...]
@@ -186,6 +308,19 @@ class Study:
     genders: tuple[Concept, ...]
     codes: tuple[QuotationCode, ...]
     participants: tuple[Participant, ...]
+    titles: tuple[LocalText, ...] = ()
+    descriptions: tuple[LocalText, ...] = ()
+    metadata_language: str | None = None
+    languages: tuple[str, ...] = ()
+    contributors: tuple[Person, ...] = ()
+    access: Access | None = None
+    funding: tuple[Funding, ...] = ()
+    kind_of_data: str | None = None
+    unit_of_analysis: str | None = None
+    universe: tuple[LocalText, ...] = ()
+    sampling_procedure: str | None = None
+    time_method: str | None = None
+    people: tuple[ListedPerson, ...] = ()
     origin: Origin | None = field(default=None, compare=False)
     #: Where each top-level key of study.yaml was written.
     origins: Mapping[str, Origin] = field(default_factory=dict, compare=False)

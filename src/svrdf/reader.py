@@ -20,6 +20,8 @@ from .errors import Origin, StudyFileError
 
 STUDY_FILE = "study.yaml"
 PARTICIPANTS_FILE = "participants.csv"
+#: Optional: the people who must be told apart from the others under a group's code.
+PEOPLE_FILE = "people.csv"
 
 #: Larger inputs are refused before parsing: no study description comes near these sizes,
 #: and the limits keep memory bounded whatever a file holds.
@@ -76,6 +78,7 @@ class StudySource:
     directory: Path
     study: YamlDocument
     participants: CsvTable
+    people: CsvTable | None = None
 
 
 def read_study(directory: str | Path) -> StudySource:
@@ -85,10 +88,12 @@ def read_study(directory: str | Path) -> StudySource:
     if not directory.is_dir():
         raise StudyFileError("expected a study folder (with study.yaml and participants.csv), "
                              "got a file", Origin(str(directory)))
+    people = directory / PEOPLE_FILE
     return StudySource(
         directory=directory,
         study=read_yaml(directory / STUDY_FILE),
         participants=read_csv(directory / PARTICIPANTS_FILE),
+        people=read_csv(people, rows_are="person") if people.exists() else None,
     )
 
 
@@ -210,11 +215,11 @@ def _collect_lines(node, path: YamlPath, lines: dict[YamlPath, int], file: str) 
 _TIMESTAMPS = yaml.constructor.SafeConstructor()
 
 
-def read_csv(path: Path) -> CsvTable:
+def read_csv(path: Path, rows_are: str = "code") -> CsvTable:
     text = _read_text(path, MAX_CSV_BYTES)
     file = str(path)
     if not text.strip():
-        raise StudyFileError("file is empty; expected a header row and one row per code",
+        raise StudyFileError(f"file is empty; expected a header row and one row per {rows_are}",
                              Origin(file))
     previous_limit = csv.field_size_limit(MAX_CSV_FIELD_CHARS)
     try:

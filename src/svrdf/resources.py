@@ -1,6 +1,7 @@
-"""Where svrdf's own files are: ontology, shapes, JSON-LD context and the bundled study.
+"""Where svrdf's own files are: ontology, vocabularies, shapes, schemas, JSON-LD context and
+the bundled study.
 
-In a wheel, ``ontology/`` and ``shapes/`` are copied into the package as ``_resources/``; in a
+In a wheel, ``ontology/``, ``shapes/`` and ``schemas/`` are copied into the package as ``_resources/``; in a
 source checkout (or an editable install) they are read from the top of the repository, so there
 is one copy of each, the one curators edit.
 """
@@ -28,6 +29,19 @@ def ontology_dir() -> Path:
 
 def shapes_dir() -> Path:
     return _resource_dir("shapes")
+
+
+def schemas_dir() -> Path:
+    return _resource_dir("schemas")
+
+
+def schema_file(name: str) -> Path:
+    return schemas_dir() / name
+
+
+def vocabulary_file(name: str) -> Path:
+    """A controlled vocabulary svrdf maps to (DDI, COAR, licences), as a CSV table."""
+    return ontology_dir() / "vocabularies" / f"{name}.csv"
 
 
 def ontology_file() -> Path:

@@ -24,6 +24,7 @@ class SCHEMA(DefinedNamespace):
     Female: URIRef
     Legislation: URIRef
     Male: URIRef
+    MonetaryGrant: URIRef
     Organization: URIRef
     Person: URIRef
     Place: URIRef
@@ -38,17 +39,23 @@ class SCHEMA(DefinedNamespace):
     alternateName: URIRef
     author: URIRef
     birthDate: URIRef
+    conditionsOfAccess: URIRef
+    contributor: URIRef
     creator: URIRef
     datePublished: URIRef
     description: URIRef
     email: URIRef
     endDate: URIRef
     familyName: URIRef
+    funder: URIRef
+    funding: URIRef
     gender: URIRef
     givenName: URIRef
     identifier: URIRef
+    inLanguage: URIRef
     inSupportOf: URIRef
     includedInDataCatalog: URIRef
+    isAccessibleForFree: URIRef
     isBasedOn: URIRef
     jobTitle: URIRef
     keywords: URIRef
@@ -78,13 +85,26 @@ class SVRDF(DefinedNamespace):
     _fail = True
 
     Case: URIRef
+    DataCollectionEvent: URIRef
     FieldworkPhase: URIRef
+    FocusGroup: URIRef
+    Interview: URIRef
     Interviewee: URIRef
+    JointInterview: URIRef
     JointInterviewCode: URIRef
+    NotRecorded: URIRef
     Participant: URIRef
+    PreferNotToSay: URIRef
     QuotationCode: URIRef
     Sector: URIRef
     codePrefix: URIRef
+    collectedIn: URIRef
+    kindOfData: URIRef
+    modeOfCollection: URIRef
+    samplingProcedure: URIRef
+    timeMethod: URIRef
+    unitOfAnalysis: URIRef
+    universe: URIRef
     hasQuotationCode: URIRef
     inCase: URIRef
     isDerived: URIRef

@@ -1,0 +1,83 @@
+"""The controlled vocabularies svrdf maps study fields to, read from the CSV tables in
+``ontology/vocabularies/`` (which a curator can review and extend): the DDI Mode of Collection
+terms, the COAR access rights, and the licence addresses that have an SPDX identifier.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from urllib.parse import urlsplit
+
+from .resources import vocabulary_file
+
+SPDX_LICENSES = "http://spdx.org/licenses/"
+
+
+@dataclass(frozen=True)
+class Term:
+    """A term of a controlled vocabulary: what a study file writes, its label and its IRI."""
+
+    notation: str
+    label: str
+    iri: str
+
+
+@cache
+def _table(name: str) -> dict[str, Term]:
+    with open(vocabulary_file(name), encoding="utf-8", newline="") as handle:
+        return {row[_KEY[name]]: Term(row[_KEY[name]], row["label"], row["iri"])
+                for row in csv.DictReader(handle)}
+
+
+_KEY = {"ddi-mode-of-collection": "notation", "coar-access-rights": "key"}
+
+
+def modes_of_collection() -> dict[str, Term]:
+    """The DDI Mode of Collection vocabulary, by notation (``Interview.FaceToFace``)."""
+    return _table("ddi-mode-of-collection")
+
+
+def access_rights() -> dict[str, Term]:
+    """The COAR access rights, by the key a study writes (``open``, ``embargoed``, ...)."""
+    return _table("coar-access-rights")
+
+
+@cache
+def _licence_urls() -> dict[str, str]:
+    with open(vocabulary_file("licence-urls"), encoding="utf-8", newline="") as handle:
+        return {row["url"]: row["spdx"] for row in csv.DictReader(handle)}
+
+
+def _url_key(url: str) -> str:
+    """A licence address without what varies between its spellings: the scheme, ``www.``,
+    a ``legalcode`` page, a trailing slash."""
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/").removesuffix(".html").removesuffix("/legalcode")
+    return parts.netloc.lower().removeprefix("www.") + path
+
+
+def spdx_id_of_url(url: str) -> str | None:
+    """The SPDX identifier of a licence's address, where svrdf knows it: an SPDX page
+    (``https://spdx.org/licenses/MIT.html``) or a known licence's own address."""
+    parts = urlsplit(url)
+    if parts.netloc.lower().removeprefix("www.") == "spdx.org" and parts.path.startswith("/licenses/"):
+        name = parts.path.removeprefix("/licenses/").removesuffix(".html").removesuffix(".json")
+        return canonical_spdx_id(name)
+    return _licence_urls().get(_url_key(url))
+
+
+def canonical_spdx_id(text: str) -> str | None:
+    """``text`` as an SPDX licence identifier in its registered spelling (``cc-by-4.0`` gives
+    ``CC-BY-4.0``), or None if SPDX has no licence of that identifier. One licence only: an
+    expression such as ``MIT OR Apache-2.0`` is not an identifier."""
+    if not text or any(char.isspace() or char in "()" for char in text):
+        return None
+    # Imported here: its licence index takes a moment to load, and most studies need it not.
+    from license_expression import get_spdx_licensing
+
+    result = get_spdx_licensing().validate(text)
+    if result.errors or not result.normalized_expression:
+        return None
+    return str(result.normalized_expression)
