@@ -131,7 +131,7 @@ def test_validate_json_has_one_stable_object_per_result(run):
     assert result.exit_code == 0
     document = json.loads(result.stdout)
     assert document["conforms"] is True and document["violations"] == 0
-    assert document["warnings"] == len(document["results"]) == 2
+    assert document["warnings"] == len(document["results"]) == 3
     keys = {"severity", "message", "focusNode", "resultPath", "value", "sourceShape",
             "sourceConstraintComponent", "sources"}
     assert all(set(r) == keys for r in document["results"])
@@ -145,7 +145,7 @@ def test_validate_turtle_is_a_standard_validation_report(run):
     result = run("validate", "--format", "turtle")
     report = Graph().parse(data=result.stdout, format="turtle")
     [node] = report.subjects(RDF.type, SH.ValidationReport)
-    assert len(list(report.objects(node, SH.result))) == 2
+    assert len(list(report.objects(node, SH.result))) == 3
 
 
 def test_a_bug_is_one_line_and_exit_3_not_a_traceback(monkeypatch):

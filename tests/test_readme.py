@@ -47,7 +47,7 @@ def test_readme_report_is_what_svrdf_prints(tmp_path, monkeypatch):
     csv_path = tmp_path / "my-study" / "participants.csv"
     text = csv_path.read_text(encoding="utf-8")
     text = text.replace("CC1,2,CC,LA,Commissioner,M,IP8", "CC1,2,CC,LA,Commissioner,F,IP8")
-    text = text.replace("CB9,2,CB,LA,Commissioner", "CB 9,2,CB,LA,Commissioner")
+    text = text.replace("CB9,2,CB,LA,Commissioner", "CB9,2,CA,LA,Commissioner")
     csv_path.write_text(text, encoding="utf-8")
     result = runner.invoke(cli, ["export", "--study", "my-study", "-o", "study.ttl"])
     assert result.exit_code == 1

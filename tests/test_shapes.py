@@ -17,16 +17,17 @@ DATASET = "https://doi.org/10.21954/ou.rd.17147720"
 def test_bundled_study_conforms_with_the_warnings_a_catalogue_would_raise(bundled_graph):
     report = validate(bundled_graph)
     assert report.conforms and report.violations == ()
-    # The record states no licence and gives no ORCID iD.
+    # The record states no licence, no access rights and gives no ORCID iD.
     assert sorted(r.shape for r in report.warnings) == [
-        "svrdfsh:CreatorOrcidShape", "svrdfsh:DatasetLicense"]
+        "svrdfsh:CreatorOrcidShape", "svrdfsh:DatasetAccessRights", "svrdfsh:DatasetLicense"]
 
 
 def test_minimal_study_conforms_and_warns_of_what_it_lacks(minimal_study):
     report = validate(build_graph(load_study(minimal_study)))
     assert report.conforms and report.violations == ()
     warned = sorted((r.shape, r.path_text) for r in report.warnings)
-    assert warned == [("svrdfsh:DatasetDoi", "schema:identifier"),
+    assert warned == [("svrdfsh:DatasetAccessRights", "dct:accessRights"),
+                      ("svrdfsh:DatasetDoi", "schema:identifier"),
                       ("svrdfsh:ParticipantRecommendedShape", "schema:gender"),
                       ("svrdfsh:ParticipantRecommendedShape", "schema:jobTitle")]
 
@@ -43,6 +44,9 @@ def test_minimal_study_conforms_and_warns_of_what_it_lacks(minimal_study):
     ("contradicting-codes", "svrdfsh:ParticipantShape", STUDY + "participant/IP8"),
     ("phase-ends-after-publication", "svrdfsh:PublicationAfterFieldworkRule", DATASET),
     ("phase-dates-reversed", "svrdfsh:PhaseShape", STUDY + "phase/1"),
+    ("event-in-two-phases", "svrdfsh:DataCollectionEventShape", STUDY + "event/CB6"),
+    ("code-without-event", "svrdfsh:QuotationCodeShape", STUDY + "code/IP1"),
+    ("gender-missing", "svrdfsh:ParticipantShape", STUDY + "participant/IP3"),
 ])
 def test_bad_graph_fails_with_expected_shape_and_focus(bundled_graph, fixture, shape, focus):
     graph = Graph()

@@ -454,10 +454,13 @@ def _cells(table: CsvTable, schema: TableSchema, row: CsvRow,
            dropped: frozenset[str]) -> dict[str, Any]:
     """A row's values, typed as the schema declares; every text checked for contact details."""
     values = {}
+    cells = row.cells
     for name in schema.fields:
-        text = None if name in dropped else (row.cells.get(name, "").strip() or None)
+        text = None if name in dropped else (cells.get(name, "").strip() or None)
         if text is not None:
-            _refuse_contact_details(text, row.origin(table.file, name))
+            problem = _contact_details(text)
+            if problem:
+                raise StudyDataError(problem, row.origin(table.file, name))
         values[name] = schema.cell(row, table.file, name, text)
     return values
 
@@ -734,13 +737,16 @@ _DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
 _PHONE = re.compile(r"(?<![\w/])\+?\(?\d[\d ()./-]{6,}\d(?![\w/])")
 
 
-def _refuse_contact_details(value: str, origin: Origin) -> None:
-    """A value that looks like an e-mail address or a phone number has no place in a
-    pseudonymous roster, whatever column it is in."""
-    if _EMAIL.search(value):
-        raise StudyDataError("the value looks like an e-mail address; participants' contact "
-                             "details are never published, so remove it", origin)
+def _contact_details(value: str) -> str | None:
+    """What is wrong with a value that looks like an e-mail address or a phone number, which
+    has no place in a pseudonymous roster, whatever column it is in."""
+    if "@" in value and _EMAIL.search(value):
+        return ("the value looks like an e-mail address; participants' contact details are "
+                "never published, so remove it")
+    if sum(char.isdigit() for char in value) < 9:
+        return None
     for match in _PHONE.finditer(_DATE.sub(" ", value)):
         if sum(ch.isdigit() for ch in match.group()) >= 9:
-            raise StudyDataError("the value looks like a phone number; participants' contact "
-                                 "details are never published, so remove it", origin)
+            return ("the value looks like a phone number; participants' contact details are "
+                    "never published, so remove it")
+    return None

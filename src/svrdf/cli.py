@@ -482,7 +482,8 @@ def init(directory: Path) -> None:
       svrdf init my-study && svrdf validate --study my-study
     """
     from .reader import PARTICIPANTS_FILE, STUDY_FILE
-    from .resources import bundled_study_dir
+    from .resources import bundled_study_dir, schema_file
+    from .schemas import STUDY_SCHEMA
 
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise OutputError(f"{directory} already exists and is not an empty folder; "
@@ -493,14 +494,21 @@ def init(directory: Path) -> None:
     base = f"https://example.org/studies/{quote(directory.resolve().name, safe='')}/"
     study_text = re.sub(r"(?m)^base-iri: .*$", f"base-iri: {base}  # replace with your own",
                         (bundled_study_dir() / STUDY_FILE).read_text(encoding="utf-8"), count=1)
+    # Copied, not a file URI into the install, which breaks when moved and leaks a home path.
+    # The modeline takes the place of the blank line under the opening comment, so every key
+    # keeps the line number that messages (and the README's example) give for it.
+    study_text = (f"# yaml-language-server: $schema={STUDY_SCHEMA}\n"
+                  + re.sub(r"\A((?:#.*\n)*)\n", r"\1", study_text, count=1))
     try:
         directory.mkdir(exist_ok=True)
         (directory / STUDY_FILE).write_text(study_text, encoding="utf-8")
         shutil.copyfile(bundled_study_dir() / PARTICIPANTS_FILE, directory / PARTICIPANTS_FILE)
+        shutil.copyfile(schema_file(STUDY_SCHEMA), directory / STUDY_SCHEMA)
     except OSError as exc:
         raise OutputError(f"cannot create {directory}: {exc.strerror}") from None
     click.echo(f"created {directory}/ with {STUDY_FILE} and {PARTICIPANTS_FILE}, a copy of the "
-               f"bundled study with the base IRI {base}. Replace its base-iri, title, "
+               f"bundled study with the base IRI {base}, and {STUDY_SCHEMA}, which editors use "
+               f"to complete and check {STUDY_FILE}. Replace its base-iri, title, "
                "identifiers and roster with your study's, then run: "
                f"svrdf validate --study {directory}", err=True)
 

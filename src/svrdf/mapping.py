@@ -191,9 +191,10 @@ def located_triples(study: Study) -> Iterator[LocatedTriple]:
     yield from _code_list(iris, GENDER_SCHEME, "Gender codes", study.genders,
                           study.origin_of("gender"))
     yield from _modes(study)
+    modes = {notation: URIRef(term.iri) for notation, term in modes_of_collection().items()}
     for code in study.codes:
         yield from _quotation_code(code, iris)
-        yield from _event(code, study, iris)
+        yield from _event(code, iris, modes)
     genders = _gender_values(study, iris)
     for participant in study.participants:
         yield from _participant(participant, genders, iris)
@@ -552,20 +553,35 @@ def _code_list(iris: StudyIris, scheme_name: str, title: str, concepts: tuple[Co
             yield node, SKOS.exactMatch, SVRDF.PreferNotToSay, _at(at, "prefer-not-to-say")
 
 
+# The terms of the triples made once per code or per person, looked up once: looking a term up
+# in a checked namespace costs more than the rest of making its triple.
+_A, _NOTATION, _PEOPLE = RDF.type, SVRDF.notation, SVRDF.numberOfPeople
+_CODE, _JOINT_CODE = SVRDF.QuotationCode, SVRDF.JointInterviewCode
+_LISTED_IN, _IN_CASE, _SAME_AS = SVRDF.listedInPhase, SVRDF.inCase, SVRDF.sameParticipantAs
+_COLLECTED_IN, _PART_OF, _MODE = SVRDF.collectedIn, DCTERMS.isPartOf, SVRDF.modeOfCollection
+_ACTIVITY, _EVENT = PROV.Activity, SVRDF.DataCollectionEvent
+_START, _END = SCHEMA.startDate, SCHEMA.endDate
+_PARTICIPANT_TYPES = (SCHEMA.Person, PROV.Agent, SVRDF.Participant)
+_IDENTIFIER, _HAS_CODE = SCHEMA.identifier, SVRDF.hasQuotationCode
+_JOB_TITLE, _GENDER, _SECTOR = SCHEMA.jobTitle, SCHEMA.gender, SVRDF.sector
+_NOT_RECORDED = SVRDF.NotRecorded
+
+
 def _quotation_code(code: QuotationCode, iris: StudyIris) -> Iterator[LocatedTriple]:
     node, where = iris.code(code.code), code.origin
-    yield node, RDF.type, SVRDF.QuotationCode, _at(where, "code")
+    yield node, _A, _CODE, _at(where, "code")
     if code.is_joint:
-        yield node, RDF.type, SVRDF.JointInterviewCode, _at(where, "people")
-    yield node, SVRDF.notation, Literal(code.code), _at(where, "code")
-    yield node, SVRDF.numberOfPeople, Literal(code.people), _at(where, "people")
+        yield node, _A, _JOINT_CODE, _at(where, "people")
+    yield node, _NOTATION, Literal(code.code), _at(where, "code")
+    yield node, _PEOPLE, Literal(code.people), _at(where, "people")
     if code.phase:
-        yield node, SVRDF.listedInPhase, iris.phase(code.phase), _at(where, "phase")
+        yield node, _LISTED_IN, iris.phase(code.phase), _at(where, "phase")
     if code.case:
-        yield node, SVRDF.inCase, iris.case(code.case), _at(where, "case")
+        yield node, _IN_CASE, iris.case(code.case), _at(where, "case")
     for other in code.other_codes:
-        yield node, SVRDF.sameParticipantAs, iris.code(other), _at(where, "other_codes")
-    yield from _text(node, where, (RDFS.comment, code.note, "note"))
+        yield node, _SAME_AS, iris.code(other), _at(where, "other_codes")
+    if code.note:
+        yield node, RDFS.comment, Literal(code.note), _at(where, "note")
 
 
 def _modes(study: Study) -> Iterator[LocatedTriple]:
@@ -582,22 +598,21 @@ def _modes(study: Study) -> Iterator[LocatedTriple]:
         yield node, SKOS.inScheme, URIRef(term.iri.rsplit("/", 1)[0] + "/"), where
 
 
-def _event(code: QuotationCode, study: Study, iris: StudyIris) -> Iterator[LocatedTriple]:
+def _event(code: QuotationCode, iris: StudyIris, modes: dict[str, URIRef]) -> Iterator[LocatedTriple]:
     """The interview, joint interview or focus group a code comes from: a PROV activity
-    within the code's phase, with its people, mode and date where the record gives them."""
+    within the code's phase, with its mode and date where the record gives them. Its people
+    are the code's."""
     node, where = iris.event(code.code), code.origin
-    kind = EVENT_CLASSES[code.event]
-    yield iris.code(code.code), SVRDF.collectedIn, node, _at(where, "code")
-    yield node, RDF.type, PROV.Activity, _at(where, "code")
-    yield node, RDF.type, SVRDF.DataCollectionEvent, _at(where, "code")
-    yield node, RDF.type, kind, _at(where, "event")
+    yield iris.code(code.code), _COLLECTED_IN, node, _at(where, "code")
+    yield node, _A, _ACTIVITY, _at(where, "code")
+    yield node, _A, _EVENT, _at(where, "code")
+    yield node, _A, EVENT_CLASSES[code.event], _at(where, "event")
     if code.phase:
-        yield node, DCTERMS.isPartOf, iris.phase(code.phase), _at(where, "phase")
+        yield node, _PART_OF, iris.phase(code.phase), _at(where, "phase")
     if code.mode:
-        yield node, SVRDF.modeOfCollection, URIRef(modes_of_collection()[code.mode].iri), \
-            _at(where, "mode")
+        yield node, _MODE, modes[code.mode], _at(where, "mode")
     if code.date:
-        for predicate, date in ((SCHEMA.startDate, code.date.start), (SCHEMA.endDate, code.date.end)):
+        for predicate, date in ((_START, code.date.start), (_END, code.date.end)):
             if date:
                 yield node, predicate, date_literal(date), _at(where, "date")
 
@@ -614,24 +629,25 @@ def _participant(participant: Participant, genders: dict[str, URIRef],
     node = iris.participant(participant.key)
     for code, origin in zip(participant.codes, participant.code_origins):
         where = _at(origin, "code") if origin and origin.field is None else origin
-        for type_ in (SCHEMA.Person, PROV.Agent, SVRDF.Participant):
-            yield node, RDF.type, type_, where
-        yield node, SCHEMA.identifier, Literal(code), where
-        yield node, SVRDF.hasQuotationCode, iris.code(code), where
-        yield iris.event(code), PROV.wasAssociatedWith, node, where
+        for type_ in _PARTICIPANT_TYPES:
+            yield node, _A, type_, where
+        yield node, _IDENTIFIER, Literal(code), where
+        yield node, _HAS_CODE, iris.code(code), where
+    gender_known = False
     for name, value, origin in participant.facts:
         if name == "role":
-            yield node, SCHEMA.jobTitle, Literal(value), origin
+            yield node, _JOB_TITLE, Literal(value), origin
         elif name == "gender":
-            yield node, SCHEMA.gender, genders[value], origin
+            gender_known = True
+            yield node, _GENDER, genders[value], origin
         elif name == "sector":
-            yield node, SVRDF.sector, iris.concept(SECTOR_SCHEME, value), origin
+            yield node, _SECTOR, iris.concept(SECTOR_SCHEME, value), origin
         elif name == "case":
-            yield node, SVRDF.inCase, iris.case(value), origin
-    if not participant.genders:
+            yield node, _IN_CASE, iris.case(value), origin
+    if not gender_known:
         # Unknown is not absent: say that the record gives no gender for this person, which a
         # query can tell apart from a person who preferred not to say.
-        yield node, SCHEMA.gender, SVRDF.NotRecorded, participant.origin
+        yield node, _GENDER, _NOT_RECORDED, participant.origin
 
 
 def schema_org_part(graph: Graph, root: URIRef) -> Graph:

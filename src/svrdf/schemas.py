@@ -126,6 +126,8 @@ def _study_error(doc: YamlDocument, error: ValidationError) -> StudyDataError:
         types = error.validator_value if isinstance(error.validator_value, list) else [
             error.validator_value]
         wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in types)
+        if types == ["string"] and expected:  # "a date as YYYY-MM-DD" says more than "text"
+            wanted = expected
         return StudyDataError(f"expected {wanted}, got {describe(instance)}", doc.origin(path))
     return StudyDataError(f"expected {expected or error.message}, got {describe(instance)}",
                           doc.origin(path))
@@ -194,7 +196,9 @@ def describe(value: Any) -> str:
         return f"a number ({value})"
     if isinstance(value, dt.date):
         return f"a date ({value})"
-    return f"{type(value).__name__} {value!r}"
+    if isinstance(value, str):
+        return repr(value)
+    return type(value).__name__
 
 
 @dataclass(frozen=True)
@@ -213,6 +217,17 @@ class TableField:
     delimiter: str | None
     expected: str | None
 
+    def problem(self, text: str) -> str | None:
+        """What is wrong with a non-empty cell of this column, if anything."""
+        if self.type == "integer":
+            if not (text.isascii() and text.isdigit()) or not _within(int(text), self):
+                return f"expected {_range(self)}, got {text!r}"
+        elif self.enum and text not in self.enum:
+            return f"expected one of {', '.join(self.enum)}, got {text!r}"
+        elif self.pattern is not None and not self.pattern.fullmatch(text):
+            return f"expected {self.expected or self.pattern.pattern}, got {text!r}"
+        return None
+
 
 @dataclass(frozen=True)
 class TableSchema:
@@ -230,6 +245,11 @@ class TableSchema:
         for column in table.header:
             if column in dropped or column in self.fields:
                 continue
+            if ";" in column and any(part.strip() in self.fields for part in column.split(";")):
+                raise StudyDataError(
+                    "the header is one column separated by ';': svrdf reads comma-separated "
+                    "CSV; save the file with commas as separators (in a spreadsheet: CSV, "
+                    "comma-delimited)", header_origin)
             guess = difflib.get_close_matches(column, self.fields, n=1)
             hint = (f"; did you mean '{guess[0]}'?" if guess
                     else f"; known columns: {', '.join(self.fields)}")
@@ -252,20 +272,15 @@ class TableSchema:
         (None for an empty or dropped cell), as the field's type declares it: text, a whole
         number, or a tuple of texts for a list (its empty entries as None)."""
         field = self.fields[name]
-        where = row.origin(file, name)
         if text is None:
             if field.required:
-                raise StudyDataError(f"the {name} is empty", where)
+                raise StudyDataError(f"the {name} is empty", row.origin(file, name))
             return () if field.delimiter else None
+        problem = field.problem(text)
+        if problem:
+            raise StudyDataError(problem, row.origin(file, name))
         if field.type == "integer":
-            if not (text.isascii() and text.isdigit()) or not _within(int(text), field):
-                raise StudyDataError(f"expected {_range(field)}, got {text!r}", where)
             return int(text)
-        if field.enum and text not in field.enum:
-            raise StudyDataError(f"expected one of {', '.join(field.enum)}, got {text!r}", where)
-        if field.pattern is not None and not field.pattern.fullmatch(text):
-            raise StudyDataError(f"expected {field.expected or field.pattern.pattern}, got "
-                                 f"{text!r}", where)
         if field.delimiter:
             return tuple(part.strip() or None for part in text.split(field.delimiter))
         return text
