@@ -156,3 +156,137 @@ def test_a_creator_name_gives_a_readable_stable_person_iri(tmp_path, minimal_stu
     again = load_study(study_dir)
     assert get_format("nt").serialize(again, build_graph(again)) == \
         get_format("nt").serialize(study, build_graph(study))
+
+
+# The general model: people in groups, genders known or not, events, dates at their precision,
+# study-level fields. Each expectation is worked out by hand from the files it writes.
+
+
+def write_study(folder, rows: str, people: str | None = None, extra_yaml: str = ""):
+    """A small study: one phase, one case, the genders M, F, NB and X (prefer not to say)."""
+    folder.mkdir(exist_ok=True)
+    (folder / "study.yaml").write_text(
+        "base-iri: https://example.org/s/\ntitle: T\ndescription: D\n"
+        "creators: [{name: A Person}]\nphases: [{id: P, name: Phase}]\n"
+        "cases: [{id: K, name: Case}, {id: EMPTY, name: Nobody here}]\n"
+        "gender:\n  - {code: M, label: man, schema: Male}\n  - {code: F, label: woman, schema: Female}\n"
+        "  - {code: NB, label: non-binary}\n  - {code: X, label: prefer not to say, prefer-not-to-say: true}\n"
+        + extra_yaml, encoding="utf-8")
+    (folder / "participants.csv").write_text("code,phase,case,gender,people,event\n" + rows,
+                                             encoding="utf-8")
+    if people is not None:
+        (folder / "people.csv").write_text("person,codes,gender\n" + people, encoding="utf-8")
+    return folder
+
+
+def people_of(study) -> dict[str, tuple]:
+    return {p.key: (p.codes, p.genders) for p in study.participants}
+
+
+def test_a_person_with_their_own_code_is_one_of_a_focus_groups_people(tmp_path):
+    study = load_study(write_study(tmp_path / "s", "T1,P,K,F,1,\nFG1,P,K,M;M;F;F;X,5,focus-group\n",
+                                   people="T1,T1;FG1,\n"))
+    assert people_of(study) == {
+        "T1": (("T1", "FG1"), ("F",)),
+        "FG1/1": (("FG1",), ("M",)), "FG1/2": (("FG1",), ("M",)),
+        "FG1/3": (("FG1",), ("F",)), "FG1/4": (("FG1",), ("X",)),
+    }
+
+
+def test_a_person_in_two_groups_is_counted_once(tmp_path):
+    study = load_study(write_study(tmp_path / "s", "G1,P,K,,3,focus-group\nG2,P,K,,2,focus-group\n",
+                                   people="P7,G1;G2,NB\n"))
+    assert sorted(people_of(study)) == ["G1/1", "G1/2", "G2/1", "P7"]
+    assert people_of(study)["P7"] == (("G1", "G2"), ("NB",))
+
+
+@pytest.mark.parametrize("genders, expected", [
+    ("F", ("F", "F", "F")),           # one for all (the earlier format's meaning)
+    ("F;NB", ("F", "NB", None)),      # fewer than people: the rest not recorded
+    ("M;;X", ("M", None, "X")),       # an empty entry: not recorded
+    ("", (None, None, None)),         # none given
+])
+def test_a_groups_genders_are_one_for_all_or_one_per_person(tmp_path, genders, expected):
+    study = load_study(write_study(tmp_path / "s", f"G,P,K,{genders},3,focus-group\n"))
+    assert tuple(p.genders[0] if p.genders else None for p in study.participants) == expected
+
+
+def test_not_recorded_is_written_and_differs_from_prefer_not_to_say(tmp_path):
+    from rdflib import URIRef
+
+    from svrdf.mapping import build_graph
+    from svrdf.vocab import SCHEMA, SKOS, SVRDF
+
+    graph = build_graph(load_study(write_study(tmp_path / "s", "A,P,K,X,1,\nB,P,K,,1,\n")))
+    x = URIRef("https://example.org/s/scheme/gender/X")
+    assert graph.value(URIRef("https://example.org/s/participant/A"), SCHEMA.gender) == x
+    assert (x, SKOS.exactMatch, SVRDF.PreferNotToSay) in graph
+    assert graph.value(URIRef("https://example.org/s/participant/B"), SCHEMA.gender) == SVRDF.NotRecorded
+
+
+def test_events_carry_their_kind_mode_and_date_at_its_precision(tmp_path):
+    from rdflib import Literal, URIRef
+
+    from svrdf.mapping import build_graph
+    from svrdf.vocab import DCTERMS, RDF, SCHEMA, SVRDF, XSD
+
+    folder = write_study(tmp_path / "s", "")
+    (folder / "participants.csv").write_text(
+        "code,phase,people,event,mode,date\nA,P,1,,Interview.Telephone,2019-03\n"
+        "G,P,4,focus-group,FocusGroup.Online,2020-10/2020-11-02\n", encoding="utf-8")
+    graph = build_graph(load_study(folder))
+    event_a = URIRef("https://example.org/s/event/A")
+    event_g = URIRef("https://example.org/s/event/G")
+    assert (event_a, RDF.type, SVRDF.Interview) in graph and (event_g, RDF.type, SVRDF.FocusGroup) in graph
+    assert graph.value(event_a, DCTERMS.isPartOf) == URIRef("https://example.org/s/phase/P")
+    assert graph.value(event_a, SCHEMA.startDate) == Literal("2019-03", datatype=XSD.gYearMonth)
+    assert graph.value(event_g, SCHEMA.endDate) == Literal("2020-11-02", datatype=XSD.date)
+    assert str(graph.value(event_g, SVRDF.modeOfCollection)).startswith(
+        "http://rdf-vocabulary.ddialliance.org/cv/ModeOfCollection/")
+
+
+@pytest.mark.parametrize("start, end, ok", [
+    ("2019-03", "2019-03-02", True), ("2019", "2019-01", True), ("2019", "2018-12", False),
+    ("2019-03-05", "2019-03", True), ("2019-04-01", "2019-03", False),
+])
+def test_phase_dates_are_ordered_at_their_precision(tmp_path, start, end, ok):
+    folder = write_study(tmp_path / "s", "A,P,K,M,1,\n")
+    edit(folder / "study.yaml", "phases: [{id: P, name: Phase}]",
+         f"phases: [{{id: P, name: Phase, start-date: '{start}', end-date: '{end}'}}]")
+    if ok:
+        phase = load_study(folder).phases[0]
+        assert (phase.start_date.text, phase.end_date.text) == (start, end)
+    else:
+        with pytest.raises(StudyDataError, match="cannot start after it ends"):
+            load_study(folder)
+
+
+@pytest.mark.parametrize("given, iri, spdx", [
+    ("CC-BY-4.0", "http://spdx.org/licenses/CC-BY-4.0", "CC-BY-4.0"),
+    ("cc0-1.0", "http://spdx.org/licenses/CC0-1.0", "CC0-1.0"),
+    ("https://creativecommons.org/licenses/by-nc-sa/4.0/legalcode",
+     "http://spdx.org/licenses/CC-BY-NC-SA-4.0", "CC-BY-NC-SA-4.0"),
+    ("https://spdx.org/licenses/ODbL-1.0.html", "http://spdx.org/licenses/ODbL-1.0", "ODbL-1.0"),
+    ("https://example.org/our-own-licence", "https://example.org/our-own-licence", None),
+])
+def test_a_licence_is_written_as_its_spdx_iri_where_there_is_one(tmp_path, given, iri, spdx):
+    study = load_study(write_study(tmp_path / "s", "A,P,K,M,1,\n", extra_yaml=f"license: {given}\n"))
+    assert (study.license.iri, study.license.spdx_id) == (iri, spdx)
+
+
+def test_texts_in_several_languages_and_language_tags_are_standardised(tmp_path):
+    folder = write_study(tmp_path / "s", "A,P,K,M,1,\n",
+                         extra_yaml="metadata-language: CY\nlanguages: [EN, cy]\n")
+    edit(folder / "study.yaml", "title: T", "title: {en: English title, cy: Teitl Cymraeg}")
+    study = load_study(folder)
+    assert study.titles == (("cy", "Teitl Cymraeg"), ("en", "English title"))
+    assert study.title == "Teitl Cymraeg" and study.languages == ("en", "cy")
+    assert study.descriptions == (("cy", "D"),)
+
+
+def test_a_study_in_the_earlier_format_loads_with_the_same_people(minimal_study):
+    """The minimal fixture uses none of the new keys or columns: it reads as it always has."""
+    study = load_study(minimal_study)
+    assert people_of(study) == {"A1": (("A1", "B1"), ("W",)), "J2/1": (("J2",), ("N",)),
+                                "J2/2": (("J2",), ("W",)), "C3": (("C3",), ())}
+    assert [c.event for c in study.codes] == ["interview", "interview", "joint-interview", "interview"]
