@@ -40,13 +40,12 @@ def spaced_study(tmp_path_factory):
     return folder
 
 
-@pytest.fixture(scope="module")
-def server(spaced_study):
+def serve(*studies, options: tuple[str, ...] = ()):
+    """svrdf serve on a free loopback port, until the caller is done with it."""
     port = free_port()
+    arguments = [arg for study in studies for arg in ("--study", str(study))]
     process = subprocess.Popen(
-        [sys.executable, "-m", "svrdf.cli", "serve", "--port", str(port), "--query-timeout", "1",
-         "--max-results", "50", "--study", str(spaced_study),
-         "--study", str(FIXTURES.parent.parent / "src" / "svrdf" / "studies" / "ordo-17147720")],
+        [sys.executable, "-m", "svrdf.cli", "serve", "--port", str(port), *options, *arguments],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
@@ -61,6 +60,12 @@ def server(spaced_study):
     yield base, process
     if process.poll() is None:
         process.kill()
+
+
+@pytest.fixture(scope="module")
+def server(spaced_study):
+    yield from serve(spaced_study, FIXTURES.parent.parent / "src" / "svrdf" / "studies" / "ordo-17147720",
+                     options=("--query-timeout", "1", "--max-results", "50"))
 
 
 def get(url: str, accept: str | None = None, data: bytes | None = None, content_type: str | None = None):
@@ -252,3 +257,31 @@ def test_sigterm_shuts_down_gracefully_after_logging_each_request(server):
     log = process.stderr.read()
     assert '"GET /health HTTP/1.1" 200' in log
     assert "Shutting down" in log and "Finished server process" in log
+
+
+def test_a_study_of_focus_groups_is_served_with_its_people_counted_right():
+    """The focus-group fixture: a person in two groups and one with a code of their own are
+    each counted once, per case and in all; its licence is signposted as its SPDX IRI."""
+    from conftest import roster
+
+    study = FIXTURES / "studies" / "housing-voices"
+    people = roster(study)
+    for base, _ in serve(study):
+        query = urllib.parse.urlencode({"query": """
+            PREFIX svrdf: <https://w3id.org/svrdf/ns#>
+            PREFIX schema: <http://schema.org/>
+            SELECT ?case (COUNT(DISTINCT ?p) AS ?n) WHERE {
+              ?p a svrdf:Participant . OPTIONAL { ?p svrdf:inCase/schema:identifier ?c }
+              BIND(COALESCE(?c, "none") AS ?case) } GROUP BY ?case ORDER BY ?case"""})
+        status, _, body = get(f"{base}/sparql?{query}", "application/sparql-results+json")
+        assert status == 200
+        served = {row["case"]["value"]: int(row["n"]["value"])
+                  for row in json.loads(body)["results"]["bindings"]}
+        expected: dict[str, int] = {}
+        for person in people:
+            for case in person.cases or {"none"}:
+                expected[case] = expected.get(case, 0) + 1
+        assert served == expected and sum(served.values()) == len(people)
+        status, headers, _ = get(base + "/studies/housing-voices/", "text/html")
+        assert status == 200
+        assert '<http://spdx.org/licenses/CC-BY-4.0>; rel="license"' in headers["link"]

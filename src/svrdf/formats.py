@@ -48,7 +48,8 @@ class OutputFormat:
     title: str
     aliases: tuple[str, ...]
     write: Writer
-    #: Says why a study cannot have this form (None when it can): DataCite needs a DOI.
+    #: Says why a study cannot have this form (None when it can): DataCite needs a DOI, a
+    #: publisher or catalog and date-published; RO-Crate needs date-published.
     missing: Callable[[Study], str | None] = lambda study: None
 
     @property
@@ -328,9 +329,16 @@ def write_dcat_jsonld(study: Study, graph: Graph, out: BinaryIO) -> None:
     write_jsonld(dcat_graph(study), jsonld_context("dcat"), out)
 
 
+def _datacite_missing(study: Study) -> str | None:
+    """What the study lacks for DataCite (a DOI, a publisher or catalog, date-published): the
+    same check to_datacite_xml makes, so a bundle skips the form rather than fail on it."""
+    from .datacite import missing
+
+    return missing(study)
+
+
 @register("datacite", "datacite.xml", "application/vnd.datacite.datacite+xml",
-          "DataCite Metadata Schema 4.6 XML, for minting the DOI",
-          missing=lambda study: None if study.doi else "the study has no DOI")
+          "DataCite Metadata Schema 4.6 XML, for minting the DOI", missing=_datacite_missing)
 def write_datacite(study: Study, graph: Graph, out: BinaryIO) -> None:
     from .datacite import to_datacite_xml
 

@@ -254,10 +254,12 @@ EU_LANGUAGES = "http://publications.europa.eu/resource/authority/language/"
 
 
 def language_iri(tag: str) -> str:
-    """The EU Languages authority IRI of a language tag (``cy`` gives ``.../CYM``)."""
+    """The EU Languages authority IRI of a language tag, which names languages by their ISO
+    639-2/T code (``cy`` gives ``.../CYM``, ``de`` gives ``.../DEU``): the terminology code,
+    not the bibliographic one (WEL, GER), which the table does not have."""
     import langcodes
 
-    return EU_LANGUAGES + langcodes.Language.get(tag).to_alpha3(variant="B").upper()
+    return EU_LANGUAGES + langcodes.Language.get(tag).to_alpha3().upper()
 
 
 def _access(study: Study, ds: URIRef) -> Iterator[LocatedTriple]:

@@ -117,7 +117,7 @@ def create_app(directories: list[Path], query_timeout: float = SERVE_QUERY_TIMEO
         links += ['<https://schema.org/Dataset>; rel="type"', '<https://schema.org/AboutPage>; rel="type"']
         links += [f'<{p.orcid}>; rel="author"' for p in served.study.creators if p.orcid]
         if served.study.license:
-            links.append(f'<{served.study.license}>; rel="license"')
+            links.append(f'<{served.study.license.iri}>; rel="license"')
         return ", ".join(links)
 
     def describe(served: ServedStudy, iri: URIRef) -> Graph:
