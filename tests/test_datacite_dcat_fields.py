@@ -363,10 +363,10 @@ def test_dcat_access_rights_conditions_and_licence_on_the_distribution(housing):
     [distribution] = graph.objects(ds, DCAT.distribution)
     assert list(graph.objects(distribution, DCTERMS.license)) == [licence]
     assert (licence, RDF.type, DCTERMS.LicenseDocument) in graph
-    # No landing page: the distribution is reached through the DOI.
-    assert "landing-page" not in housing
+    # The distribution is reached through the landing page where there is one, else the DOI.
     doi = next(i["value"] for i in housing["identifiers"] if i["scheme"] == "DOI")
-    assert list(graph.objects(distribution, DCAT.accessURL)) == [URIRef(f"https://doi.org/{doi}")]
+    access = housing.get("landing-page", f"https://doi.org/{doi}")
+    assert list(graph.objects(distribution, DCAT.accessURL)) == [URIRef(access)]
     [statement] = graph.objects(distribution, DCTERMS.rights)
     assert (statement, RDF.type, DCTERMS.RightsStatement) in graph
     assert set(graph.objects(statement, RDFS.label)) == {
@@ -462,3 +462,17 @@ def test_dcat_phase_labels_are_unchanged(housing):
     graph = dcat(HOUSING)
     labels = {str(graph.value(p, RDFS.label)) for p in graph.objects(dataset(graph), PROV.wasGeneratedBy)}
     assert labels == {phase["name"] for phase in housing["phases"]}
+
+
+def test_dcat_distribution_without_a_landing_page_is_reached_through_the_doi(tmp_path, housing):
+    folder = tmp_path / "no-page"
+    shutil.copytree(HOUSING, folder)
+    text = (folder / "study.yaml").read_text(encoding="utf-8")
+    (folder / "study.yaml").write_text(
+        text.replace(f"landing-page: {housing['landing-page']}\n", ""), encoding="utf-8")
+    graph = dcat(folder)
+    [distribution] = graph.objects(dataset(graph), DCAT.distribution)
+    doi = next(i["value"] for i in housing["identifiers"] if i["scheme"] == "DOI")
+    assert list(graph.objects(distribution, DCAT.accessURL)) == [URIRef(f"https://doi.org/{doi}")]
+    assert list(graph.objects(distribution, DCTERMS.license)) == [
+        URIRef(f"http://spdx.org/licenses/{housing['license']}")]

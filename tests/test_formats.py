@@ -34,7 +34,9 @@ def test_jsonld_uses_plain_schema_names_and_an_inline_context(serialized):
     assert isinstance(document["@context"], dict)  # inline: nothing to fetch
     assert document["@context"]["@vocab"] == "http://schema.org/"
     dataset = next(n for n in document["@graph"] if "Dataset" in n.get("@type", []))
-    assert dataset["name"].startswith("Commissioning for social value")
+    # The record's texts are tagged English: a JSON-LD value object with its language.
+    assert dataset["name"]["@language"] == "en"
+    assert dataset["name"]["@value"].startswith("Commissioning for social value")
     assert {"creator", "description", "prov:wasGeneratedBy"} <= set(dataset)
 
 

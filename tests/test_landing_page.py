@@ -78,7 +78,7 @@ def test_author_and_license_links_appear_when_known(minimal_study):
     links = {(a.get("rel"), a.get("href")) for tag, a in
              outline(FORMATS["html"].serialize(study, build_graph(study))) if tag == "link"}
     assert ("author", "https://orcid.org/0000-0002-1825-0097") in links
-    assert ("license", "https://creativecommons.org/licenses/by/4.0/") in links
+    assert ("license", "http://spdx.org/licenses/CC-BY-4.0") in links
 
 
 def test_page_shows_every_code_once_and_the_cases(page, bundled_study):

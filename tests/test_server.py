@@ -225,7 +225,9 @@ def test_invalid_studies_are_not_served(tmp_path):
 
     broken = tmp_path / "broken"
     shutil.copytree(FIXTURES / "studies" / "minimal", broken)
-    text = (broken / "participants.csv").read_text().replace("C3,fieldwork", "C 3,fieldwork")
+    # It reads, but B1 and A1 are one person with two genders: a SHACL violation.
+    text = (broken / "participants.csv").read_text().replace("B1,fieldwork,K1,,Officer,,A1",
+                                                             "B1,fieldwork,K1,,Officer,N,A1")
     (broken / "participants.csv").write_text(text)
     with pytest.raises(InvalidGraphError):
         create_app([broken])

@@ -34,15 +34,6 @@ RELATED_WORK_TYPES = {
     "CreativeWork": ("IsReferencedBy", "Text"),
 }
 
-#: DataCite contributor types that are organisations by their definition (an institution, a
-#: registration body, a research group): a contributor of one of them who has a single
-#: ``name`` gets nameType Organizational. Any other name-only contributor could be either, so
-#: it gets no nameType.
-ORGANIZATIONAL_CONTRIBUTOR_TYPES = frozenset({
-    "Distributor", "HostingInstitution", "RegistrationAgency", "RegistrationAuthority",
-    "ResearchGroup",
-})
-
 #: What the kinds of data collection event are called in the resource type's text.
 EVENT_NAMES = {"interview": "interview", "joint-interview": "interview",
                "focus-group": "focus group"}
@@ -258,7 +249,7 @@ def _person(element: ET.Element, person: Person, name_element: str) -> None:
         if person.given_names:
             _add(element, "givenName", person.given_names)
         _add(element, "familyName", person.family_names)
-    elif person.role in ORGANIZATIONAL_CONTRIBUTOR_TYPES and not person.given_names:
+    elif person.is_organization:
         _add(element, name_element, person.full_name, nameType="Organizational")
     else:
         _add(element, name_element, person.full_name)

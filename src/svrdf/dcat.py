@@ -37,11 +37,6 @@ VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 #: The creator and funder roles, from the Library of Congress relators vocabulary.
 CREATOR_ROLE = URIRef("http://id.loc.gov/vocabulary/relators/cre")
 FUNDER_ROLE = URIRef("http://id.loc.gov/vocabulary/relators/fnd")
-#: DataCite contributor types that name an organisation (see datacite.py).
-ORGANIZATIONAL_ROLES = frozenset({"Distributor", "HostingInstitution", "RegistrationAgency",
-                                  "RegistrationAuthority", "ResearchGroup"})
-
-
 def dcat_graph(study: Study) -> Graph:
     graph = new_graph()
     graph.bind("foaf", FOAF)
@@ -195,7 +190,7 @@ def _contributor(person: Person, iris: StudyIris) -> Iterator[Triple]:
     attribution and role nodes as the main graph's."""
     ds, agent = iris.dataset, iris.person(person)
     yield ds, DCTERMS.contributor, agent
-    if person.role in ORGANIZATIONAL_ROLES and not (person.given_names or person.family_names):
+    if person.is_organization:
         yield from _organization(agent, Organization(person.full_name))
     else:
         yield from _person(agent, person)

@@ -299,7 +299,11 @@ def _contributor(person: Person, ds: URIRef, iris: StudyIris) -> Iterator[Locate
     agent, where = iris.person(person), person.origin
     for predicate in (SCHEMA.contributor, DCTERMS.contributor):
         yield ds, predicate, agent, where
-    yield from _person(person, iris)
+    if person.is_organization:
+        yield agent, RDF.type, SCHEMA.Organization, where
+        yield agent, SCHEMA.name, Literal(person.full_name), _at(where, "name")
+    else:
+        yield from _person(person, iris)
     if person.role:
         attribution = iris.attribution(person, person.role)
         role = iris.concept(CONTRIBUTOR_ROLE_SCHEME, person.role)

@@ -60,6 +60,15 @@ class Organization:
     origin: Origin | None = field(default=None, compare=False)
 
 
+#: DataCite contributor types that are organisations by their definition (an institution, a
+#: registration body, a research group). Any other contributor known by a single name could be
+#: a person or an organisation.
+ORGANIZATIONAL_ROLES = frozenset({
+    "Distributor", "HostingInstitution", "RegistrationAgency", "RegistrationAuthority",
+    "ResearchGroup",
+})
+
+
 @dataclass(frozen=True)
 class Person:
     """A named person: a creator of the dataset, an author of a related work, or someone the
@@ -74,6 +83,12 @@ class Person:
     #: For a contributor: DataCite's contributor type (DataCollector, ProjectLeader, ...).
     role: str | None = None
     origin: Origin | None = field(default=None, compare=False)
+
+    @property
+    def is_organization(self) -> bool:
+        """A contributor known by a single name in a role only an organisation has."""
+        return (self.role in ORGANIZATIONAL_ROLES and not self.given_names
+                and not self.family_names)
 
     @property
     def full_name(self) -> str:

@@ -1,11 +1,19 @@
 """The RO-Crate 1.2 view of a study: ``ro-crate-metadata.json`` for repositories, WorkflowHub
 and other RO-Crate consumers.
 
-The root Dataset carries name, description, datePublished and license; people, organisations,
-places, cases and fieldwork phases are contextual entities, and each phase is a
-``CreateAction`` whose result is the dataset. Participants are not listed: the crate describes
-the deposit, and the pseudonymous roster is in the main graph. The JSON is built by hand from
-the model (RO-Crate's context makes plain JSON the natural form), in a fixed order.
+The root Dataset carries name, description, datePublished and license (the SPDX IRI where there
+is one), the languages of the data, the conditions of access, funders and grants; people,
+organisations, places, cases and fieldwork phases are contextual entities, and each phase is a
+``CreateAction`` whose result is the dataset, with its dates at the precision the record gives
+them and the DDI modes of collection its interviews and focus groups used as its instruments.
+Participants and single interviews are not listed: the crate describes the deposit, and the
+pseudonymous roster and its data collection events are in the main graph. The JSON is built by
+hand from the model (RO-Crate's context makes plain JSON the natural form), in a fixed order.
+
+The same IRIs as the main graph name the same things (:class:`~svrdf.mapping.StudyIris`), so a
+crate and the graph merge. What schema.org has no term for is written with the RO-Crate
+context's ``dct`` prefix (the COAR access right, the end of an embargo) or with svrdf's own
+terms, which the crate's context defines (the DDI study design fields).
 """
 
 from __future__ import annotations
@@ -15,7 +23,8 @@ from typing import Any
 
 from .errors import StudyDataError
 from .mapping import StudyIris
-from .model import Organization, Person, Place, Study
+from .model import Funding, LocalText, Organization, PartialDate, Person, Phase, Place, Study
+from .vocabularies import access_rights, modes_of_collection
 
 CONTEXT = "https://w3id.org/ro/crate/1.2/context"
 PROFILE = "https://w3id.org/ro/crate/1.2"
@@ -23,11 +32,22 @@ METADATA_FILE = "ro-crate-metadata.json"
 ROOT = "./"
 #: svrdf's own terms used in the crate, added to the RO-Crate context.
 EXTRA_CONTEXT = {"svrdf": "https://w3id.org/svrdf/ns#", "Case": "svrdf:Case",
-                 "FieldworkPhase": "svrdf:FieldworkPhase"}
+                 "FieldworkPhase": "svrdf:FieldworkPhase", "kindOfData": "svrdf:kindOfData",
+                 "unitOfAnalysis": "svrdf:unitOfAnalysis", "universe": "svrdf:universe",
+                 "samplingProcedure": "svrdf:samplingProcedure", "timeMethod": "svrdf:timeMethod"}
 
 
 def _ref(iri: str) -> dict[str, str]:
     return {"@id": iri}
+
+
+def _text(text: LocalText, main: str | None) -> Any:
+    """A text as RO-Crate writes it: a plain string in the metadata's own language (or an
+    unknown one), else a JSON-LD value object that says its language."""
+    language, value = text
+    if language is None or language == main:
+        return value
+    return {"@value": value, "@language": language}
 
 
 def _one_or_many(values: list) -> Any:
@@ -58,20 +78,34 @@ def to_rocrate_json(study: Study) -> bytes:
                              "'date-published' in study.yaml", study.origin_of("date-published"))
     iris = StudyIris(study)
     crate = _Crate()
+    main = study.metadata_language or (study.titles[0][0] if study.titles else None)
     crate.add({"@id": METADATA_FILE, "@type": "CreativeWork", "conformsTo": _ref(PROFILE),
-               "about": _ref(ROOT)})
+               "about": _ref(ROOT), "inLanguage": study.metadata_language})
+    access = study.access
     root: dict[str, Any] = {
         "@id": ROOT,
         "@type": "Dataset",
+        # RO-Crate's name is one string: the main title. Titles in other languages are
+        # alternate names, each saying its language.
         "name": study.title,
+        "alternateName": [_text(t, main) for t in study.titles[1:]],
         "description": study.description,
         "datePublished": study.date_published.isoformat(),
         "url": study.landing_page,
         "version": study.version,
+        "inLanguage": list(study.languages),
         "keywords": ", ".join(study.keywords) or None,
         "temporalCoverage": study.temporal_coverage,
         "measurementMethod": study.methodology,
         "measurementTechnique": list(study.techniques) or None,
+        "isAccessibleForFree": True if access and access.rights == "open" else None,
+        "conditionsOfAccess": [_text(t, main) for t in access.conditions] if access else None,
+        "dct:available": access.embargo_end.isoformat() if access and access.embargo_end else None,
+        "kindOfData": study.kind_of_data,
+        "unitOfAnalysis": study.unit_of_analysis,
+        "universe": [_text(t, main) for t in study.universe],
+        "samplingProcedure": study.sampling_procedure,
+        "timeMethod": study.time_method,
     }
     crate.add(root)  # first, right after the metadata descriptor
     root = crate.entities[ROOT]
@@ -84,7 +118,19 @@ def to_rocrate_json(study: Study) -> bytes:
             "url": f"https://doi.org/{i.value}" if i.scheme == "DOI" else None,
             "description": i.note}) for i in study.identifiers])
     root["license"] = crate.add(_license(study, iris))
+    if access:
+        # COAR's access right, which OpenAIRE and F-UJI read, in Dublin Core's term for it.
+        term = access_rights()[access.rights]
+        root["dct:accessRights"] = crate.add({
+            "@id": term.iri, "@type": "DefinedTerm", "name": term.label,
+            "termCode": term.iri.rsplit("/", 1)[1],
+            "inDefinedTermSet": term.iri.rsplit("/", 1)[0] + "/"})
     root["author"] = _one_or_many([crate.add(_person(p, iris, crate)) for p in study.creators])
+    if study.contributors:
+        # Typed as the main graph types them (the study file's contributors are people); the
+        # DataCite contributor type has no RO-Crate term, and is in the graph and DataCite.
+        root["contributor"] = _one_or_many([crate.add(_person(p, iris, crate))
+                                            for p in study.contributors])
     if study.publisher:
         publisher = _organization(study.publisher, iris)
         if study.publisher.url:
@@ -94,6 +140,13 @@ def to_rocrate_json(study: Study) -> bytes:
                 "name": study.publisher.name, "url": study.publisher.url,
                 "contactType": "publisher"})
         root["publisher"] = crate.add(publisher)
+    if study.funding:
+        # RO-Crate 1.2's funding pattern: the root names its funders and its grants, and each
+        # grant names its funder.
+        grants = [crate.add(_grant(f, iris, crate)) for f in study.funding]
+        funders = dict.fromkeys(str(iris.funder(f.funder)) for f in study.funding)
+        root["funder"] = _one_or_many([_ref(funder) for funder in funders])
+        root["funding"] = _one_or_many(grants)
     if study.catalog:
         root["includedInDataCatalog"] = crate.add({
             "@id": str(iris.catalog(study.catalog)), "@type": "DataCatalog",
@@ -113,30 +166,66 @@ def to_rocrate_json(study: Study) -> bytes:
         root["citation"] = _one_or_many(citations)
     mentions = [crate.add(_person(p, iris, crate)) for p in study.mentioned_people]
     for phase in study.phases:
-        cases = [c for c in study.cases
-                 if any(code.phase == phase.id and code.case == c.id for code in study.codes)]
         # RO-Crate's provenance pattern: the root mentions each action that produced it.
-        mentions.append(crate.add({
-            "@id": str(iris.phase(phase.id)),
-            "@type": ["CreateAction", "FieldworkPhase"],
-            "name": phase.name,
-            "description": phase.description,
-            "startTime": phase.start_date.isoformat() if phase.start_date else None,
-            "endTime": phase.end_date.isoformat() if phase.end_date else None,
-            "agent": [_ref(str(iris.person(p))) for p in study.creators],
-            "object": [crate.add({"@id": str(iris.case(c.id)), "@type": ["Thing", "Case"], "name": c.name,
-                                  "identifier": c.id, "alternateName": list(c.alternate_names),
-                                  "description": c.description}) for c in cases],
-            "result": _ref(ROOT),
-        }))
+        mentions.append(crate.add(_phase(phase, study, iris, crate)))
     root["mentions"] = _one_or_many(mentions)
     document = {"@context": [CONTEXT, EXTRA_CONTEXT], "@graph": list(crate.entities.values())}
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+def _date(date: PartialDate | None) -> str | None:
+    # At the precision the record gives (2019, 2019-03 or 2019-03-14): ISO 8601 all, and no
+    # more precise than what is known.
+    return date.text if date else None
+
+
+def _phase(phase: Phase, study: Study, iris: StudyIris, crate: _Crate) -> dict[str, Any]:
+    codes = [code for code in study.codes if code.phase == phase.id]
+    cases = [c for c in study.cases if any(code.case == c.id for code in codes)]
+    terms = modes_of_collection()
+    modes = [terms[mode] for mode in dict.fromkeys(code.mode for code in codes if code.mode)]
+    return {
+        "@id": str(iris.phase(phase.id)),
+        "@type": ["CreateAction", "FieldworkPhase"],
+        "name": phase.name,
+        "description": phase.description,
+        "startTime": _date(phase.start_date),
+        "endTime": _date(phase.end_date),
+        "agent": [_ref(str(iris.person(p))) for p in study.creators],
+        # How the phase's interviews and focus groups were held: DDI Mode of Collection terms.
+        "instrument": [crate.add({"@id": term.iri, "@type": "DefinedTerm", "name": term.label,
+                                  "termCode": term.notation,
+                                  "inDefinedTermSet": term.iri.rsplit("/", 1)[0] + "/"})
+                       for term in modes],
+        "object": [crate.add({"@id": str(iris.case(c.id)), "@type": ["Thing", "Case"], "name": c.name,
+                              "identifier": c.id, "alternateName": list(c.alternate_names),
+                              "description": c.description}) for c in cases],
+        "result": _ref(ROOT),
+    }
+
+
+def _grant(funding: Funding, iris: StudyIris, crate: _Crate) -> dict[str, Any]:
+    funder = funding.funder.name
+    # RO-Crate's entities have names: the award's title, else what the record says of it.
+    name = funding.award_title or (f"{funder} award {funding.award_number}"
+                                   if funding.award_number else f"Funding from {funder}")
+    return {"@id": str(iris.grant(funding)), "@type": "MonetaryGrant",
+            "identifier": funding.award_number, "name": name, "url": funding.award_url,
+            "funder": crate.add(_funder(funding.funder, iris))}
+
+
+def _funder(org: Organization, iris: StudyIris) -> dict[str, Any]:
+    # Named as the main graph names it: by ROR, else by its Crossref Funder ID's DOI.
+    doi = f"https://doi.org/{org.crossref_funder_id}" if org.crossref_funder_id else None
+    return {"@id": str(iris.funder(org)), "@type": "Organization", "name": org.name,
+            "url": org.url, "identifier": [i for i in (org.ror, doi) if i]}
+
+
 def _license(study: Study, iris: StudyIris) -> dict[str, Any]:
     if study.license:
-        return {"@id": study.license, "@type": "CreativeWork", "name": study.license,
+        licence = study.license
+        return {"@id": licence.iri, "@type": "CreativeWork", "name": licence.spdx_id or licence.iri,
+                "identifier": licence.spdx_id,
                 "description": "The licence under which the study's record says the dataset "
                                "may be reused."}
     # The study states no licence: say so, and say whom to ask, rather than invent one.
@@ -150,7 +239,7 @@ def _license(study: Study, iris: StudyIris) -> dict[str, Any]:
 def _person(person: Person, iris: StudyIris, crate: _Crate) -> dict[str, Any]:
     return {
         "@id": str(iris.person(person)),
-        "@type": "Person",
+        "@type": "Organization" if person.is_organization else "Person",
         "name": person.full_name,
         "givenName": person.given_names,
         "familyName": person.family_names,
