@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 from rdflib import Graph
 
 from svrdf.builder import load_study
@@ -105,39 +106,205 @@ def no_network():
 
 @dataclass(frozen=True)
 class RosterPerson:
+    """One person of a study as the oracle sees them. ``gender`` is the study's gender code, or
+    None where no source records one; ``key`` is the person's identifier in the graph's IRIs
+    (their people.csv id, their earliest code, or ``CODE/N`` for a group's unnamed member)."""
     codes: frozenset[str]
     phases: frozenset[str]
     cases: frozenset[str]
     gender: str | None
+    sectors: frozenset[str] = frozenset()
+    key: str = ""
+    #: the person's people.csv id, if they are listed there
+    listed: str | None = None
+
+
+class RosterError(ValueError):
+    """The study's files contradict themselves (the oracle's own check, not svrdf's)."""
+
+
+def _cells(cell: str | None) -> list[str | None]:
+    """A ;-separated cell's entries, in order, an empty entry as None; an empty cell has none."""
+    text = (cell or "").strip()
+    return [] if not text else [part.strip() or None for part in text.split(";")]
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return [{k.strip(): (v or "").strip() for k, v in row.items() if k is not None}
+                for row in csv.DictReader(handle)]
+
+
+def study_genders(study_dir: Path) -> dict[str, dict]:
+    """The study's gender codes from study.yaml: code -> its entry (label, schema, ...)."""
+    study = yaml.safe_load((Path(study_dir) / "study.yaml").read_text("utf-8"))
+    return {str(g["code"]): g for g in study.get("gender") or ()}
 
 
 def roster(study_dir: Path) -> list[RosterPerson]:
-    """The people of a study, worked out from participants.csv alone (not through svrdf), as
-    the oracle that the graph's SPARQL answers are compared with."""
-    with open(study_dir / "participants.csv", encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    split = lambda cell: [v.strip() for v in (cell or "").split(";") if v.strip()]
-    group = {row["code"]: {row["code"]} for row in rows}
-    for row in rows:
-        for other in split(row["other_codes"]):
-            merged = group[row["code"]] | group[other]
-            for code in merged:
-                group[code] = merged
-    by_code = {row["code"]: row for row in rows}
-    people, seen = [], set()
-    for row in rows:
-        codes = frozenset(group[row["code"]])
-        if codes in seen:
-            continue
-        seen.add(codes)
-        members = [by_code[c] for c in codes]
-        phases = frozenset(m["phase"] for m in members if m["phase"])
-        cases = frozenset(m["case"] for m in members if m["case"])
-        count = int(row["people"] or 1)
-        genders = split(row["gender"])
-        for index in range(count):
-            gender = genders[index] if len(genders) == count else (genders[0] if genders else None)
-            if count == 1:
-                gender = next((g for m in members for g in split(m["gender"])), None)
-            people.append(RosterPerson(codes, phases, cases, gender))
+    """The people of a study, worked out from its files alone (study.yaml, participants.csv,
+    people.csv), never through svrdf, as the oracle that the graph's SPARQL answers are
+    compared with. The rules are the study format's (schemas/*.json):
+
+    - a row is a quotation code of ``people`` people (default 1);
+    - one-person codes that name each other in ``other_codes`` are one person;
+    - a person of people.csv is one person with all their codes; under a group's code
+      (people > 1) they are one of its people, and the group's others are unnamed;
+    - a group's gender cell with one value gives it to all its people; otherwise its entries
+      are a multiset of up to ``people`` values (missing or empty = not recorded): a listed
+      member takes the entry equal to their own gender (from their own rows or people.csv),
+      else an empty one, and the unnamed members take what is left, in order.
+    """
+
+    study_dir = Path(study_dir)
+    study = yaml.safe_load((study_dir / "study.yaml").read_text("utf-8"))
+    phase_rank = {str(p["id"]): i for i, p in enumerate(study.get("phases") or ())}
+    rows = {row["code"]: row for row in _read_csv(study_dir / "participants.csv")}
+    size = {code: int(row.get("people") or 1) for code, row in rows.items()}
+    is_group = {code: n > 1 for code, n in size.items()}
+    people_file = study_dir / "people.csv"
+    listed = _read_csv(people_file) if people_file.exists() else []
+
+    # Union-find over one-person codes and listed people ("#id").
+    parent: dict[str, str] = {}
+
+    def find(node: str) -> str:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            node = parent[node]
+        return node
+
+    def union(a: str, b: str) -> None:
+        parent[find(a)] = find(b)
+
+    for code, row in rows.items():
+        if not is_group[code]:
+            find(code)
+            for other in _cells(row.get("other_codes")):
+                if other:
+                    if is_group.get(other, True):
+                        raise RosterError(f"{code} names {other}, not a one-person code")
+                    union(code, other)
+    members: dict[str, list[dict]] = {code: [] for code in rows if is_group[code]}
+    by_id = {}
+    for person in listed:
+        by_id[person["person"]] = person
+        find("#" + person["person"])
+        for code in dict.fromkeys(c for c in _cells(person.get("codes")) if c):
+            if code not in rows:
+                raise RosterError(f"{person['person']} names the unknown code {code}")
+            if is_group[code]:
+                members[code].append(person)
+            else:
+                union(code, "#" + person["person"])
+    components: dict[str, list[str]] = {}
+    for node in list(parent):
+        components.setdefault(find(node), []).append(node)
+
+    def value(code: str, column: str) -> set[str]:
+        cell = rows[code].get(column)
+        return {cell} if cell else set()
+
+    people: list[RosterPerson] = []
+    own_gender: dict[str, set[str]] = {}  # listed id -> genders from own rows and people.csv
+    pending: dict[str, dict] = {}
+    for nodes in components.values():
+        ids = [n[1:] for n in nodes if n.startswith("#")]
+        own = [n for n in nodes if not n.startswith("#")]
+        if len(ids) > 1:
+            raise RosterError(f"{ids} are one person through other_codes")
+        person = by_id[ids[0]] if ids else None
+        groups = [c for c in _cells(person.get("codes")) if c and is_group[c]] if person else []
+        groups = list(dict.fromkeys(groups))
+        genders = {g for c in own for g in _cells(rows[c].get("gender")) if g}
+        if person and person.get("gender"):
+            genders.add(person["gender"])
+        sectors = set().union(*(value(c, "sector") for c in own + groups))
+        if person and person.get("sector"):
+            sectors.add(person["sector"])
+        key = person["person"] if person else min(
+            own, key=lambda c: (phase_rank.get(rows[c].get("phase") or "", len(phase_rank)), c))
+        facts = {
+            "codes": frozenset(own + groups),
+            "phases": frozenset().union(*(value(c, "phase") for c in own + groups)),
+            "cases": frozenset().union(*(value(c, "case") for c in own + groups)),
+            "sectors": frozenset(sectors),
+            "genders": set(genders),
+            "key": key,
+            "listed": person["person"] if person else None,
+        }
+        if person:
+            own_gender[person["person"]] = genders
+        pending[key] = facts
+
+    for code, group in members.items():
+        entries = _cells(rows[code].get("gender"))
+        n = size[code]
+        if len(group) > n:
+            raise RosterError(f"{code} lists {len(group)} members for {n} people")
+        shared = entries[0] if len(entries) == 1 and entries[0] else None
+        slots = entries + [None] * (n - len(entries))
+        for person in group:
+            if shared:
+                pending[person["person"]]["genders"].add(shared)
+                continue
+            known = own_gender[person["person"]]
+            match = next((g for g in known if g in slots), None)
+            if match is not None:
+                slots.remove(match)
+            elif None in slots:
+                slots.remove(None)
+            else:
+                raise RosterError(f"{code} leaves no gender entry for {person['person']}")
+        for index in range(1, n - len(group) + 1):
+            gender = shared if shared else slots[index - 1]
+            people.append(RosterPerson(
+                frozenset({code}), frozenset(value(code, "phase")), frozenset(value(code, "case")),
+                gender, frozenset(value(code, "sector")), f"{code}/{index}", None))
+    for facts in pending.values():
+        genders = facts.pop("genders")
+        if len(genders) > 1:
+            raise RosterError(f"{facts['key']} has the genders {sorted(genders)}")
+        people.append(RosterPerson(gender=next(iter(genders), None), **facts))
     return people
+
+
+# ---------------------------------------------------------------- SPARQL answers in oracle terms
+
+#: Each participant's gender, with what a reader needs to name it: the concept's notation and
+#: whether it is the study's "prefer not to say".
+GENDER_OF_EACH_PERSON = """
+SELECT ?p ?g ?notation ?refused {
+    ?p a svrdf:Participant ; schema:gender ?g .
+    OPTIONAL { ?g skos:notation ?notation }
+    BIND(EXISTS { ?g skos:exactMatch svrdf:PreferNotToSay } AS ?refused)
+}"""
+
+
+def gender_label(genders: dict[str, dict], code: str | None) -> str:
+    """A person's gender code (None: not recorded) in words that the graph's answer can be
+    put in too: schema.org's term where the study aligns the code to one, else the code, and
+    "prefer not to say" apart from "not recorded". ``genders`` is :func:`study_genders`."""
+    if code is None:
+        return "not recorded"
+    entry = genders[code]
+    if entry.get("schema"):
+        return f"schema:{entry['schema']}"
+    return f"prefer not to say ({code})" if entry.get("prefer-not-to-say") else f"code {code}"
+
+
+def graph_gender_label(value: str, notation: str | None, refused: bool) -> str:
+    """:func:`gender_label` of a row of :data:`GENDER_OF_EACH_PERSON`."""
+    if value == "https://w3id.org/svrdf/ns#NotRecorded":
+        return "not recorded"
+    if value.startswith("http://schema.org/"):
+        return "schema:" + value[len("http://schema.org/"):]
+    return f"prefer not to say ({notation})" if refused else f"code {notation}"
+
+
+def participant_iri(base_iri: str, key: str) -> str:
+    """The IRI the README promises for a person: participant/<key>, a group's unnamed members
+    participant/<CODE>/<n>, each part percent-encoded."""
+    from urllib.parse import quote
+
+    return base_iri + "participant/" + "/".join(quote(part, safe="") for part in key.split("/"))

@@ -3,12 +3,14 @@ asserted: that is what the benchmark's own report is for."""
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import subprocess
 import sys
 
 import pytest
+import yaml
 
 from conftest import REPO_ROOT
 
@@ -82,3 +84,40 @@ def test_memory_script_reports_every_step_of_an_export():
                      "| writing study.nt"]
     peaks = [float(row[3].rstrip(" |")) for row in rows]
     assert peaks == sorted(peaks) and peaks[0] > 0  # a peak so far never falls
+
+
+def test_generated_studies_have_the_general_shapes_conform_and_count_their_people(tmp_path):
+    """The benchmark's inputs are studies svrdf must accept, with the format's general shapes:
+    focus groups whose members were also interviewed alone (people.csv), some of them in two,
+    genders given for some of a group, events with modes and dates, phases known to the month;
+    and, from the same seed, the same files."""
+    sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
+    from generate_study import generate
+    from test_properties import check_counts, check_export
+
+    from conftest import roster
+
+    for participants, seed in ((300, 1), (40, 2)):
+        directory = generate(tmp_path / f"s{seed}", participants, seed)
+        people = roster(directory)
+        assert len(people) == participants
+        check_counts(directory, check_export(directory))
+        assert any(p.listed and len(p.codes) > 1 for p in people)
+
+    directory = generate(tmp_path / "large", 3000, 5)
+    again = generate(tmp_path / "again", 3000, 5)
+    for name in ("study.yaml", "participants.csv", "people.csv"):
+        assert (directory / name).read_bytes() == (again / name).read_bytes()
+    people = roster(directory)
+    assert len(people) == 3000
+    with open(directory / "participants.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    groups = {r["code"]: r for r in rows if r["event"] == "focus-group"}
+    assert any(p.listed and p.codes - set(groups) and p.codes & set(groups) for p in people)
+    assert any(len(p.codes & set(groups)) > 1 for p in people)
+    assert any(r["gender"] and len(r["gender"].split(";")) < int(r["people"]) for r in groups.values())
+    assert any("/" in r["date"] for r in rows) and any(len(r["date"]) == 7 for r in rows)
+    assert {r["mode"] for r in rows} > {"", "Interview.Telephone", "FocusGroup.Online"}
+    study = yaml.safe_load((directory / "study.yaml").read_text("utf-8"))
+    assert {"license", "access", "funding", "languages"} <= set(study)
+    assert any(len(str(phase.get("end-date", ""))) == 7 for phase in study["phases"])

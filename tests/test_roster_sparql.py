@@ -1,7 +1,8 @@
 """SPARQL over the exported graph answers the roster's questions.
 
-Expected answers are worked out from participants.csv by ``conftest.roster``, never from the
-graph, and the graph is the one parsed back from svrdf's Turtle output.
+Expected answers are worked out from the study's files by ``conftest.roster``, never from the
+graph, and the graph is the one parsed back from svrdf's Turtle output. housing-voices brings
+focus groups whose members are listed in people.csv (tests/test_general_studies.py asks it more).
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from svrdf.formats import get_format
 from svrdf.mapping import build_graph
 
 
-@pytest.fixture(scope="module", params=["bundled", "minimal"])
+@pytest.fixture(scope="module", params=["bundled", "minimal", "housing-voices"])
 def study(request, bundled_dir):
     from conftest import FIXTURES
 
-    directory = bundled_dir if request.param == "bundled" else FIXTURES / "studies" / "minimal"
+    directory = bundled_dir if request.param == "bundled" else FIXTURES / "studies" / request.param
     study = load_study(directory)
     exported = get_format("turtle").serialize(study, build_graph(study))
     return Graph().parse(data=exported, format="turtle"), roster(directory), directory

@@ -631,11 +631,15 @@ class _Grouping:
             for code_name in person.codes:
                 if self.codes[code_name].is_joint:
                     built[person.id].groups.append(self.codes[code_name])
+        # Every group first: a group's gender for all its people reaches its listed members,
+        # whose own rows may come before the group's.
+        anonymous = {code.code: list(self._group(code, members.get(code.code, []), built))
+                     for code in self.codes.values() if code.is_joint}
         result: list[Participant] = []
         done: set[str] = set()
         for code in self.codes.values():
             if code.is_joint:
-                result.extend(self._group(code, members.get(code.code, []), built))
+                result.extend(anonymous[code.code])
                 continue
             key = owner[self._root(code.code)]
             if key not in done:
@@ -733,7 +737,9 @@ def _row_facts(code: QuotationCode) -> list[Fact]:
 
 
 _EMAIL = re.compile(r"[^\s@<>()]+@[^\s@<>()]+\.[A-Za-z]{2,}")
-_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
+# Dates, and intervals of dates at any precision (2019/2020-03), are not phone numbers.
+_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b"
+                   r"|\b\d{4}(?:-\d{2}){0,2}/\d{4}(?:-\d{2}){0,2}\b")
 _PHONE = re.compile(r"(?<![\w/])\+?\(?\d[\d ()./-]{6,}\d(?![\w/])")
 
 
