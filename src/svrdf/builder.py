@@ -662,7 +662,7 @@ class _Grouping:
                built: dict[str, _Person]) -> Iterator[Participant]:
         """The anonymous members of a group's code, each with the gender left to them once
         the listed members have taken theirs; the listed members are made with their own."""
-        where = code.origin.with_field("gender") if code.origin else None
+        where = code.origin
         shared = len(code.genders) == 1 and code.people > 1
         slots: list[str | None] = list(code.genders) + [None] * (code.people - len(code.genders))
         for person in listed:
@@ -678,7 +678,7 @@ class _Grouping:
                 raise StudyDataError(
                     f"gives a gender for each of its {code.people} people, but leaves no place "
                     f"for {person.id}'s {what}: correct the genders, or leave one entry empty",
-                    where)
+                    where.with_field("gender") if where else None)
         for index, gender in enumerate(slots[:code.people - len(listed)], start=1):
             genders = code.genders[0] if shared else gender
             facts = _row_facts(code) + ([("gender", genders, where)] if genders else [])
@@ -705,18 +705,16 @@ class _Person:
         facts: list[Fact] = []
         for code in self.own:
             facts.extend(_row_facts(code))
-            where = code.origin.with_field("gender") if code.origin else None
-            facts.extend(("gender", g, where) for g in code.genders if g)
+            facts.extend(("gender", g, code.origin) for g in code.genders if g)
         for code in self.groups:
             facts.extend(_row_facts(code))
         facts.extend(("gender", g, where) for g, where in self.group_genders)
         listed = self.listed
         if listed:
-            at = listed.origin
             for attribute, value in (("gender", listed.gender), ("sector", listed.sector),
                                      ("role", listed.role)):
                 if value:
-                    facts.append((attribute, value, at.with_field(attribute) if at else None))
+                    facts.append((attribute, value, listed.origin))
         codes = [c.code for c in self.own] + [c.code for c in self.groups]
         origins = [c.origin for c in self.own] + [
             listed.origin.with_field("codes") if listed and listed.origin else c.origin
@@ -728,12 +726,9 @@ class _Person:
 
 def _row_facts(code: QuotationCode) -> list[Fact]:
     """What a code's row says of each of its people, other than gender."""
-    facts: list[Fact] = []
-    for attribute, value in (("phase", code.phase), ("case", code.case),
-                             ("sector", code.sector), ("role", code.role)):
-        if value:
-            facts.append((attribute, value, code.origin.with_field(attribute) if code.origin else None))
-    return facts
+    return [(attribute, value, code.origin)
+            for attribute, value in (("phase", code.phase), ("case", code.case),
+                                     ("sector", code.sector), ("role", code.role)) if value]
 
 
 _EMAIL = re.compile(r"[^\s@<>()]+@[^\s@<>()]+\.[A-Za-z]{2,}")

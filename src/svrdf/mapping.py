@@ -79,6 +79,7 @@ class StudyIris:
     def __init__(self, study: Study):
         self.base = study.base_iri
         self._minted: dict[tuple[str, ...], URIRef] = {}
+        self._literals: dict[tuple[type, object, URIRef | None], Literal] = {}
         doi = study.doi
         self.dataset = URIRef(f"https://doi.org/{doi.value}" if doi else f"{self.base}dataset")
 
@@ -89,6 +90,16 @@ class StudyIris:
         if iri is None:
             iri = self._minted[segments] = URIRef(self.base + "/".join(_segment(s) for s in segments))
         return iri
+
+    def shared_literal(self, value: object, datatype: URIRef | None = None) -> Literal:
+        """One literal object for each value that many people or codes share (a role, a date,
+        a number of people): a literal takes some 200 bytes, and a large study repeats a few
+        hundred values hundreds of thousands of times."""
+        key = (type(value), value, datatype)
+        literal = self._literals.get(key)
+        if literal is None:
+            literal = self._literals[key] = Literal(value, datatype=datatype)
+        return literal
 
     def phase(self, phase_id: str) -> URIRef:
         return self._iri("phase", phase_id)
@@ -532,9 +543,10 @@ def _association(activity: URIRef, association: URIRef, agent: URIRef, role: URI
 
 
 def _facts(participant: Participant, attribute: str) -> Iterator[tuple[str, Origin | None]]:
-    for name, value, origin in participant.facts:
+    """The participant's values of ``attribute``, each with the cell that gives it."""
+    for name, value, row in participant.facts:
         if name == attribute:
-            yield value, origin
+            yield value, _at(row, name)
 
 
 def _code_list(iris: StudyIris, scheme_name: str, title: str, concepts: tuple[Concept, ...],
@@ -579,7 +591,7 @@ def _quotation_code(code: QuotationCode, iris: StudyIris) -> Iterator[LocatedTri
     if code.is_joint:
         yield node, _A, _JOINT_CODE, _at(where, "people")
     yield node, _NOTATION, Literal(code.code), _at(where, "code")
-    yield node, _PEOPLE, Literal(code.people), _at(where, "people")
+    yield node, _PEOPLE, iris.shared_literal(code.people), _at(where, "people")
     if code.phase:
         yield node, _LISTED_IN, iris.phase(code.phase), _at(where, "phase")
     if code.case:
@@ -620,7 +632,8 @@ def _event(code: QuotationCode, iris: StudyIris, modes: dict[str, URIRef]) -> It
     if code.date:
         for predicate, date in ((_START, code.date.start), (_END, code.date.end)):
             if date:
-                yield node, predicate, date_literal(date), _at(where, "date")
+                yield node, predicate, iris.shared_literal(date.text, DATE_TYPES[date.precision]), \
+                    _at(where, "date")
 
 
 def _gender_values(study: Study, iris: StudyIris) -> dict[str, URIRef]:
@@ -640,16 +653,17 @@ def _participant(participant: Participant, genders: dict[str, URIRef],
         yield node, _IDENTIFIER, Literal(code), where
         yield node, _HAS_CODE, iris.code(code), where
     gender_known = False
-    for name, value, origin in participant.facts:
+    for name, value, row in participant.facts:
+        # The fact's attribute is also the name of the column that gives it.
         if name == "role":
-            yield node, _JOB_TITLE, Literal(value), origin
+            yield node, _JOB_TITLE, iris.shared_literal(value), _at(row, name)
         elif name == "gender":
             gender_known = True
-            yield node, _GENDER, genders[value], origin
+            yield node, _GENDER, genders[value], _at(row, name)
         elif name == "sector":
-            yield node, _SECTOR, iris.concept(SECTOR_SCHEME, value), origin
+            yield node, _SECTOR, iris.concept(SECTOR_SCHEME, value), _at(row, name)
         elif name == "case":
-            yield node, _IN_CASE, iris.case(value), origin
+            yield node, _IN_CASE, iris.case(value), _at(row, name)
     if not gender_known:
         # Unknown is not absent: say that the record gives no gender for this person, which a
         # query can tell apart from a person who preferred not to say.

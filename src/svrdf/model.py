@@ -19,7 +19,7 @@ from .errors import Origin
 LocalText = tuple[str | None, str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PartialDate:
     """A date at the precision the record gives: a year, a year and month, or a day."""
 
@@ -37,7 +37,7 @@ class PartialDate:
         return self.text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Period:
     """From ``start`` to ``end``, each at its own precision; a single date is both."""
 
@@ -206,7 +206,7 @@ class Case:
 EVENT_KINDS = ("interview", "joint-interview", "focus-group")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one or more per participant
 class QuotationCode:
     """One row of ``participants.csv``: a quotation code, what the record says about the person
     or people behind it, and the interview or focus group it comes from.
@@ -245,12 +245,13 @@ class ListedPerson:
     origin: Origin | None = field(default=None, compare=False)
 
 
-#: What the record says of a participant: (attribute, value, where it says so). Attributes are
-#: ``phase``, ``case``, ``sector``, ``role`` and ``gender``.
+#: What the record says of a participant: (attribute, value, the row that says so). Attributes
+#: are ``phase``, ``case``, ``sector``, ``role`` and ``gender``, each also the name of the column
+#: that holds it, in participants.csv and in people.csv.
 Fact = tuple[str, str, Origin | None]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one or more per participant
 class Participant:
     """One interviewed person, known only by pseudonymous codes.
 
