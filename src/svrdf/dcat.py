@@ -75,12 +75,7 @@ def dcat_triples(study: Study) -> Iterator[Triple]:
         agent = iris.person(creator)
         yield ds, DCTERMS.creator, agent
         yield from _person(agent, creator)
-        attribution = iris.attribution(creator)
-        yield ds, PROV.qualifiedAttribution, attribution
-        yield attribution, RDF.type, PROV.Attribution
-        yield attribution, PROV.agent, agent
-        yield attribution, DCAT.hadRole, CREATOR_ROLE
-        yield CREATOR_ROLE, RDF.type, DCAT.Role
+        yield from _attribution(ds, iris.attribution(creator), agent, CREATOR_ROLE)
         yield CREATOR_ROLE, RDFS.label, Literal("creator", lang="en")
     for contributor in study.contributors:
         yield from _contributor(contributor, iris)
@@ -185,6 +180,16 @@ def _access(study: Study, iris: StudyIris) -> Iterator[Triple]:
                                                        datatype=XSD.date)
 
 
+def _attribution(dataset: URIRef, attribution: URIRef, agent: URIRef,
+                 role: URIRef) -> Iterator[Triple]:
+    """DCAT's qualified attribution: ``agent`` had ``role`` (a dcat:Role) for the dataset."""
+    yield dataset, PROV.qualifiedAttribution, attribution
+    yield attribution, RDF.type, PROV.Attribution
+    yield attribution, PROV.agent, agent
+    yield attribution, DCAT.hadRole, role
+    yield role, RDF.type, DCAT.Role
+
+
 def _contributor(person: Person, iris: StudyIris) -> Iterator[Triple]:
     """A contributor, with its DataCite contributor type as the attribution's role: the same
     attribution and role nodes as the main graph's."""
@@ -196,14 +201,9 @@ def _contributor(person: Person, iris: StudyIris) -> Iterator[Triple]:
         yield from _person(agent, person)
     if not person.role:
         return
-    attribution = iris.attribution(person, person.role)
     role = iris.concept(CONTRIBUTOR_ROLE_SCHEME, person.role)
     scheme = iris.scheme(CONTRIBUTOR_ROLE_SCHEME)
-    yield ds, PROV.qualifiedAttribution, attribution
-    yield attribution, RDF.type, PROV.Attribution
-    yield attribution, PROV.agent, agent
-    yield attribution, DCAT.hadRole, role
-    yield role, RDF.type, DCAT.Role
+    yield from _attribution(ds, iris.attribution(person, person.role), agent, role)
     yield role, RDF.type, SKOS.Concept
     yield role, SKOS.notation, Literal(person.role)
     yield role, SKOS.prefLabel, Literal(_words(person.role), lang="en")
@@ -221,11 +221,7 @@ def _funder(funding: Funding, iris: StudyIris) -> Iterator[Triple]:
     # A funder is an organisation; the attribution's IRI is made from its name like a
     # person's, with the role after it.
     attribution = iris.attribution(Person(None, None, name=funder.name), "funder")
-    yield iris.dataset, PROV.qualifiedAttribution, attribution
-    yield attribution, RDF.type, PROV.Attribution
-    yield attribution, PROV.agent, agent
-    yield attribution, DCAT.hadRole, FUNDER_ROLE
-    yield FUNDER_ROLE, RDF.type, DCAT.Role
+    yield from _attribution(iris.dataset, attribution, agent, FUNDER_ROLE)
     yield FUNDER_ROLE, RDFS.label, Literal("funder", lang="en")
     yield from _organization(agent, funder)
     if funder.ror and funder.crossref_funder_id:
