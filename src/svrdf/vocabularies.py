@@ -68,16 +68,23 @@ def spdx_id_of_url(url: str) -> str | None:
     return _licence_urls().get(_url_key(url))
 
 
+@cache
+def _spdx_licensing():
+    # Imported here, and made once: its licence index takes a moment to load, and a study that
+    # gives its licence as an address never needs it.
+    from license_expression import get_spdx_licensing
+
+    return get_spdx_licensing()
+
+
+@cache
 def canonical_spdx_id(text: str) -> str | None:
     """``text`` as an SPDX licence identifier in its registered spelling (``cc-by-4.0`` gives
     ``CC-BY-4.0``), or None if SPDX has no licence of that identifier. One licence only: an
     expression such as ``MIT OR Apache-2.0`` is not an identifier."""
     if not text or any(char.isspace() or char in "()" for char in text):
         return None
-    # Imported here: its licence index takes a moment to load, and most studies need it not.
-    from license_expression import get_spdx_licensing
-
-    result = get_spdx_licensing().validate(text)
+    result = _spdx_licensing().validate(text)
     if result.errors or not result.normalized_expression:
         return None
     return str(result.normalized_expression)
