@@ -140,3 +140,30 @@ def test_the_browser_check_catches_a_page_with_errors(chromium, tmp_path):
                       "<script>undefinedFunction();</script></head><body></body></html>")
     result = run_chromium(chromium, broken, tmp_path, "--dump-dom")
     assert any("undefinedFunction" in line for line in console_messages(result.stderr))
+
+
+@pytest.mark.parametrize("hostile", ["Apply by e-mail <!--<script> then wait",
+                                     "</script><h1>injected</h1>", "a & b > c"])
+def test_any_text_in_the_embedded_json_ld_leaves_the_page_whole(tmp_path, minimal_study, hostile):
+    """Markup in a text (here the conditions of access) stays text: the HTML parser finds the
+    page's own headings after the script, and the JSON-LD still reads back to the same text."""
+    import json
+
+    import html5lib
+
+    from svrdf.builder import load_study
+
+    folder = tmp_path / "study"
+    shutil.copytree(minimal_study, folder)
+    with open(folder / "study.yaml", "a", encoding="utf-8") as handle:
+        handle.write(f"access:\n  rights: restricted\n  conditions: {json.dumps(hostile)}\n")
+    study = load_study(folder)
+    body = FORMATS["html"].serialize(study, build_graph(study))
+    document = html5lib.parse(body, namespaceHTMLElements=False)
+    assert [h.text for h in document.iter("h1")] == [study.title]
+    assert len(document.findall(".//h2")) >= 3
+    [script] = [s for s in document.iter("script") if s.get("type") == "application/ld+json"]
+    document = json.loads(script.text)
+    conditions = [node["conditionsOfAccess"] for node in document.get("@graph", [document])
+                  if "conditionsOfAccess" in node]
+    assert "<" not in script.text and conditions == [hostile]

@@ -114,7 +114,7 @@ def test_missing_file_and_directory_in_its_place(study_copy):
 def test_ragged_csv_row_names_its_row(study_copy):
     edit(study_copy / "participants.csv", "IP7,1,,,Social Enterprise Consultant,M,,1,",
          "IP7,1,,,Social Enterprise Consultant,M,,1")
-    with pytest.raises(StudyFileError, match="8 cells") as caught:
+    with pytest.raises(StudyFileError, match="9 cells; the header has 10") as caught:
         load_study(study_copy)
     assert caught.value.origin.row == 5
 
@@ -290,3 +290,40 @@ def test_a_study_in_the_earlier_format_loads_with_the_same_people(minimal_study)
     assert people_of(study) == {"A1": (("A1", "B1"), ("W",)), "J2/1": (("J2",), ("N",)),
                                 "J2/2": (("J2",), ("W",)), "C3": (("C3",), ())}
     assert [c.event for c in study.codes] == ["interview", "interview", "joint-interview", "interview"]
+
+
+@pytest.mark.parametrize("t1_gender", ["", "F"])
+def test_a_gender_one_group_gives_reaches_the_member_in_every_other_group(tmp_path, t1_gender):
+    """T1 is one of G1's three women, and also one of G2's four people (F;NB;;): saying so
+    again in people.csv changes nothing, whatever the order of the rows."""
+    rows = "G2,P,K,F;NB;;,4,focus-group\nG1,P,K,F,3,focus-group\n"
+    study = load_study(write_study(tmp_path / "s", rows, people=f"T1,G1;G2,{t1_gender}\n"))
+    genders = people_of(study)
+    assert genders["T1"] == (("G1", "G2"), ("F",))
+    assert sorted((key, g) for key, (_, g) in genders.items() if key != "T1") == [
+        ("G1/1", ("F",)), ("G1/2", ("F",)), ("G2/1", ("NB",)), ("G2/2", ()), ("G2/3", ())]
+
+
+def test_a_member_of_unknown_gender_in_a_group_of_one_gender_has_it(tmp_path):
+    study = load_study(write_study(tmp_path / "s", "G,P,K,M;M,2,joint-interview\n",
+                                   people="P1,G,\n"))
+    assert people_of(study)["P1"] == (("G",), ("M",)) and people_of(study)["G/1"] == (("G",), ("M",))
+
+
+def test_codes_that_label_one_interview_share_its_event(bundled_study):
+    """IP8 and CC1 are one person and one interview; CB1 is only mentioned: 19 events for the
+    bundled study's 21 codes, 11 in phase 1 and 8 (one of them CB6's joint interview) in 2."""
+    from collections import Counter
+
+    from rdflib import URIRef
+
+    from svrdf.mapping import build_graph
+    from svrdf.vocab import DCTERMS, SVRDF
+
+    graph = build_graph(bundled_study)
+    base = bundled_study.base_iri
+    assert graph.value(URIRef(base + "code/CC1"), SVRDF.collectedIn) == URIRef(base + "event/IP8")
+    assert graph.value(URIRef(base + "code/CB1"), SVRDF.collectedIn) == URIRef(base + "event/IP13")
+    events = set(graph.objects(None, SVRDF.collectedIn))
+    phases = Counter(str(graph.value(event, DCTERMS.isPartOf)).rsplit("/", 1)[1] for event in events)
+    assert len(events) == 19 and phases == {"1": 11, "2": 8}

@@ -58,11 +58,11 @@ IDENTIFYING_COLUMNS = {
     "birthday",
 }
 
-_DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)?(10\.\d{4,9}/\S+)$", re.IGNORECASE)
-_ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
-_ROR = re.compile(r"(0[a-hj-km-np-tv-z0-9]{6}\d{2})$")
-_FUNDER_ID = re.compile(r"(10\.13039/\d+)$")
-_PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)?(10\.[0-9]{4,9}/\S+)$", re.IGNORECASE)
+_ORCID = re.compile(r"([0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X])$")
+_ROR = re.compile(r"(0[a-hj-km-np-tv-z0-9]{6}[0-9]{2})$")
+_FUNDER_ID = re.compile(r"(10\.13039/[0-9]+)$")
+_PARTIAL_DATE = re.compile(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")
 
 
 def load_study(directory: str | Path, drop_columns: Iterable[str] = ()) -> Study:
@@ -118,7 +118,7 @@ def build_study(source: StudySource, drop_columns: Iterable[str] = ()) -> Study:
         sectors=sectors,
         genders=genders,
         codes=codes,
-        participants=_Grouping(codes, people, phases, genders).participants(),
+        participants=_Grouping(codes, people, phases).participants(),
         titles=titles,
         descriptions=descriptions,
         metadata_language=language,
@@ -168,8 +168,13 @@ class _Node:
             return ()
         if not isinstance(value, dict):
             return ((language, str(value).strip()),)
-        pairs: list[LocalText] = [(_language_tag(tag, self.origin((key, tag))), str(text).strip())
-                                  for tag, text in value.items()]
+        pairs: list[LocalText] = []
+        for tag, text in value.items():
+            standard = _language_tag(tag, self.origin((key, tag)))
+            if any(standard == seen for seen, _ in pairs):
+                raise StudyDataError(f"'{tag}' is a second text in {standard}; give one text a "
+                                     "language", self.origin((key, tag)))
+            pairs.append((standard, str(text).strip()))
         # The record's own language first, so that one-language forms take it.
         pairs.sort(key=lambda pair: pair[0] != language)
         return tuple(pairs)
@@ -414,9 +419,14 @@ def _case(s: _Node) -> Case:
 
 
 def _concept(s: _Node) -> Concept:
-    return Concept(code=s.text("code") or "", label=s.text("label") or "",
-                   definition=s.text("definition"), schema_term=s.text("schema"),
-                   prefer_not_to_say=s.boolean("prefer-not-to-say"), origin=s.origin())
+    concept = Concept(code=s.text("code") or "", label=s.text("label") or "",
+                      definition=s.text("definition"), schema_term=s.text("schema"),
+                      prefer_not_to_say=s.boolean("prefer-not-to-say"), origin=s.origin())
+    if concept.schema_term and concept.prefer_not_to_say:
+        raise StudyDataError(f"a code that means schema.org's {concept.schema_term} is not one "
+                             "of people who preferred not to say: give one of 'schema' and "
+                             "'prefer-not-to-say'", s.origin("prefer-not-to-say"))
+    return concept
 
 
 class _CodeLists:
@@ -437,15 +447,19 @@ class _CodeLists:
         return value
 
 
-def _check_table_columns(table: CsvTable, schema: TableSchema, dropped: frozenset[str]) -> None:
+def _check_table_columns(table: CsvTable, schema: TableSchema, dropped: frozenset[str],
+                         droppable: bool = True) -> None:
+    """The table's header: no column of direct identifiers, every column known. ``droppable``
+    says whether --drop-column reaches this table (participants.csv's columns only)."""
     schema.check_columns_exist(table, dropped)
     header_origin = Origin(table.file, line=1, row=1)
     for column in table.header:
         if column not in dropped and column.lower() in IDENTIFYING_COLUMNS:
+            way_past = (f"delete the column, or pass --drop-column {column} to leave it unread"
+                        if droppable else "delete the column")
             raise StudyDataError(
                 f"column '{column}' looks like it holds direct identifiers of participants "
-                "(names, contact details or birth dates), which svrdf never publishes; delete "
-                f"the column, or pass --drop-column {column} to leave it unread",
+                f"(names, contact details or birth dates), which svrdf never publishes; {way_past}",
                 header_origin.with_field(column))
     schema.check_header(table, dropped)
 
@@ -478,7 +492,8 @@ def _quotation_codes(table: CsvTable, dropped: frozenset[str],
             return row.origin(table.file, name)
 
         people = cells["people"] or 1
-        genders = cells["gender"]
+        # One person's "W;" is their gender W: an empty entry means something only for a group.
+        genders = cells["gender"] if people > 1 else tuple(g for g in cells["gender"] if g)
         for gender in genders:
             lists.check(gender, "gender", at("gender"))
         if len(genders) > people:
@@ -505,8 +520,20 @@ def _quotation_codes(table: CsvTable, dropped: frozenset[str],
             event=cells["event"] or ("interview" if people == 1 else "joint-interview"),
             mode=mode,
             date=_period(cells["date"], at("date")) if cells["date"] else None,
+            same_event_as=cells["same_event_as"],
             origin=row.origin(table.file),
         )
+        if code.same_event_as:
+            given = next((c for c in ("event", "mode", "date") if cells[c]), None)
+            if given:
+                raise StudyDataError(f"the code shares the event of '{code.same_event_as}', "
+                                     f"whose row gives its {given}: leave it empty here", at(given))
+        elif cells["event"] == "interview" and people > 1:
+            raise StudyDataError(f"an interview is of one person, but the code stands for "
+                                 f"{people}: write joint-interview or focus-group", at("event"))
+        elif cells["event"] in ("joint-interview", "focus-group") and people == 1:
+            raise StudyDataError(f"a {cells['event']} is of several people, but the code stands "
+                                 "for one: give the number of people in 'people'", at("people"))
         if code.code in codes:
             first = codes[code.code].origin
             raise StudyDataError(f"code '{code.code}' is listed twice (first in row "
@@ -516,6 +543,7 @@ def _quotation_codes(table: CsvTable, dropped: frozenset[str],
         raise StudyDataError("no participant rows; expected one row per quotation code",
                              Origin(table.file))
     for code in codes.values():
+        _check_shared_event(code, codes)
         where = code.origin.with_field("other_codes") if code.origin else None
         for other in code.other_codes:
             if other not in codes:
@@ -529,9 +557,25 @@ def _quotation_codes(table: CsvTable, dropped: frozenset[str],
     return tuple(codes.values())
 
 
+def _check_shared_event(code: QuotationCode, codes: dict[str, QuotationCode]) -> None:
+    if not code.same_event_as:
+        return
+    where = code.origin.with_field("same_event_as") if code.origin else None
+    other = codes.get(code.same_event_as)
+    if other is None:
+        raise StudyDataError(f"names the code '{code.same_event_as}', which has no row of its own",
+                             where)
+    if other is code:
+        raise StudyDataError("a code cannot share the event of itself", where)
+    if other.same_event_as:
+        raise StudyDataError(f"'{other.code}' shares the event of '{other.same_event_as}': name "
+                             f"'{other.same_event_as}' here, the code whose row gives the event",
+                             where)
+
+
 def _listed_people(table: CsvTable, lists: _CodeLists) -> tuple[ListedPerson, ...]:
     schema = TableSchema.named(PEOPLE_SCHEMA)
-    _check_table_columns(table, schema, frozenset())
+    _check_table_columns(table, schema, frozenset(), droppable=False)
     people: dict[str, ListedPerson] = {}
     for row in table.rows:
         cells = _cells(table, schema, row, frozenset())
@@ -560,9 +604,10 @@ class _Grouping:
     members of it (``CODE/1``, ``CODE/2``...)."""
 
     def __init__(self, codes: tuple[QuotationCode, ...], people: tuple[ListedPerson, ...],
-                 phases: tuple[Phase, ...], genders: tuple[Concept, ...]):
+                 phases: tuple[Phase, ...]):
         self.codes = {c.code: c for c in codes}
         self.people = people
+        self.person = {p.id: p for p in people}
         self.phase_rank = {p.id: i for i, p in enumerate(phases)}
         self.parent: dict[str, str] = {}
 
@@ -617,9 +662,9 @@ class _Grouping:
                 raise StudyDataError(
                     f"people.csv lists '{listed[0]}' and '{listed[1]}' as two people, but "
                     "other_codes in participants.csv ties their codes together",
-                    next(p.origin for p in self.people if p.id == listed[1]))
+                    self.person[listed[1]].origin)
             own = sorted((n for n in nodes if not n.startswith("#")), key=self._primary_rank)
-            person = next((p for p in self.people if p.id in listed), None) if listed else None
+            person = self.person[listed[0]] if listed else None
             key = person.id if person else own[0]
             if key in built:
                 raise StudyDataError(f"person '{key}' of people.csv has the name of another "
@@ -631,10 +676,16 @@ class _Grouping:
             for code_name in person.codes:
                 if self.codes[code_name].is_joint:
                     built[person.id].groups.append(self.codes[code_name])
-        # Every group first: a group's gender for all its people reaches its listed members,
-        # whose own rows may come before the group's.
+        # Every group first, so that what a group says of its listed members reaches them
+        # whatever the order of rows: first the groups whose one gender is everyone's, then
+        # those that give one gender per person.
+        groups = [code for code in self.codes.values() if code.is_joint]
+        for code in groups:
+            if len(code.genders) == 1:
+                for person in members.get(code.code, []):
+                    built[person.id].group_genders.append((code.genders[0], code.origin))
         anonymous = {code.code: list(self._group(code, members.get(code.code, []), built))
-                     for code in self.codes.values() if code.is_joint}
+                     for code in groups}
         result: list[Participant] = []
         done: set[str] = set()
         for code in self.codes.values():
@@ -661,24 +712,31 @@ class _Grouping:
     def _group(self, code: QuotationCode, listed: list[ListedPerson],
                built: dict[str, _Person]) -> Iterator[Participant]:
         """The anonymous members of a group's code, each with the gender left to them once
-        the listed members have taken theirs; the listed members are made with their own."""
+        the listed members have taken theirs; the listed members are made with their own.
+        Groups whose one gender is everyone's have given it to their listed members first."""
         where = code.origin
         shared = len(code.genders) == 1 and code.people > 1
         slots: list[str | None] = list(code.genders) + [None] * (code.people - len(code.genders))
         for person in listed:
-            known = built[person.id].known_genders()
+            member = built[person.id]
+            known = member.known_genders()
             if shared:
-                built[person.id].group_genders.append((code.genders[0], where))
-            elif known and known[0] in slots:
+                continue
+            if known and known[0] in slots:
                 slots.remove(known[0])
             elif None in slots:
                 slots.remove(None)
+            elif not known and len(set(slots)) == 1:
+                # Every gender left is the same one: it is this person's too.
+                member.group_genders.append((slots.pop(), where))
             else:
-                what = f"gender {known[0]}" if known else "gender, which is not recorded,"
+                row = code.origin.row if code.origin else "?"
+                what = f"gender {known[0]} is not among them" if known else (
+                    "gender is one of them: give it in people.csv")
                 raise StudyDataError(
-                    f"gives a gender for each of its {code.people} people, but leaves no place "
-                    f"for {person.id}'s {what}: correct the genders, or leave one entry empty",
-                    where.with_field("gender") if where else None)
+                    f"'{code.code}' (participants.csv, row {row}) gives a gender for each of its "
+                    f"{code.people} people, and {person.id}'s {what}",
+                    person.origin.with_field("gender") if person.origin else None)
         for index, gender in enumerate(slots[:code.people - len(listed)], start=1):
             genders = code.genders[0] if shared else gender
             facts = _row_facts(code) + ([("gender", genders, where)] if genders else [])
@@ -699,6 +757,7 @@ class _Person:
         genders = [g for code in self.own for g in code.genders if g]
         if self.listed and self.listed.gender:
             genders.append(self.listed.gender)
+        genders.extend(g for g, _ in self.group_genders)
         return list(dict.fromkeys(genders))
 
     def participant(self) -> Participant:

@@ -113,8 +113,11 @@ def _embedded_jsonld(graph: Graph, iris: StudyIris) -> str:
     from .formats import compact_jsonld, jsonld_context
 
     text = compact_jsonld(schema_org_part(graph, iris.dataset), jsonld_context()).decode("utf-8")
-    # "</" would end the script element early; JSON allows the escaped form.
-    return text.strip().replace("</", "<\\/")
+    # Inside a script element the HTML parser looks for "</script" and, after "<!--", for
+    # "<script": either in a text would end the element early or swallow the page. "<", ">" and
+    # "&" appear in JSON only inside strings, where their escapes (\\u003c, ...) mean the same.
+    return (text.strip().replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("&", "\\u0026"))
 
 
 def _shorten(text: str, limit: int) -> str:

@@ -111,8 +111,9 @@ class StudyIris:
         return self._iri("event", code)
 
     def grant(self, funding: Funding) -> URIRef:
-        name = funding.award_number or funding.award_title or funding.funder.name
-        return self._iri("grant", _slug(name))
+        # Under its funder: two funders may number their awards alike.
+        award = funding.award_number or funding.award_title or "award"
+        return self._iri("grant", _slug(funding.funder.name), _slug(award))
 
     def funder(self, org: Organization) -> URIRef:
         if org.ror:
@@ -205,7 +206,10 @@ def located_triples(study: Study) -> Iterator[LocatedTriple]:
     modes = {notation: URIRef(term.iri) for notation, term in modes_of_collection().items()}
     for code in study.codes:
         yield from _quotation_code(code, iris)
-        yield from _event(code, iris, modes)
+        yield iris.code(code.code), _COLLECTED_IN, iris.event(code.event_code), \
+            _at(code.origin, "same_event_as" if code.same_event_as else "code")
+        if not code.same_event_as:
+            yield from _event(code, iris, modes)
     genders = _gender_values(study, iris)
     for participant in study.participants:
         yield from _participant(participant, genders, iris)
@@ -619,9 +623,8 @@ def _modes(study: Study) -> Iterator[LocatedTriple]:
 def _event(code: QuotationCode, iris: StudyIris, modes: dict[str, URIRef]) -> Iterator[LocatedTriple]:
     """The interview, joint interview or focus group a code comes from: a PROV activity
     within the code's phase, with its mode and date where the record gives them. Its people
-    are the code's."""
+    are those of the codes collected in it."""
     node, where = iris.event(code.code), code.origin
-    yield iris.code(code.code), _COLLECTED_IN, node, _at(where, "code")
     yield node, _A, _ACTIVITY, _at(where, "code")
     yield node, _A, _EVENT, _at(where, "code")
     yield node, _A, EVENT_CLASSES[code.event], _at(where, "event")

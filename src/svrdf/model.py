@@ -226,7 +226,14 @@ class QuotationCode:
     event: str = "interview"
     mode: str | None = None
     date: Period | None = None
+    #: The code whose event this code also labels (one interview under two codes), if any.
+    same_event_as: str | None = None
     origin: Origin | None = field(default=None, compare=False)
+
+    @property
+    def event_code(self) -> str:
+        """The code that names this code's data collection event."""
+        return self.same_event_as or self.code
 
     @property
     def is_joint(self) -> bool:

@@ -145,16 +145,17 @@ def _bad_name(error: ValidationError) -> str:
 
 
 def _deepest(error: ValidationError) -> ValidationError:
-    """For a value that matches none of a oneOf's branches: the failure inside the branch of
-    the value's own kind (a mapping's, for a mapping), or the oneOf itself when no branch is of
-    that kind, which then says what all of them expect."""
+    """For a value that matches none of a oneOf's branches: the failure inside the one branch
+    of the value's own kind (a mapping's, for a mapping), or else the oneOf itself, which says
+    what all of them expect."""
     if error.validator not in ("oneOf", "anyOf") or not error.context:
         return error
     kind = _json_kind(error.instance)
     same_kind = [sub for sub in error.context
                  if _branch_kind(error.validator_value[sub.relative_schema_path[0]]) == kind
                  and sub.validator != "type"]
-    if not same_kind:
+    if len({sub.relative_schema_path[0] for sub in same_kind}) != 1:
+        # No branch, or several, of the value's kind: what they all expect says most.
         return error
     return _deepest(min(same_kind, key=lambda e: -len(e.absolute_path)))
 
