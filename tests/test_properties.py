@@ -77,12 +77,15 @@ def days_in_order(draw, count: int) -> list[dt.date]:
     return [dt.date.fromordinal(o) for o in sorted(ordinals)]
 
 
-def event_date(draw) -> str:
-    """'' or a date at any precision, or an interval of two in order."""
+def event_date(draw, first: dt.date | None = None, last: dt.date | None = None) -> str:
+    """'' or a date at any precision, or an interval of two in order, between ``first`` and
+    ``last`` (the days of the event's phase) where they are given."""
     shape = draw(st.sampled_from(["", "one", "interval"]))
     if not shape:
         return ""
-    start, end = days_in_order(draw, 2)
+    low, high = (first or dt.date.fromordinal(FIRST_DAY)), (last or dt.date.fromordinal(LAST_DAY))
+    ordinals = draw(st.lists(st.integers(low.toordinal(), high.toordinal()), min_size=2, max_size=2))
+    start, end = (dt.date.fromordinal(o) for o in sorted(ordinals))
     if shape == "one":
         return partial(draw, start)
     return f"{partial(draw, start)}/{partial(draw, end)}"
@@ -257,6 +260,10 @@ def studies(draw, text=plain_text):
         if draw(rarely) and prefixes("phase", phase_id):
             phase["code-prefixes"] = prefixes("phase", phase_id)
         phases.append(phase)
+        # An event is dated within its phase, whose dates are these days at some precision.
+        for cells in rows:
+            if cells["phase"] == phase_id and cells["date"]:
+                cells["date"] = event_date(draw, phase_days[2 * index], phase_days[2 * index + 1])
     case_entries = []
     for case_id in cases:
         case = {"id": case_id, "name": draw(text)}

@@ -45,7 +45,13 @@ from .model import (
     Study,
 )
 from .reader import CsvRow, CsvTable, StudySource, YamlDocument, YamlPath, read_study
-from .schemas import PARTICIPANTS_SCHEMA, PEOPLE_SCHEMA, TableSchema, check_study_document
+from .schemas import (
+    PARTICIPANTS_SCHEMA,
+    PEOPLE_SCHEMA,
+    TableSchema,
+    check_study_document,
+    control_character_problem,
+)
 from .vocabularies import SPDX_LICENSES, canonical_spdx_id, modes_of_collection, spdx_id_of_url
 
 #: Column names that announce direct identifiers. Such a column is refused, never mapped.
@@ -87,6 +93,7 @@ def build_study(source: StudySource, drop_columns: Iterable[str] = ()) -> Study:
     dropped = frozenset(drop_columns)
     codes = _quotation_codes(source.participants, dropped, code_lists)
     people = _listed_people(source.people, code_lists) if source.people else ()
+    _check_dates(phases, codes, top.day("date-published"), top.origin("date-published"))
     titles = top.local_texts("title", language)
     descriptions = top.local_texts("description", language)
     temporal = top.text("temporal-coverage")
@@ -263,6 +270,34 @@ def in_order(start: PartialDate, end: PartialDate) -> bool:
     (2019-03 can start a period that ends 2019-03-02; 2019 cannot start one ending 2018-12)."""
     size = min(len(start.text), len(end.text))
     return start.text[:size] <= end.text[:size]
+
+
+def _check_dates(phases: tuple[Phase, ...], codes: tuple[QuotationCode, ...],
+                 published: dt.date | None, published_at: Origin) -> None:
+    """Fieldwork comes before publication, and an event within its phase, each compared at the
+    coarser of the two dates' precisions."""
+    published_date = PartialDate(published.isoformat()) if published else None
+    for phase in phases:
+        if published_date and phase.end_date and not in_order(phase.end_date, published_date):
+            raise StudyDataError(f"the phase '{phase.id}' ends {phase.end_date}, after the dataset "
+                                 f"was published ({published_date})",
+                                 phase.origin.with_field("end-date") if phase.origin else published_at)
+    by_id = {phase.id: phase for phase in phases}
+    for code in codes:
+        if code.date is None:
+            continue
+        start, end = code.date.start, code.date.end
+        where = code.origin.with_field("date") if code.origin else None
+        phase = by_id.get(code.phase or "")
+        if phase and phase.start_date and start and not in_order(phase.start_date, start):
+            raise StudyDataError(f"the event is dated {code.date}, before its phase "
+                                 f"'{phase.id}' starts ({phase.start_date})", where)
+        if phase and phase.end_date and end and not in_order(end, phase.end_date):
+            raise StudyDataError(f"the event is dated {code.date}, after its phase "
+                                 f"'{phase.id}' ends ({phase.end_date})", where)
+        if published_date and end and not in_order(end, published_date):
+            raise StudyDataError(f"the event is dated {code.date}, after the dataset was "
+                                 f"published ({published_date})", where)
 
 
 def _require_unique(entries: Iterable, kind: str) -> None:
@@ -472,7 +507,7 @@ def _cells(table: CsvTable, schema: TableSchema, row: CsvRow,
     for name in schema.fields:
         text = None if name in dropped else (cells.get(name, "").strip() or None)
         if text is not None:
-            problem = _contact_details(text)
+            problem = _contact_details(text) or control_character_problem(text)
             if problem:
                 raise StudyDataError(problem, row.origin(table.file, name))
         values[name] = schema.cell(row, table.file, name, text)

@@ -100,7 +100,7 @@ def dcat_triples(study: Study) -> Iterator[Triple]:
         node = iris.place(place)
         yield ds, DCTERMS.spatial, node
         yield node, RDF.type, DCTERMS.Location
-        yield node, SKOS.prefLabel, Literal(place.name, lang="en")
+        yield node, SKOS.prefLabel, local_literal((study.metadata_language, place.name))
         for same in place.same_as:
             yield node, SKOS.exactMatch, URIRef(same)
     if study.temporal_coverage:

@@ -198,10 +198,11 @@ def located_triples(study: Study) -> Iterator[LocatedTriple]:
         for prefix in case.code_prefixes:
             yield node, SVRDF.codePrefix, Literal(prefix), _at(where, "code-prefixes")
         yield from _text(node, where, (SCHEMA.description, case.description, "description"))
+    language = study.metadata_language
     yield from _code_list(iris, SECTOR_SCHEME, "Sectors", study.sectors, study.origin_of("sectors"),
-                          SVRDF.Sector)
+                          language, SVRDF.Sector)
     yield from _code_list(iris, GENDER_SCHEME, "Gender codes", study.genders,
-                          study.origin_of("gender"))
+                          study.origin_of("gender"), language)
     yield from _modes(study)
     modes = {notation: URIRef(term.iri) for notation, term in modes_of_collection().items()}
     for code in study.codes:
@@ -554,7 +555,9 @@ def _facts(participant: Participant, attribute: str) -> Iterator[tuple[str, Orig
 
 
 def _code_list(iris: StudyIris, scheme_name: str, title: str, concepts: tuple[Concept, ...],
-               where: Origin | None, concept_class: URIRef | None = None) -> Iterator[LocatedTriple]:
+               where: Origin | None, language: str | None,
+               concept_class: URIRef | None = None) -> Iterator[LocatedTriple]:
+    """A code list of the study's, its labels in the record's language; its title is svrdf's."""
     if not concepts:
         return
     scheme = iris.scheme(scheme_name)
@@ -567,7 +570,7 @@ def _code_list(iris: StudyIris, scheme_name: str, title: str, concepts: tuple[Co
             yield node, RDF.type, concept_class, at
         yield node, SKOS.inScheme, scheme, at
         yield node, SKOS.notation, Literal(concept.code), _at(at, "code")
-        yield node, SKOS.prefLabel, Literal(concept.label, lang="en"), _at(at, "label")
+        yield node, SKOS.prefLabel, local_literal((language, concept.label)), _at(at, "label")
         yield from _text(node, at, (SKOS.definition, concept.definition, "definition"))
         if concept.schema_term:
             yield node, SKOS.exactMatch, SCHEMA[concept.schema_term], _at(at, "schema")

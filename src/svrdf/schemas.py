@@ -73,12 +73,41 @@ def as_json(value: Any) -> Any:
     return value
 
 
+#: Control characters other than tab, line feed and carriage return: no study text needs one,
+#: XML 1.0 cannot hold most of them, and a terminal may act on them.
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_character_problem(text: str) -> str | None:
+    """What is wrong with a text that holds a control character, if it does."""
+    found = CONTROL_CHARACTER.search(text)
+    if found is None:
+        return None
+    return (f"the text holds the control character U+{ord(found.group()):04X} at position "
+            f"{found.start() + 1}; remove it")
+
+
+def _refuse_control_characters(doc: YamlDocument, value: Any, path: YamlPath) -> None:
+    if isinstance(value, str):
+        problem = control_character_problem(value)
+        if problem:
+            raise StudyDataError(problem, doc.origin(path))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_control_characters(doc, key, path + (key,))
+            _refuse_control_characters(doc, item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_control_characters(doc, item, path + (index,))
+
+
 def check_study_document(doc: YamlDocument) -> dict[str, Any]:
     """The study.yaml data, as JSON, once it is known to match the schema."""
     data = as_json(doc.data)
     if not isinstance(data, dict):
         raise StudyDataError(f"expected a mapping of keys to values, got {describe(data)}",
                              doc.origin(()))
+    _refuse_control_characters(doc, data, ())
     validator = _StudyValidator(load_schema(STUDY_SCHEMA))
     errors = list(validator.iter_errors(data))
     if errors:
