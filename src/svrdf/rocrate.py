@@ -127,8 +127,9 @@ def to_rocrate_json(study: Study) -> bytes:
             "inDefinedTermSet": term.iri.rsplit("/", 1)[0] + "/"})
     root["author"] = _one_or_many([crate.add(_person(p, iris, crate)) for p in study.creators])
     if study.contributors:
-        # Typed as the main graph types them (the study file's contributors are people); the
-        # DataCite contributor type has no RO-Crate term, and is in the graph and DataCite.
+        # Typed as the main graph types them (a person, or an organisation known by one name in
+        # an organisation's role); the DataCite contributor type has no RO-Crate term, and is
+        # in the graph and DataCite.
         root["contributor"] = _one_or_many([crate.add(_person(p, iris, crate))
                                             for p in study.contributors])
     if study.publisher:

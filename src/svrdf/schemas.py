@@ -133,6 +133,9 @@ def _study_error(doc: YamlDocument, error: ValidationError) -> StudyDataError:
         if typo:
             return StudyDataError(f"unknown key '{typo[0]}'; did you mean '{missing}'?",
                                   doc.origin(path + (typo[0],)))
+        if path + (missing,) in doc.lines:  # written, with nothing after it
+            return StudyDataError(f"the required key '{missing}' has no value",
+                                  doc.origin(path + (missing,)))
         return StudyDataError(f"missing required key '{missing}'", doc.origin(path))
     if kind == "additionalProperties":
         known = list(schema.get("properties", {}))
@@ -140,9 +143,6 @@ def _study_error(doc: YamlDocument, error: ValidationError) -> StudyDataError:
         guess = difflib.get_close_matches(str(extra), known, n=1)
         hint = f"did you mean '{guess[0]}'?" if guess else f"known keys: {', '.join(known)}"
         return StudyDataError(f"unknown key '{extra}'; {hint}", doc.origin(path + (extra,)))
-    if kind == "propertyNames":
-        return StudyDataError(f"'{_bad_name(error)}' is not {expected or 'a known name'}",
-                              doc.origin(path))
     if kind == "enum":
         choices = ", ".join(str(v) for v in error.validator_value)
         return StudyDataError(f"expected one of {choices}, got {describe(instance)}",
@@ -165,12 +165,6 @@ def _study_error(doc: YamlDocument, error: ValidationError) -> StudyDataError:
 _TYPE_NAMES = {"string": "text", "array": "a list", "object": "a mapping of keys to values",
                "boolean": "true or false", "integer": "a whole number", "number": "a number",
                "null": "nothing"}
-
-
-def _bad_name(error: ValidationError) -> str:
-    for sub in error.context or ():
-        return str(sub.instance)
-    return str(error.instance)
 
 
 def _deepest(error: ValidationError) -> ValidationError:
