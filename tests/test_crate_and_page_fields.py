@@ -148,6 +148,9 @@ def test_crate_root_keeps_one_name_and_gives_other_titles_their_language(root, s
     assert root["description"] == main_text(spec["description"], spec)
     others = [{"@value": t, "@language": lang} for lang, t in other_texts(spec["title"], spec).items()]
     assert others and many(root["alternateName"]) == others
+    abstracts = [{"@value": t, "@language": lang}
+                 for lang, t in other_texts(spec["description"], spec).items()]
+    assert abstracts and many(root["abstract"]) == abstracts
 
 
 def test_crate_states_the_languages(crate, root, spec):

@@ -476,3 +476,18 @@ def test_dcat_distribution_without_a_landing_page_is_reached_through_the_doi(tmp
     assert list(graph.objects(distribution, DCAT.accessURL)) == [URIRef(f"https://doi.org/{doi}")]
     assert list(graph.objects(distribution, DCTERMS.license)) == [
         URIRef(f"http://spdx.org/licenses/{housing['license']}")]
+
+
+def test_datacite_award_page_without_an_award_number(tmp_path, datacite_schema):
+    """An award known by its page only is not dropped: an empty awardNumber with its URI."""
+    def change(document: dict) -> None:
+        funding = document["funding"][0]
+        del funding["award-number"]
+        funding["award-url"] = "https://example.org/awards/tenant-participation"
+    study = copy_study(HOUSING, tmp_path / "study", change)
+    xml = datacite(study)
+    datacite_schema.validate(xml)
+    reference = one(ET.fromstring(xml).findall("d:fundingReferences/d:fundingReference", NS))
+    award = reference.find("d:awardNumber", NS)
+    assert award.get("awardURI") == "https://example.org/awards/tenant-participation"
+    assert not award.text

@@ -220,7 +220,8 @@ def _funding_reference(element: ET.Element, funding: Funding) -> None:
     elif funder.crossref_funder_id:
         _add(element, "funderIdentifier", DOI_RESOLVER + funder.crossref_funder_id,
              funderIdentifierType="Crossref Funder ID", schemeURI=DOI_RESOLVER)
-    if funding.award_number:
+    if funding.award_number or funding.award_url:
+        # DataCite allows an award's page without its number: an empty awardNumber.
         _add(element, "awardNumber", funding.award_number,
              **({"awardURI": funding.award_url} if funding.award_url else {}))
     if funding.award_title:

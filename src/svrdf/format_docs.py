@@ -23,10 +23,9 @@ from typing import Any
 
 import yaml
 
-from .resources import schema_file
+from .schemas import PARTICIPANTS_SCHEMA, PEOPLE_SCHEMA, STUDY_SCHEMA, load_schema
 
-STUDY_SCHEMA = "study.schema.json"
-TABLE_SCHEMAS = {"participants.schema.json": "participants.csv", "people.schema.json": "people.csv"}
+TABLE_SCHEMAS = {PARTICIPANTS_SCHEMA: "participants.csv", PEOPLE_SCHEMA: "people.csv"}
 
 BLOCK = re.compile(
     r"(?P<start><!-- generated from schemas/(?P<name>[\w.-]+): do not edit by hand -->\n)"
@@ -34,16 +33,12 @@ BLOCK = re.compile(
     r"(?P<end><!-- end of generated table -->)", re.DOTALL)
 
 
-def _load(name: str) -> dict[str, Any]:
-    return json.loads(schema_file(name).read_text("utf-8"))
-
-
 def render(name: str) -> str:
     """The Markdown of the block generated from the schema file ``name``."""
     if name == STUDY_SCHEMA:
-        return render_study(_load(name))
+        return render_study(load_schema(name))
     if name in TABLE_SCHEMAS:
-        return render_table(_load(name))
+        return render_table(load_schema(name))
     raise KeyError(f"no table is generated from schemas/{name}")
 
 

@@ -89,7 +89,9 @@ def to_rocrate_json(study: Study) -> bytes:
         # alternate names, each saying its language.
         "name": study.title,
         "alternateName": [_text(t, main) for t in study.titles[1:]],
+        # Likewise one description; those in other languages are abstracts saying theirs.
         "description": study.description,
+        "abstract": [_text(t, main) for t in study.descriptions[1:]],
         "datePublished": study.date_published.isoformat(),
         "url": study.landing_page,
         "version": study.version,
