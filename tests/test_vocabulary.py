@@ -77,3 +77,23 @@ def test_bundled_graph_uses_only_existing_schema_terms(bundled_graph, schemaorg)
     used = {t for triple in bundled_graph for t in triple
             if isinstance(t, URIRef) and str(t).startswith("http://schema.org/")}
     assert used and [t for t in used if (t, None, None) not in schemaorg] == []
+
+
+def test_the_two_letter_language_table_agrees_with_langcodes():
+    """svrdf's table of ISO 639-1 languages (read without loading the IANA registry) says what
+    langcodes says of each, and tags it does not hold go to langcodes."""
+    import csv
+
+    import langcodes
+
+    from svrdf.vocabularies import language_code_3, standard_language_tag
+
+    with open(resources.vocabulary_file("iso-639-1"), encoding="utf-8", newline="") as handle:
+        table = {row["code"]: row["alpha3"] for row in csv.DictReader(handle)}
+    assert len(table) > 150
+    for code, alpha3 in table.items():
+        assert langcodes.tag_is_valid(code) and langcodes.standardize_tag(code) == code
+        assert langcodes.Language.get(code).to_alpha3() == alpha3
+        assert standard_language_tag(code.upper()) == code and language_code_3(code) == alpha3
+    assert standard_language_tag("en-gb") == "en-GB" and language_code_3("yue") == "yue"
+    assert standard_language_tag("xx") is None and standard_language_tag("iw") == "he"

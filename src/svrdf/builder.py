@@ -11,15 +11,12 @@ builds no triples and reads no files.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import difflib
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
-
-import langcodes
 
 from .errors import Origin, StudyDataError
 from .model import (
@@ -52,7 +49,13 @@ from .schemas import (
     check_study_document,
     control_character_problem,
 )
-from .vocabularies import SPDX_LICENSES, canonical_spdx_id, modes_of_collection, spdx_id_of_url
+from .vocabularies import (
+    SPDX_LICENSES,
+    canonical_spdx_id,
+    modes_of_collection,
+    spdx_id_of_url,
+    standard_language_tag,
+)
 
 #: Column names that announce direct identifiers. Such a column is refused, never mapped.
 IDENTIFYING_COLUMNS = {
@@ -224,10 +227,11 @@ class _Node:
 
 
 def _language_tag(tag: str, origin: Origin) -> str:
-    if not langcodes.tag_is_valid(tag):
+    standard = standard_language_tag(tag)
+    if standard is None:
         raise StudyDataError(f"'{tag}' is not a language tag of ISO 639 / BCP 47; expected a "
                              "tag such as en, cy or en-GB", origin)
-    return str(langcodes.standardize_tag(tag))
+    return standard
 
 
 def _optional(node: _Node | None, make):
@@ -240,10 +244,18 @@ def _partial_date(text: str, origin: Origin) -> PartialDate:
     parts = [int(part) for part in text.split("-")]
     if len(parts) > 1 and not 1 <= parts[1] <= 12:
         raise StudyDataError(f"{text} is not a date that exists (month must be in 1..12)", origin)
-    if len(parts) > 2 and not 1 <= parts[2] <= calendar.monthrange(parts[0], parts[1])[1]:
+    if len(parts) > 2 and not _day_exists(*parts):
         raise StudyDataError(f"{text} is not a date that exists (day is out of range for month)",
                              origin)
     return PartialDate(text)
+
+
+def _day_exists(year: int, month: int, day: int) -> bool:
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def _period(text: str, origin: Origin) -> Period:

@@ -36,7 +36,7 @@ from .model import (
     RelatedWork,
     Study,
 )
-from .vocabularies import access_rights, modes_of_collection
+from .vocabularies import access_rights, language_code_3, modes_of_collection
 from .vocab import DCAT, DCAT3, DCTERMS, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, SVRDF, XSD
 
 Triple = tuple[Node, Node, Node]
@@ -273,9 +273,7 @@ def language_iri(tag: str) -> str:
     """The EU Languages authority IRI of a language tag, which names languages by their ISO
     639-2/T code (``cy`` gives ``.../CYM``, ``de`` gives ``.../DEU``): the terminology code,
     not the bibliographic one (WEL, GER), which the table does not have."""
-    import langcodes
-
-    return EU_LANGUAGES + langcodes.Language.get(tag).to_alpha3().upper()
+    return EU_LANGUAGES + language_code_3(tag).upper()
 
 
 def _access(study: Study, ds: URIRef) -> Iterator[LocatedTriple]:

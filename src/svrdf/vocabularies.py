@@ -1,6 +1,7 @@
 """The controlled vocabularies svrdf maps study fields to, read from the CSV tables in
 ``ontology/vocabularies/`` (which a curator can review and extend): the DDI Mode of Collection
-terms, the COAR access rights, and the licence addresses that have an SPDX identifier.
+terms, the COAR access rights, the licence addresses that have an SPDX identifier, and the
+two-letter ISO 639-1 languages with their ISO 639-2/T codes.
 """
 
 from __future__ import annotations
@@ -88,3 +89,32 @@ def canonical_spdx_id(text: str) -> str | None:
     if result.errors or not result.normalized_expression:
         return None
     return str(result.normalized_expression)
+
+
+@cache
+def _two_letter_languages() -> dict[str, str]:
+    with open(vocabulary_file("iso-639-1"), encoding="utf-8", newline="") as handle:
+        return {row["code"]: row["alpha3"] for row in csv.DictReader(handle)}
+
+
+def standard_language_tag(tag: str) -> str | None:
+    """``tag`` in its standard form (``EN`` gives ``en``), or None if it is not a language tag
+    of ISO 639 / BCP 47. A plain two-letter language is looked up in svrdf's table of them;
+    any other tag (``en-GB``, ``yue``) is checked by langcodes against the IANA registry, which
+    takes a moment to load."""
+    if tag.lower() in _two_letter_languages():
+        return tag.lower()
+    import langcodes
+
+    return str(langcodes.standardize_tag(tag)) if langcodes.tag_is_valid(tag) else None
+
+
+def language_code_3(tag: str) -> str:
+    """The ISO 639-2/T code of a standard language tag's language (``cy`` gives ``cym``)."""
+    primary = tag.split("-")[0]
+    known = _two_letter_languages().get(primary)
+    if known:
+        return known
+    import langcodes
+
+    return str(langcodes.Language.get(tag).to_alpha3())
