@@ -491,3 +491,18 @@ def test_datacite_award_page_without_an_award_number(tmp_path, datacite_schema):
     award = reference.find("d:awardNumber", NS)
     assert award.get("awardURI") == "https://example.org/awards/tenant-participation"
     assert not award.text
+
+
+def test_datacite_collected_dates_come_from_the_phases_without_a_temporal_coverage(
+        tmp_path, housing, datacite_schema):
+    """Without temporal-coverage, the fieldwork's span is its phases' earliest start to their
+    latest end, each at its precision (a phase ending in 2021 ends after one ending 2021-06)."""
+    def change(document: dict) -> None:
+        del document["temporal-coverage"]
+        document["phases"][-1]["end-date"] = "2021"
+    study = copy_study(HOUSING, tmp_path / "study", change)
+    xml = datacite(study)
+    datacite_schema.validate(xml)
+    dates = {d.get("dateType"): d.text for d in ET.fromstring(xml).iterfind("d:dates/d:date", NS)}
+    starts = [str(p["start-date"]) for p in housing["phases"]]
+    assert dates["Collected"] == f"{min(starts)}/2021"

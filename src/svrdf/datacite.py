@@ -13,7 +13,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from .errors import StudyDataError
-from .model import Funding, Organization, Person, Study
+from .model import Funding, Organization, Period, Person, Study
 from .vocabularies import access_rights, modes_of_collection
 
 NAMESPACE = "http://datacite.org/schema/kernel-4"
@@ -93,9 +93,10 @@ def to_datacite_xml(study: Study) -> bytes:
 
     dates = _add(resource, "dates")
     _add(dates, "date", published.isoformat(), dateType="Issued")
-    if study.temporal_period:
+    collected = study.temporal_period or _fieldwork(study)
+    if collected:
         # RKMS-ISO8601: a date, or start/end, each at the precision the record gives.
-        _add(dates, "date", str(study.temporal_period), dateType="Collected")
+        _add(dates, "date", str(collected), dateType="Collected")
     if study.access and study.access.embargo_end:
         _add(dates, "date", study.access.embargo_end.isoformat(), dateType="Available")
 
@@ -267,3 +268,14 @@ def _ror_attributes(org: Organization, prefix: str) -> dict[str, str]:
         return {}
     return {f"{prefix}Identifier": org.ror, f"{prefix}IdentifierScheme": "ROR",
             "schemeURI": ROR_SCHEME_URI}
+
+
+def _fieldwork(study: Study) -> Period | None:
+    """When the data was collected, from the phases' dates where the study gives no temporal
+    coverage: from the earliest start to the latest end, if every phase gives both."""
+    starts = [phase.start_date for phase in study.phases]
+    ends = [phase.end_date for phase in study.phases]
+    if not starts or None in starts or None in ends:
+        return None
+    return Period(min(starts, key=lambda d: d.first_day()),  # type: ignore[union-attr]
+                  max(ends, key=lambda d: d.last_day()))  # type: ignore[union-attr]

@@ -33,6 +33,21 @@ class PartialDate:
         """The day, where the precision is a day."""
         return dt.date.fromisoformat(self.text) if self.precision == "day" else None
 
+    def first_day(self) -> dt.date:
+        """The first day the date can mean (2019 gives 2019-01-01)."""
+        year, month, day = (self.text.split("-") + ["1", "1"])[:3]
+        return dt.date(int(year), int(month), int(day))
+
+    def last_day(self) -> dt.date:
+        """The last day the date can mean (2019-02 gives 2019-02-28)."""
+        if self.precision == "day":
+            return self.first_day()
+        first = self.first_day()
+        if self.precision == "year":
+            return dt.date(first.year, 12, 31)
+        following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        return following - dt.timedelta(days=1)
+
     def __str__(self) -> str:
         return self.text
 
