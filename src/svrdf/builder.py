@@ -278,10 +278,10 @@ def _coverage_period(text: str | None, origin: Origin) -> Period | None:
 
 
 def in_order(start: PartialDate, end: PartialDate) -> bool:
-    """Whether ``start`` can come before ``end``, compared at the coarser of their precisions
-    (2019-03 can start a period that ends 2019-03-02; 2019 cannot start one ending 2018-12)."""
-    size = min(len(start.text), len(end.text))
-    return start.text[:size] <= end.text[:size]
+    """Whether ``start`` can come before ``end``: whether the first day ``start`` can mean is
+    not after the last day ``end`` can mean (2019-03 can start a period that ends 2019-03-02;
+    2019 cannot start one ending 2018-12)."""
+    return start.first_day() <= end.last_day()
 
 
 def _check_dates(phases: tuple[Phase, ...], codes: tuple[QuotationCode, ...],

@@ -29,10 +29,6 @@ class PartialDate:
     def precision(self) -> str:
         return {4: "year", 7: "month"}.get(len(self.text), "day")
 
-    def as_date(self) -> dt.date | None:
-        """The day, where the precision is a day."""
-        return dt.date.fromisoformat(self.text) if self.precision == "day" else None
-
     def first_day(self) -> dt.date:
         """The first day the date can mean (2019 gives 2019-01-01)."""
         year, month, day = (self.text.split("-") + ["1", "1"])[:3]
