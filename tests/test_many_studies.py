@@ -64,9 +64,17 @@ def test_an_invalid_study_writes_nothing(two_studies, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken", "out.nq"]
 
 
-def test_two_studies_with_one_base_iri_are_refused(two_studies, tmp_path):
+@pytest.mark.parametrize("command", [
+    ["export", "--format", "nquads"],
+    ["query", "ASK { ?s ?p ?o }"],
+    ["serve", "--port", "0"],
+    # Refused before anything is sent: the no_network fixture fails any connection.
+    ["publish", "--endpoint", "http://127.0.0.1:9/store"],
+], ids=["export", "query", "serve", "publish"])
+def test_two_studies_with_one_base_iri_are_refused(two_studies, tmp_path, command, no_network):
     copy = tmp_path / "copy"
     shutil.copytree(two_studies[1], copy)
-    result = CliRunner().invoke(cli, ["export", "--format", "nquads", "--study", str(two_studies[1]),
+    result = CliRunner().invoke(cli, [*command, "--study", str(two_studies[1]),
                                       "--study", str(copy)])
-    assert result.exit_code == 1 and "shares its base IRI" in result.stderr
+    assert result.exit_code == 1, result.output
+    assert "shares its base IRI" in result.stderr and str(copy) in result.stderr

@@ -360,13 +360,11 @@ def query(study_dirs: tuple[Path, ...], query_file: Path | None, list_queries: b
             query_text = query_file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise click.BadParameter(f"cannot read {query_file}: {exc}", param_hint="'--file'")
-    from .pipeline import study_graph
+    from .pipeline import study_graphs
 
     text = resolve_query(query_text)
-    graphs = {}
-    for directory in study_dirs or (_study_dir(None),):
-        study, graph = study_graph(directory)
-        graphs[study.base_iri] = graph
+    graphs = {study.base_iri: graph
+              for _, study, graph in study_graphs(study_dirs or (_study_dir(None),))}
     result = run_query(union_graph(graphs), text, timeout)
     names = next(iter(graphs.values())).namespace_manager
     sys.stdout.buffer.write(format_result(result, result_format, names))
@@ -449,7 +447,7 @@ def publish(endpoint: str, graph_iri: str | None, study_dirs: tuple[Path, ...],
       svrdf publish --endpoint http://localhost:3030/ds/data --study a --study b
     """
     from .errors import InvalidGraphError
-    from .pipeline import check, study_graph
+    from .pipeline import check, study_graphs
     from .publish import publish_graph
 
     directories = list(study_dirs) or [_study_dir(None)]
@@ -458,13 +456,14 @@ def publish(endpoint: str, graph_iri: str | None, study_dirs: tuple[Path, ...],
     if no_validate:
         click.echo("svrdf: WARNING: --no-validate: the graphs are NOT checked before publishing.",
                    err=True)
-    for directory in directories:
-        study, graph = study_graph(directory)
-        if not no_validate:
-            report = check(study, graph)
-            if report.violations:
-                raise InvalidGraphError(f"{directory}: the study graph has {report.summary()}; "
-                                        "nothing was published", report)
+    # Every study is read, its base IRI claimed and its graph checked before anything is sent.
+    loaded = list(study_graphs(directories))
+    for directory, study, graph in loaded if not no_validate else ():
+        report = check(study, graph)
+        if report.violations:
+            raise InvalidGraphError(f"{directory}: the study graph has {report.summary()}; "
+                                    "nothing was published", report)
+    for _, study, graph in loaded:
         target = graph_iri or study.base_iri
         result = publish_graph(endpoint, target, graph, retries=retries,
                                log=lambda message: click.echo(f"svrdf: {message}", err=True))

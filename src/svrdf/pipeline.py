@@ -52,6 +52,24 @@ def study_graph(directory: str | Path, drop_columns: Iterable[str] = ()) -> tupl
     return study, build_graph(study)
 
 
+def claim_base_iri(claimed: dict[str, str | Path], study: Study, directory: str | Path) -> None:
+    """Record that ``directory``'s study names its graph by its base IRI, refusing a second
+    study with the same one: their graphs would merge, or one would replace the other."""
+    if study.base_iri in claimed:
+        raise StudyDataError(f"shares its base IRI <{study.base_iri}> with {claimed[study.base_iri]}; "
+                             "each study needs its own, to name its graph", study.origin_of("base-iri"))
+    claimed[study.base_iri] = directory
+
+
+def study_graphs(directories: Iterable[str | Path]) -> Iterator[tuple[Path, Study, Graph]]:
+    """Each study folder's study and graph, in turn, refusing two studies with one base IRI."""
+    claimed: dict[str, str | Path] = {}
+    for directory in directories:
+        study, graph = study_graph(directory)
+        claim_base_iri(claimed, study, directory)
+        yield Path(directory), study, graph
+
+
 def check(study: Study, graph: Graph | Collection[Triple],
           located: Iterable[LocatedTriple] | None = None) -> ValidationReport:
     """Validate the study's graph (or its distinct triples) and trace every result back to the
@@ -181,10 +199,7 @@ def _export_chunk(directory: str | Path, fmt: DatasetFormat, run_validation: boo
     study = load_study(directory, drop_columns=drop_columns)
     # The chunk and the validation need only the distinct triples, not an rdflib graph.
     triples, located = _mapped(study)
-    if study.base_iri in named:
-        raise StudyDataError(f"shares its base IRI <{study.base_iri}> with {named[study.base_iri]}; "
-                             "each study needs its own, to name its graph", study.origin_of("base-iri"))
-    named[study.base_iri] = directory
+    claim_base_iri(named, study, directory)
     if run_validation:
         report = check(study, triples, located)
         _refuse_failing(report, strict, where=f"{directory}: ")

@@ -30,7 +30,7 @@ from .errors import InvalidGraphError
 from .formats import available_formats, graph_bytes
 from .mapping import StudyIris, new_graph
 from .model import Study
-from .pipeline import check, study_graph
+from .pipeline import check, study_graphs
 from .query import QueryError, format_result, prepare
 from .vocab import DCAT, DCTERMS, RDF
 
@@ -65,8 +65,7 @@ class ServedStudy:
 def load_studies(directories: list[Path]) -> list[ServedStudy]:
     """Load, validate and render each study once. A study with a violation is not served."""
     served = []
-    for directory in directories:
-        study, graph = study_graph(directory)
+    for directory, study, graph in study_graphs(directories):
         report = check(study, graph)
         if report.violations:
             raise InvalidGraphError(f"{directory}: the study graph has {report.summary()}; "
