@@ -38,7 +38,9 @@ class _ReportedError(click.ClickException):
         self.exit_code = error.exit_code
 
     def show(self, file=None) -> None:
-        click.echo(f"svrdf: error: {self.format_message()}", err=True)
+        from .terminal import printable
+
+        click.echo(f"svrdf: error: {printable(self.format_message())}", err=True)
 
 
 class _Group(click.Group):
@@ -56,7 +58,9 @@ class _Group(click.Group):
         except Exception as error:
             if os.environ.get("SVRDF_DEBUG"):
                 raise
-            click.echo(f"svrdf: internal error: {type(error).__name__}: {error} (this is a bug in "
+            from .terminal import printable
+
+            click.echo(f"svrdf: internal error: {type(error).__name__}: {printable(str(error))} (this is a bug in "
                        "svrdf; set SVRDF_DEBUG=1 to see the traceback)", err=True)
             sys.exit(INTERNAL_ERROR)
 
@@ -513,7 +517,9 @@ def init(directory: Path) -> None:
 
 
 def _echo_report(report) -> None:
-    click.echo(report.to_text(), err=True, nl=False)
+    from .terminal import printable
+
+    click.echo(printable(report.to_text()), err=True, nl=False)
 
 
 def main() -> None:

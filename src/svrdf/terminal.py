@@ -1,0 +1,27 @@
+"""Text that reaches a person's terminal, made safe to print.
+
+A message can quote text svrdf did not write (a study's values, a query's results, a remote
+server's reply). Control characters in it could move the cursor, retitle the window or hide
+what came before (ANSI escape sequences), so every message and every table cell goes through
+:func:`printable` on its way out: each control character is shown as its escape instead.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: C0 controls other than tab and newline, DEL, C1 controls, and the bidirectional overrides
+#: and isolates that reorder what is shown (a "Trojan Source" line).
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def printable(text: str, keep_newlines: bool = True) -> str:
+    """``text`` with every control character shown as its escape (``\\x1b``), newlines kept
+    unless ``keep_newlines`` is false."""
+    escaped = _UNPRINTABLE.sub(_escape, text)
+    return escaped if keep_newlines else escaped.replace("\n", "\\n")
