@@ -7,12 +7,21 @@ import os
 import subprocess
 import sys
 
+import shutil
+
+import pyoxigraph
 import pytest
-from rdflib import Graph
+import yaml
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
+from svrdf.cli import cli
 from svrdf.errors import OutputError
-from svrdf.formats import FORMATS, format_for_path, get_format, write_atomically
+from svrdf.formats import (FORMATS, format_for_path, get_format, graph_bytes, nquads_chunk,
+                           write_atomically)
 
 RDFLIB_FORMAT = {"turtle": "turtle", "nt": "nt", "json-ld": "json-ld"}
 
@@ -133,3 +142,52 @@ def _bundled(directory):
     from svrdf.pipeline import study_graph
 
     return study_graph(directory)
+
+
+# Any text a literal can hold, stress-tested where line-based grammars break: line breaks,
+# quotes, backslashes, every control character, and the surrogate-free rest of Unicode.
+HOSTILE_TEXT = st.text(
+    alphabet=st.one_of(st.sampled_from('\n\r\t"\'\\\x00\x07\x0c\x1b\x7f\x85\u2028\u2029<>_:.# '),
+                       st.characters(exclude_categories=("Cs",))),
+    max_size=40)
+
+
+@given(texts=st.lists(HOSTILE_TEXT, min_size=1, max_size=5), language=st.booleans())
+@settings(max_examples=150, deadline=None)
+def test_line_based_forms_hold_one_statement_a_line_for_any_text(texts, language):
+    """N-Triples and N-Quads parsed back by an independent parser (Oxigraph): one statement a
+    line, whatever a literal holds, so no text can add a statement of its own."""
+    subject = URIRef("https://example.org/s")
+    triples = [(subject, URIRef(f"https://example.org/p{index}"),
+                Literal(text, lang="en") if language else Literal(text))
+               for index, text in enumerate(texts)]
+    expected = {(str(p), str(o)) for _, p, o in triples}
+    graph_name = URIRef("https://example.org/g")
+    for data, syntax in ((graph_bytes(triples, "nt"), pyoxigraph.RdfFormat.N_TRIPLES),
+                         (nquads_chunk(triples, graph_name), pyoxigraph.RdfFormat.N_QUADS)):
+        assert data.count(b"\n") == len(triples)
+        for line in data.splitlines():  # each line alone is a whole statement
+            assert len(list(pyoxigraph.parse(line, format=syntax))) == 1
+        quads = list(pyoxigraph.parse(data, format=syntax))
+        assert {(q.predicate.value, q.object.value) for q in quads} == expected
+        assert {q.subject.value for q in quads} == {str(subject)}
+        if syntax == pyoxigraph.RdfFormat.N_QUADS:
+            assert {q.graph_name.value for q in quads} == {str(graph_name)}
+
+
+def test_a_note_cannot_add_a_quad_to_an_nquads_export(tmp_path, minimal_study):
+    """The attack: a note closing its literal and the line, then writing a quad of its own."""
+    study = tmp_path / "study"
+    shutil.copytree(minimal_study, study)
+    injected = ('x"""\n<https://evil.example/s> <https://evil.example/p> "owned" .\n'
+                '<https://evil.example/a> <https://evil.example/b> """y')
+    data = yaml.safe_load((study / "study.yaml").read_text(encoding="utf-8"))
+    data["description"] = injected
+    (study / "study.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    target = tmp_path / "out.nq"
+    result = CliRunner().invoke(cli, ["export", "--study", str(study), "--format", "nquads",
+                                      "-o", str(target)])
+    assert result.exit_code == 0, result.stderr
+    quads = list(pyoxigraph.parse(target.read_bytes(), format=pyoxigraph.RdfFormat.N_QUADS))
+    assert not any("evil.example" in q.subject.value for q in quads)
+    assert any(q.object.value == injected for q in quads)

@@ -19,9 +19,11 @@ from functools import lru_cache
 from textwrap import indent
 
 import pyoxigraph
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
+
+from .oxigraph_terms import TermConverter, from_oxigraph
 
 
 def may_validate_in_place(shapes: Graph) -> bool:
@@ -215,23 +217,13 @@ def select_sparql_targets(shapes: Graph, data: Graph | Collection[tuple[Node, No
 
 
 def _store_of(triples: Iterable[tuple[Node, Node, Node]]) -> pyoxigraph.Store:
-    converted: dict[Node, object] = {}  # a study repeats its nodes, predicates and classes
-
-    def term(node: Node):
-        if type(node) is Literal:  # seldom repeated, and costly to hash
-            return _oxigraph_term(node)
-        found = converted.get(node)
-        if found is None:
-            found = converted[node] = _oxigraph_term(node)
-        return found
-
     store = pyoxigraph.Store()
-    store.bulk_extend(pyoxigraph.Quad(term(s), term(p), term(o)) for s, p, o in triples)
+    store.bulk_extend(TermConverter().quads(triples))
     return store
 
 
 def _selected(store: pyoxigraph.Store, query: str) -> list[Node]:
-    return [_rdflib_term(row["this"]) for row in store.query(query) if row["this"] is not None]
+    return [from_oxigraph(row["this"]) for row in store.query(query) if row["this"] is not None]
 
 
 #: What triple patterns can match, by predicate: the (subject, object) pairs they fix, None
@@ -296,24 +288,3 @@ def _prefix_header(shapes: Graph, target: Node) -> str:
             namespace = shapes.value(declaration, SH.namespace)
             lines.append(f"PREFIX {prefix}: <{namespace}>\n")
     return "".join(sorted(lines))
-
-
-def _oxigraph_term(term: Node):
-    if isinstance(term, URIRef):
-        return pyoxigraph.NamedNode(term)
-    if isinstance(term, BNode):
-        return pyoxigraph.BlankNode(term)
-    if term.language:
-        return pyoxigraph.Literal(str(term), language=term.language)
-    if term.datatype:
-        return pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(term.datatype))
-    return pyoxigraph.Literal(str(term))
-
-
-def _rdflib_term(term) -> Node:
-    if isinstance(term, pyoxigraph.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, pyoxigraph.BlankNode):
-        return BNode(term.value)
-    return Literal(term.value, lang=term.language,
-                   datatype=None if term.language else URIRef(term.datatype.value))

@@ -23,14 +23,14 @@ from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.plugins.serializers.nt import _quoteLiteral
+from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from . import resources
 from .errors import OutputError
 from .mapping import PREFIXES, Triple, as_graph, new_graph
 from .model import Study
+from .oxigraph_terms import NTriplesText
 
 #: Writes a form of the study to a binary stream, from the study and its graph: an rdflib
 #: graph, or the graph's distinct triples in the order the study maps them (see as_graph).
@@ -118,27 +118,25 @@ def write_graph(graph: Graph | Collection[Triple], name: str, out: BinaryIO) -> 
 
 
 def _write_ntriples(graph: Graph | Collection[Triple], out: BinaryIO) -> None:
-    """rdflib's own N-Triples lines, sorted: rdflib writes them in store order. A line begins
-    with its subject's text and a space, and no subject's text (an IRI in <>, a blank node
-    label) is another's followed by a character that sorts before a space: so the lines come
-    sorted subject by subject, and only one subject's lines are made at a time. Sorted as
-    UTF-8, which orders them as their text."""
+    _write_lines(graph, None, out)
+
+
+def _write_lines(triples: Iterable[Triple], graph_name: URIRef | None, out: BinaryIO) -> None:
+    """N-Triples (or, in a named graph, N-Quads) in sorted lines, each term as Oxigraph writes
+    it (its ``str``, the N-Triples form), which escapes every line break and control character
+    as the line-based grammars require. A line begins with its subject's text and a space, and
+    no subject's text (an IRI in <>, a blank node label) is another's followed by a character
+    that sorts before a space: so the lines come sorted subject by subject, and only one
+    subject's lines are made at a time. Sorted as UTF-8, which orders them as their text."""
     by_subject: dict[Node, list[Triple]] = defaultdict(list)
-    for triple in graph:
+    for triple in triples:
         by_subject[triple[0]].append(triple)
-    # Each subject's and predicate's text is made once, not at each of its lines as rdflib's
-    # _nt_row does: the same text, since URIRef.n3() and BNode.n3() depend on the term alone.
-    predicates: dict[Node, str] = {}
-    for subject_text, subject in sorted((subject.n3(), subject) for subject in by_subject):
-        lines = []
-        for _, predicate, obj in by_subject[subject]:
-            predicate_text = predicates.get(predicate)
-            if predicate_text is None:
-                predicate_text = predicates[predicate] = predicate.n3()
-            obj_text = _quoteLiteral(obj) if isinstance(obj, Literal) else obj.n3()
-            lines.append(f"{subject_text} {predicate_text} {obj_text} .\n".encode("utf-8"))
-        lines.sort()
-        out.writelines(lines)
+    text = NTriplesText()
+    end = " .\n" if graph_name is None else f" {text(graph_name)} .\n"
+    for subject_text, subject in sorted((text(subject), subject) for subject in by_subject):
+        lines = {f"{subject_text} {text(p)} {text(o)}{end}".encode("utf-8")
+                 for _, p, o in by_subject.pop(subject)}
+        out.writelines(sorted(lines))
 
 
 def _write_turtle(graph: Graph | Collection[Triple], out: BinaryIO) -> None:
@@ -399,9 +397,9 @@ def get_dataset_format(name: str) -> DatasetFormat | None:
 @register_dataset("nquads", "studies.nq", "application/n-quads",
                   "every study's graph as a named graph, in N-Quads", aliases=("nq", "n-quads"))
 def nquads_chunk(graph: Iterable[Triple], name: URIRef | None) -> bytes:
-    suffix = f" {name.n3()} .\n" if name is not None else " .\n"
-    lines = {f"{s.n3()} {p.n3()} {o.n3()}{suffix}" for s, p, o in graph}
-    return "".join(sorted(lines)).encode("utf-8")
+    buffer = io.BytesIO()
+    _write_lines(graph, name, buffer)
+    return buffer.getvalue()
 
 
 @register_dataset("trig", "studies.trig", "application/trig",

@@ -1,0 +1,73 @@
+"""rdflib's terms as Oxigraph's, and back: svrdf builds its graphs with rdflib and hands them
+to Oxigraph where Oxigraph is the faster or the stricter tool (SPARQL targets, line-based
+serialisation)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import pyoxigraph
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+OxigraphTerm = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal
+
+
+def to_oxigraph(term: Node) -> OxigraphTerm:
+    if isinstance(term, URIRef):
+        return pyoxigraph.NamedNode(term)
+    if isinstance(term, BNode):
+        return pyoxigraph.BlankNode(term)
+    if not isinstance(term, Literal):
+        raise TypeError(f"not an RDF term: {term!r}")
+    if term.language:
+        return pyoxigraph.Literal(str(term), language=term.language)
+    if term.datatype:
+        return pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(term.datatype))
+    return pyoxigraph.Literal(str(term))
+
+
+def from_oxigraph(term: OxigraphTerm) -> Node:
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    return Literal(term.value, lang=term.language,
+                   datatype=None if term.language else URIRef(term.datatype.value))
+
+
+class TermConverter:
+    """:func:`to_oxigraph`, made once per IRI or blank node: a study repeats its nodes,
+    predicates and classes in triple after triple."""
+
+    def __init__(self) -> None:
+        self._converted: dict[Node, OxigraphTerm] = {}
+
+    def __call__(self, node: Node) -> OxigraphTerm:
+        if type(node) is Literal:  # seldom repeated, and costly to hash
+            return to_oxigraph(node)
+        found = self._converted.get(node)
+        if found is None:
+            found = self._converted[node] = to_oxigraph(node)
+        return found
+
+    def quads(self, triples: Iterable[tuple[Node, Node, Node]],
+              graph_name: Node | None = None) -> Iterator[pyoxigraph.Quad]:
+        name = self(graph_name) if graph_name is not None else pyoxigraph.DefaultGraph()
+        for s, p, o in triples:
+            yield pyoxigraph.Quad(self(s), self(p), self(o), name)
+
+
+class NTriplesText:
+    """A term's N-Triples text, as Oxigraph writes it: made once per IRI or blank node."""
+
+    def __init__(self) -> None:
+        self._texts: dict[Node, str] = {}
+
+    def __call__(self, node: Node) -> str:
+        if type(node) is Literal:
+            return str(to_oxigraph(node))
+        found = self._texts.get(node)
+        if found is None:
+            found = self._texts[node] = str(to_oxigraph(node))
+        return found
