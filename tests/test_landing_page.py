@@ -144,9 +144,11 @@ def test_the_browser_check_catches_a_page_with_errors(chromium, tmp_path):
 
 @pytest.mark.parametrize("hostile", ["Apply by e-mail <!--<script> then wait",
                                      "</script><h1>injected</h1>", "a & b > c"])
-def test_any_text_in_the_embedded_json_ld_leaves_the_page_whole(tmp_path, minimal_study, hostile):
-    """Markup in a text (here the conditions of access) stays text: the HTML parser finds the
-    page's own headings after the script, and the JSON-LD still reads back to the same text."""
+def test_any_text_in_the_embedded_json_ld_leaves_the_page_whole(tmp_path, minimal_study, hostile,
+                                                                chromium):
+    """Markup in a text (here the conditions of access) stays text: the HTML parser, and
+    Chromium, find the page's own headings after the script, and the JSON-LD still reads back
+    to the same text."""
     import json
 
     import html5lib
@@ -167,3 +169,9 @@ def test_any_text_in_the_embedded_json_ld_leaves_the_page_whole(tmp_path, minima
     conditions = [node["conditionsOfAccess"] for node in document.get("@graph", [document])
                   if "conditionsOfAccess" in node]
     assert "<" not in script.text and conditions == [hostile]
+    page = tmp_path / "index.html"
+    page.write_bytes(body)
+    rendered = html5lib.parse(run_chromium(chromium, page, tmp_path, "--dump-dom").stdout,
+                              namespaceHTMLElements=False)
+    assert [h.text for h in rendered.iter("h1")] == [study.title]
+    assert len(rendered.findall(".//h2")) >= 3
