@@ -3,6 +3,7 @@ non-zero exit, no traceback, earlier output byte-unchanged and no partial file l
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -54,6 +55,12 @@ def apply(study: Path, edit: dict) -> None:
         (study / edit["remove"]).unlink()
     elif "mkdir" in edit:
         (study / edit["mkdir"]).mkdir()
+    elif "symlink" in edit:  # a link named `symlink` in the study, to the path `to`
+        (study / edit["symlink"]).symlink_to(edit["to"].replace("{study}", str(study)))
+    elif "hardlink" in edit:
+        (study / edit["hardlink"]).hardlink_to(study / edit["to"])
+    elif "fifo" in edit:
+        os.mkfifo(study / edit["fifo"])
     elif "content" in edit:
         (study / edit["file"]).write_text(edit["content"], encoding="utf-8")
     else:
@@ -69,9 +76,16 @@ def test_bad_input_case(workspace, name):
     study, out = workspace
     for edit in case.get("edits", []):
         apply(study, edit)
-    args = [arg.replace("{tmp}", str(out.parent)) for arg in case.get("args", ["export"])]
+    inputs = {path.name: path.read_bytes() for path in study.iterdir()
+              if path.is_file() and not path.is_symlink()}
+    args = [arg.replace("{tmp}", str(out.parent)).replace("{study}", str(study))
+            for arg in case.get("args", ["export"])]
     result = run_svrdf(study, out, args)
     assert_clean_failure(result, out, case["exit"], case["stderr"])
+    assert "PATH=" not in result.stderr  # no file's content (here, the environment) is echoed
+    for fragment in case.get("absent", []):
+        assert fragment not in result.stderr, fragment
+    assert {name: (study / name).read_bytes() for name in inputs} == inputs  # no input replaced
 
 
 def test_corpus_covers_each_listed_kind_of_bad_input():

@@ -107,7 +107,7 @@ def test_missing_file_and_directory_in_its_place(study_copy):
     with pytest.raises(StudyFileError, match="file not found"):
         load_study(study_copy)
     (study_copy / "participants.csv").mkdir()
-    with pytest.raises(StudyFileError, match="directory"):
+    with pytest.raises(StudyFileError, match="found a folder"):
         load_study(study_copy)
 
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .errors import Origin, StudyDataError
+from .errors import Origin, StudyDataError, quoted
 from .model import (
     Access,
     Case,
@@ -229,7 +229,7 @@ class _Node:
 def _language_tag(tag: str, origin: Origin) -> str:
     standard = standard_language_tag(tag)
     if standard is None:
-        raise StudyDataError(f"'{tag}' is not a language tag of ISO 639 / BCP 47; expected a "
+        raise StudyDataError(f"{quoted(tag)} is not a language tag of ISO 639 / BCP 47; expected a "
                              "tag such as en, cy or en-GB", origin)
     return standard
 
@@ -240,7 +240,7 @@ def _optional(node: _Node | None, make):
 
 def _partial_date(text: str, origin: Origin) -> PartialDate:
     if not _PARTIAL_DATE.match(text):
-        raise StudyDataError(f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {text!r}", origin)
+        raise StudyDataError(f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {quoted(text)}", origin)
     parts = [int(part) for part in text.split("-")]
     if len(parts) > 1 and not 1 <= parts[1] <= 12:
         raise StudyDataError(f"{text} is not a date that exists (month must be in 1..12)", origin)
@@ -337,7 +337,7 @@ def _person(s: _Node) -> Person:
     if orcid is not None:
         digits = _ORCID.search(orcid).group(1)  # type: ignore[union-attr]
         if not _orcid_checksum_ok(digits):
-            raise StudyDataError(f"expected an ORCID iD such as 0000-0002-1825-0097, got {orcid!r} "
+            raise StudyDataError(f"expected an ORCID iD such as 0000-0002-1825-0097, got {quoted(orcid)} "
                                  "(its check digit is wrong)", s.origin("orcid"))
         orcid = f"https://orcid.org/{digits}"
     affiliation = s.get("affiliation")
@@ -376,7 +376,7 @@ def _identifier(s: _Node) -> Identifier:
     if scheme.upper() == "DOI":
         match = _DOI.match(value)
         if not match:
-            raise StudyDataError(f"expected a DOI such as 10.1234/abc, got {value!r}",
+            raise StudyDataError(f"expected a DOI such as 10.1234/abc, got {quoted(value)}",
                                  s.origin("value"))
         scheme, value = "DOI", match.group(1)
     return Identifier(scheme, value, derived=s.boolean("derived"), note=s.text("note"),
@@ -393,7 +393,7 @@ def _license(top: _Node) -> License | None:
         return License(f"{SPDX_LICENSES}{spdx}" if spdx else given, spdx, where)
     spdx = canonical_spdx_id(given)
     if spdx is None:
-        raise StudyDataError(f"{given!r} is neither an SPDX licence identifier (such as "
+        raise StudyDataError(f"{quoted(given)} is neither an SPDX licence identifier (such as "
                              "CC-BY-4.0 or CC0-1.0) nor an http(s) address of a licence", where)
     return License(f"{SPDX_LICENSES}{spdx}", spdx, where)
 
@@ -406,7 +406,7 @@ def _access(s: _Node, language: str | None) -> Access:
                              s.origin("rights"))
     if access.rights != "embargoed" and access.embargo_end is not None:
         raise StudyDataError(f"'embargo-end' is for embargoed data, but 'rights' is "
-                             f"{access.rights!r}", s.origin("embargo-end"))
+                             f"{quoted(access.rights)}", s.origin("embargo-end"))
     return access
 
 
@@ -490,7 +490,7 @@ class _CodeLists:
     def check(self, value: str | None, column: str, origin: Origin) -> str | None:
         if value is not None and value not in self.known[column]:
             choices = ", ".join(self.known[column]) or f"none: study.yaml declares no {column} codes"
-            raise StudyDataError(f"unknown {column} {value!r}; expected one of {choices}", origin)
+            raise StudyDataError(f"unknown {column} {quoted(value)}; expected one of {choices}", origin)
         return value
 
 
@@ -553,7 +553,7 @@ def _quotation_codes(table: CsvTable, dropped: frozenset[str],
             hint = f"did you mean '{guess[0]}'?" if guess else (
                 "expected a term of the DDI Mode of Collection vocabulary such as "
                 "Interview.FaceToFace, Interview.Telephone or FocusGroup.Online")
-            raise StudyDataError(f"unknown mode {mode!r}; {hint}", at("mode"))
+            raise StudyDataError(f"unknown mode {quoted(mode)}; {hint}", at("mode"))
         code = QuotationCode(
             code=cells["code"],
             phase=lists.check(cells["phase"], "phase", at("phase")),

@@ -234,7 +234,7 @@ def export(study_dirs: tuple[Path, ...], format_name: str | None, output: str | 
             sys.stdout.buffer.flush()
         else:
             progress.step(f"writing {formats[0].name}")
-            with atomic_output(output) as handle:
+            with atomic_output(output, result.inputs) as handle:
                 result.write(formats[0], handle)
     finally:
         progress.done()
@@ -279,7 +279,10 @@ def _export_dataset(directories: list[Path], fmt, output: str | None, out_dir: P
             shutil.copyfileobj(spool, sys.stdout.buffer)
         sys.stdout.buffer.flush()
         return
-    with atomic_output(target) as handle:
+    from .reader import input_files
+
+    with atomic_output(target, [path for directory in directories
+                                for path in input_files(directory)]) as handle:
         write(handle)
     progress.note(f"wrote {target} ({len(directories)} stud{'y' if len(directories) == 1 else 'ies'})")
 

@@ -9,6 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+#: The most characters of an input's value a message quotes: enough to find it, too few to
+#: copy a file's content (a roster linked to a secrets file) onto a terminal or into a log.
+QUOTED_CHARS = 60
+
+
+def quoted(value: str, limit: int = QUOTED_CHARS) -> str:
+    """A value from an input as a message quotes it: in quotes, with control characters and
+    other unprintable ones escaped, cut short after ``limit`` characters."""
+    if len(value) <= limit:
+        return repr(value)
+    return f"{value[:limit]!r}… ({len(value):,} characters)"
+
+
 @dataclass(frozen=True, slots=True)  # a large study has one per triple until validated
 class Origin:
     """A place in the study's input files: the file, and the line, CSV row, YAML key or field."""
@@ -29,9 +42,9 @@ class Origin:
         if self.line is not None and self.line != self.row:
             parts.append(f"line {self.line}")
         if self.key is not None:
-            parts.append(f"key '{self.key}'")
+            parts.append(f"key {quoted(self.key)}")
         if self.field is not None and self.field != self.key:
-            parts.append(f"field '{self.field}'")
+            parts.append(f"field {quoted(self.field)}")
         return ", ".join(parts)
 
 

@@ -264,9 +264,12 @@ def write_atomically(data: bytes, destination: str | Path) -> None:
 
 
 @contextmanager
-def atomic_output(destination: str | Path) -> Iterator[BinaryIO]:
+def atomic_output(destination: str | Path, inputs: Iterable[Path] = ()) -> Iterator[BinaryIO]:
     """A file to write in pieces that appears at ``destination`` only when the block ends
-    without an error; until then, and after a failure, the old file is left as it was."""
+    without an error; until then, and after a failure, the old file is left as it was.
+    ``destination`` may not be one of ``inputs`` (by any path or link to it): an output never
+    replaces what it was made from."""
+    _refuse_replacing_an_input(Path(destination), inputs)
     target = Path(destination)
     if target.is_symlink():
         target = target.resolve()  # replace the file the link points to, and keep the link
@@ -301,6 +304,20 @@ def atomic_output(destination: str | Path) -> Iterator[BinaryIO]:
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
         raise
+
+
+def _refuse_replacing_an_input(destination: Path, inputs: Iterable[Path]) -> None:
+    if not destination.exists():
+        return
+    for source in inputs:
+        try:
+            same = os.path.samefile(destination, source)
+        except OSError:  # an input gone since it was read
+            continue
+        if same:
+            raise OutputError(f"cannot write {destination}: it is an input of the study "
+                              f"({source}); svrdf never replaces its inputs, so choose another "
+                              "output path")
 
 
 def _mode_for(target: Path) -> int:

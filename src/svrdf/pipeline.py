@@ -16,6 +16,7 @@ from typing import BinaryIO
 from rdflib import Graph, Literal, URIRef
 
 from .builder import load_study
+from .reader import input_files
 from .errors import InvalidGraphError, StudyDataError
 from .formats import DatasetFormat, OutputFormat, atomic_output
 from .mapping import (LocatedTriple, StudyIris, Triple, build_graph, distinct_triples, graph_of,
@@ -32,6 +33,8 @@ class Export:
     #: The study graph's distinct triples, in the order the study maps them.
     triples: list[Triple]
     report: ValidationReport | None
+    #: The files the study was read from, which no form may be written over.
+    inputs: tuple[Path, ...] = ()
 
     def write(self, fmt: OutputFormat, out: BinaryIO) -> None:
         """Write the study in the form ``fmt`` to ``out``. Raises :class:`StudyDataError`,
@@ -143,7 +146,7 @@ def export_study(directory: str | Path, run_validation: bool = True, strict: boo
         del located
     if report is not None:
         _refuse_failing(report, strict)
-    return Export(study, triples, report)
+    return Export(study, triples, report, tuple(input_files(directory)))
 
 
 def write_forms(export: Export, formats: list[OutputFormat], out_dir: str | Path,
@@ -159,7 +162,8 @@ def write_forms(export: Export, formats: list[OutputFormat], out_dir: str | Path
                 left_out.append(fmt)
                 continue
             step(f"writing {fmt.filename}")
-            export.write(fmt, files.enter_context(atomic_output(Path(out_dir) / fmt.filename)))
+            export.write(fmt, files.enter_context(atomic_output(Path(out_dir) / fmt.filename,
+                                                                export.inputs)))
     return left_out
 
 

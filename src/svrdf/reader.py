@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -87,26 +88,62 @@ def read_study(directory: str | Path) -> StudySource:
         raise StudyFileError("no such study folder", Origin(str(directory)))
     if not directory.is_dir():
         raise StudyFileError("expected a study folder (with study.yaml and participants.csv), "
-                             "got a file", Origin(str(directory)))
+                             f"got {_kind(directory.stat().st_mode)}", Origin(str(directory)))
     people = directory / PEOPLE_FILE
     return StudySource(
         directory=directory,
         study=read_yaml(directory / STUDY_FILE),
         participants=read_csv(directory / PARTICIPANTS_FILE),
-        people=read_csv(people, rows_are="person") if people.exists() else None,
+        people=read_csv(people, rows_are="person") if people.is_symlink() or people.exists() else None,
     )
+
+
+def input_files(directory: str | Path) -> list[Path]:
+    """The files svrdf reads from a study folder (those that are there): what no output may
+    replace."""
+    directory = Path(directory)
+    return [path for path in (directory / name for name in (STUDY_FILE, PARTICIPANTS_FILE, PEOPLE_FILE))
+            if path.exists()]
+
+
+def _check_readable(path: Path) -> None:
+    """Refuse an input that is not a regular file inside its study folder. A link out of the
+    folder could make svrdf read (and quote in its messages) any file the user can read,
+    /proc/self/environ for one; a FIFO or a device would block or never end."""
+    where = Origin(str(path))
+    if not path.exists():
+        raise StudyFileError("a link to a file that does not exist" if path.is_symlink()
+                             else "file not found", where)
+    folder = path.parent.resolve()
+    if path.is_symlink() and not path.resolve().is_relative_to(folder):
+        raise StudyFileError("the file is a link to a file outside the study folder, which svrdf "
+                             "does not follow; copy the file into the folder instead", where)
+    mode = path.stat().st_mode
+    if not stat.S_ISREG(mode):
+        raise StudyFileError(f"expected a file, found {_kind(mode)}", where)
+
+
+def _kind(mode: int) -> str:
+    """What a file of this mode is, as a message names it."""
+    if stat.S_ISREG(mode):
+        return "a file"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    return "a socket" if stat.S_ISSOCK(mode) else "a device"
 
 
 def _read_text(path: Path, limit: int) -> str:
     where = Origin(str(path))
-    if not path.exists():
-        raise StudyFileError("file not found", where)
-    if not path.is_file():
-        raise StudyFileError("expected a file, found a directory", where)
+    _check_readable(path)
     size = path.stat().st_size
     if size > limit:
         raise StudyFileError(f"file is {size:,} bytes; svrdf reads at most {limit:,}", where)
-    raw = path.read_bytes()
+    with open(path, "rb") as handle:  # at most the limit, whatever the size said
+        raw = handle.read(limit + 1)
+    if len(raw) > limit:
+        raise StudyFileError(f"file is over {limit:,} bytes; svrdf reads at most {limit:,}", where)
     try:
         # utf-8-sig accepts and drops a byte-order mark, as spreadsheet programs write one.
         return raw.decode("utf-8-sig")

@@ -21,7 +21,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError, validators
 
-from .errors import Origin, StudyDataError, UsageError
+from .errors import Origin, StudyDataError, UsageError, quoted
 from .reader import CsvRow, CsvTable, YamlDocument, YamlPath
 from .resources import schema_file
 
@@ -44,12 +44,12 @@ def _is_text(checker, instance: Any) -> bool:
 
 def _pattern(validator, pattern: str, instance: Any, schema: dict) -> Iterator[ValidationError]:
     if _is_text(None, instance) and not re.search(pattern, str(instance)):
-        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+        yield ValidationError(f"{quoted(instance)} does not match {pattern!r}")
 
 
 def _min_length(validator, length: int, instance: Any, schema: dict) -> Iterator[ValidationError]:
     if _is_text(None, instance) and len(str(instance)) < length:
-        yield ValidationError(f"{instance!r} is too short")
+        yield ValidationError(f"{quoted(instance)} is too short")
 
 
 _StudyValidator = validators.extend(
@@ -131,7 +131,7 @@ def _study_error(doc: YamlDocument, error: ValidationError) -> StudyDataError:
         unknown = [k for k in instance if k not in schema.get("properties", {})]
         typo = difflib.get_close_matches(missing, unknown, n=1)
         if typo:
-            return StudyDataError(f"unknown key '{typo[0]}'; did you mean '{missing}'?",
+            return StudyDataError(f"unknown key {quoted(typo[0])}; did you mean '{missing}'?",
                                   doc.origin(path + (typo[0],)))
         if path + (missing,) in doc.lines:  # written, with nothing after it
             return StudyDataError(f"the required key '{missing}' has no value",
@@ -142,7 +142,7 @@ def _study_error(doc: YamlDocument, error: ValidationError) -> StudyDataError:
         extra = next(k for k in instance if k not in known)
         guess = difflib.get_close_matches(str(extra), known, n=1)
         hint = f"did you mean '{guess[0]}'?" if guess else f"known keys: {', '.join(known)}"
-        return StudyDataError(f"unknown key '{extra}'; {hint}", doc.origin(path + (extra,)))
+        return StudyDataError(f"unknown key {quoted(extra)}; {hint}", doc.origin(path + (extra,)))
     if kind == "enum":
         choices = ", ".join(str(v) for v in error.validator_value)
         return StudyDataError(f"expected one of {choices}, got {describe(instance)}",
@@ -221,7 +221,7 @@ def describe(value: Any) -> str:
     if isinstance(value, dt.date):
         return f"a date ({value})"
     if isinstance(value, str):
-        return repr(value)
+        return quoted(value)
     return type(value).__name__
 
 
@@ -245,11 +245,11 @@ class TableField:
         """What is wrong with a non-empty cell of this column, if anything."""
         if self.type == "integer":
             if not (text.isascii() and text.isdigit()) or not _within(int(text), self):
-                return f"expected {_range(self)}, got {text!r}"
+                return f"expected {_range(self)}, got {quoted(text)}"
         elif self.enum and text not in self.enum:
-            return f"expected one of {', '.join(self.enum)}, got {text!r}"
+            return f"expected one of {', '.join(self.enum)}, got {quoted(text)}"
         elif self.pattern is not None and not self.pattern.fullmatch(text):
-            return f"expected {self.expected or self.pattern.pattern}, got {text!r}"
+            return f"expected {self.expected or self.pattern.pattern}, got {quoted(text)}"
         return None
 
 
@@ -277,7 +277,7 @@ class TableSchema:
             guess = difflib.get_close_matches(column, self.fields, n=1)
             hint = (f"; did you mean '{guess[0]}'?" if guess
                     else f"; known columns: {', '.join(self.fields)}")
-            raise StudyDataError(f"unknown column '{column}'{hint}",
+            raise StudyDataError(f"unknown column {quoted(column)}{hint}",
                                  header_origin.with_field(column))
         for field in self.fields.values():
             if field.required and field.name not in table.header and field.name not in dropped:
