@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Origin, StudyDataError, quoted
+from .iri import iri_problem
 from .model import (
     Access,
     Case,
@@ -375,8 +376,11 @@ def _identifier(s: _Node) -> Identifier:
     scheme, value = s.text("scheme") or "", s.text("value") or ""
     if scheme.upper() == "DOI":
         match = _DOI.match(value)
-        if not match:
-            raise StudyDataError(f"expected a DOI such as 10.1234/abc, got {quoted(value)}",
+        # The DOI names the dataset as https://doi.org/<DOI>, which must be an IRI.
+        problem = iri_problem(f"https://doi.org/{match.group(1)}") if match else None
+        if not match or problem:
+            raise StudyDataError(f"expected a DOI such as 10.1234/abc, got {quoted(value)}"
+                                 + (f": as https://doi.org/..., {problem}" if problem else ""),
                                  s.origin("value"))
         scheme, value = "DOI", match.group(1)
     return Identifier(scheme, value, derived=s.boolean("derived"), note=s.text("note"),

@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 from . import __version__, defaults
-from .errors import InvalidGraphError, OutputError, SvrdfError
+from .errors import InvalidGraphError, OutputError, PathError, SvrdfError
 
 INTERNAL_ERROR = 3
 
@@ -56,6 +56,10 @@ class _Group(click.Group):
                 BrokenPipeError):
             raise  # click reports these itself (a closed pipe, as in `svrdf ... | head`, quietly)
         except Exception as error:
+            if isinstance(error, OSError) and error.filename is not None:
+                # A path the system refuses (too long, in a loop of links, not permitted)
+                # wherever it is first touched: a file that cannot be read or written.
+                raise _ReportedError(PathError(error)) from None
             if os.environ.get("SVRDF_DEBUG"):
                 raise
             from .terminal import printable

@@ -6,6 +6,7 @@ stderr and the exit code the class names, so no stage ever prints or exits on it
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 
@@ -84,6 +85,16 @@ class OutputError(SvrdfError):
     """The output cannot be written where the user asked."""
 
     exit_code = 2
+
+
+class PathError(SvrdfError):
+    """The system refuses a path given to svrdf (too long, a loop of links, not permitted)."""
+
+    exit_code = 2
+
+    def __init__(self, error: OSError):
+        name = quoted(os.fsdecode(error.filename), limit=120) if error.filename else "a path"
+        super().__init__(f"cannot use {name}: {error.strerror or error}")
 
 
 class ShapesError(SvrdfError):

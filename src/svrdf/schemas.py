@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from jsonschema import Draft202012Validator, ValidationError, validators
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 
 from .errors import Origin, StudyDataError, UsageError, quoted
+from .iri import iri_problem
 from .reader import CsvRow, CsvTable, YamlDocument, YamlPath
 from .resources import schema_file
 
@@ -52,6 +53,18 @@ def _min_length(validator, length: int, instance: Any, schema: dict) -> Iterator
         yield ValidationError(f"{quoted(instance)} is too short")
 
 
+#: The study's IRIs, checked beyond what a pattern can say (percent escapes, hosts, ports).
+_FORMATS = FormatChecker(formats=())
+
+
+@_FORMATS.checks("iri", raises=ValueError)
+def _is_iri(instance: Any) -> bool:
+    problem = iri_problem(instance) if isinstance(instance, str) else None
+    if problem:
+        raise ValueError(problem)
+    return True
+
+
 _StudyValidator = validators.extend(
     Draft202012Validator,
     validators={"pattern": _pattern, "minLength": _min_length},
@@ -74,8 +87,9 @@ def as_json(value: Any) -> Any:
 
 
 #: Control characters other than tab, line feed and carriage return: no study text needs one,
-#: XML 1.0 cannot hold most of them, and a terminal may act on them.
-CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: XML 1.0 cannot hold most of them, and a terminal may act on them. And the halves of UTF-16
+#: surrogate pairs, which YAML's \u escapes can write alone: no encoding can.
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def control_character_problem(text: str) -> str | None:
@@ -83,8 +97,10 @@ def control_character_problem(text: str) -> str | None:
     found = CONTROL_CHARACTER.search(text)
     if found is None:
         return None
-    return (f"the text holds the control character U+{ord(found.group()):04X} at position "
-            f"{found.start() + 1}; remove it")
+    code = ord(found.group())
+    what = ("a lone UTF-16 surrogate, which is not a character," if 0xD800 <= code <= 0xDFFF
+            else "the control character")
+    return f"the text holds {what} U+{code:04X} at position {found.start() + 1}; remove it"
 
 
 def _refuse_control_characters(doc: YamlDocument, value: Any, path: YamlPath) -> None:
@@ -108,7 +124,7 @@ def check_study_document(doc: YamlDocument) -> dict[str, Any]:
         raise StudyDataError(f"expected a mapping of keys to values, got {describe(data)}",
                              doc.origin(()))
     _refuse_control_characters(doc, data, ())
-    validator = _StudyValidator(load_schema(STUDY_SCHEMA))
+    validator = _StudyValidator(load_schema(STUDY_SCHEMA), format_checker=_FORMATS)
     errors = list(validator.iter_errors(data))
     if errors:
         first = min(errors, key=lambda e: _position(doc, tuple(e.absolute_path)))
@@ -151,6 +167,9 @@ def _study_error(doc: YamlDocument, error: ValidationError) -> StudyDataError:
         return StudyDataError(f"expected {expected or 'at least one entry'}", doc.origin(path))
     if kind in ("pattern", "minLength") and not str(instance).strip():
         return StudyDataError("expected text, got an empty value", doc.origin(path))
+    if kind == "format":
+        return StudyDataError(f"expected an absolute http(s) address, got {describe(instance)}: "
+                              f"{error.cause}", doc.origin(path))
     if kind == "type":
         types = error.validator_value if isinstance(error.validator_value, list) else [
             error.validator_value]
