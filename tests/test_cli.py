@@ -240,8 +240,9 @@ def test_export_all_skips_forms_the_study_cannot_have_and_says_so(run, minimal_s
     out.mkdir()
     result = run("export", "--study", str(study), "--format", "all", "--out-dir", str(out))
     assert result.exit_code == 0, result.stderr
-    assert "skipped datacite.xml: the study has no DOI" in result.stderr
-    assert "skipped ro-crate-metadata.json: the study has no date-published" in result.stderr
+    assert "skipped datacite.xml (and removed any earlier one): the study has no DOI" in result.stderr
+    assert ("skipped ro-crate-metadata.json (and removed any earlier one): the study has no "
+            "date-published") in result.stderr
     skipped = {"datacite.xml", "ro-crate-metadata.json"}
     assert sorted(p.name for p in out.iterdir()) == sorted(
         f.filename for f in FORMATS.values() if f.filename not in skipped)

@@ -11,6 +11,7 @@ import copy
 import os
 import re
 import shutil
+import signal
 import sys
 from urllib.parse import quote
 from pathlib import Path
@@ -245,7 +246,8 @@ def export(study_dirs: tuple[Path, ...], format_name: str | None, output: str | 
     if out_dir is not None:
         for fmt in formats:
             if fmt in left_out:
-                progress.note(f"skipped {fmt.filename}: {fmt.missing(result.study)}")
+                progress.note(f"skipped {fmt.filename} (and removed any earlier one): "
+                              f"{fmt.missing(result.study)}")
             else:
                 progress.note(f"wrote {out_dir / fmt.filename}")
     elif output not in (None, "-"):
@@ -529,7 +531,15 @@ def _echo_report(report) -> None:
     click.echo(printable(report.to_text()), err=True, nl=False)
 
 
+def _stop_on_sigterm(signum: int, frame) -> None:
+    # As an exception, so that every open output's cleanup runs (no temporary file is left)
+    # before the process ends with the usual status of a process stopped by SIGTERM.
+    click.echo("svrdf: stopped by SIGTERM; no output was left half-written", err=True)
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)  # `serve` puts uvicorn's own in its place
     cli(prog_name="svrdf")
 
 

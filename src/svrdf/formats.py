@@ -9,6 +9,7 @@ so that a large study's forms go to their files piece by piece; files are writte
 
 from __future__ import annotations
 
+import fcntl
 import io
 import json
 import os
@@ -304,6 +305,22 @@ def atomic_output(destination: str | Path, inputs: Iterable[Path] = ()) -> Itera
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def locked_folder(folder: str | Path) -> Iterator[None]:
+    """Hold the folder's lock for the block: svrdf runs writing bundles into the same folder
+    take turns (each waits for the one before), so the folder never ends up with some files
+    of one run and some of another. An advisory lock (flock), which needs no file of its own."""
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError as exc:
+        raise OutputError(f"cannot write to {folder}: {exc.strerror}") from None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # which releases the lock
 
 
 def _refuse_replacing_an_input(destination: Path, inputs: Iterable[Path]) -> None:

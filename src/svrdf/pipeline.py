@@ -18,7 +18,7 @@ from rdflib import Graph, Literal, URIRef
 from .builder import load_study
 from .reader import input_files
 from .errors import InvalidGraphError, StudyDataError
-from .formats import DatasetFormat, OutputFormat, atomic_output
+from .formats import DatasetFormat, OutputFormat, atomic_output, locked_folder
 from .mapping import (LocatedTriple, StudyIris, Triple, build_graph, distinct_triples, graph_of,
                       located_triples, new_graph)
 from .model import Study
@@ -152,18 +152,21 @@ def export_study(directory: str | Path, run_validation: bool = True, strict: boo
 def write_forms(export: Export, formats: list[OutputFormat], out_dir: str | Path,
                 progress: Callable[[str], None] | None = None) -> list[OutputFormat]:
     """Write each of the forms that the study can have to its file in ``out_dir``, and
-    return those it cannot have (DataCite without a DOI). The files appear together once all
-    are written; if one fails, none does and the old ones stay."""
+    return those it cannot have (DataCite without a DOI), whose files from an earlier run are
+    removed. The files appear together once all are written; if one fails, none does and the
+    old ones stay. Runs into the same folder take turns, so the folder never holds a mix of
+    two runs' files."""
     step = progress or (lambda name: None)
-    left_out = []
-    with ExitStack() as files:
-        for fmt in formats:
-            if not fmt.available(export.study):
-                left_out.append(fmt)
-                continue
-            step(f"writing {fmt.filename}")
-            export.write(fmt, files.enter_context(atomic_output(Path(out_dir) / fmt.filename,
-                                                                export.inputs)))
+    left_out = [fmt for fmt in formats if not fmt.available(export.study)]
+    with locked_folder(out_dir):
+        with ExitStack() as files:
+            for fmt in formats:
+                if fmt not in left_out:
+                    step(f"writing {fmt.filename}")
+                    export.write(fmt, files.enter_context(
+                        atomic_output(Path(out_dir) / fmt.filename, export.inputs)))
+        for fmt in left_out:
+            (Path(out_dir) / fmt.filename).unlink(missing_ok=True)
     return left_out
 
 
