@@ -15,9 +15,10 @@ from dataclasses import dataclass
 QUOTED_CHARS = 60
 
 
-def quoted(value: str, limit: int = QUOTED_CHARS) -> str:
-    """A value from an input as a message quotes it: in quotes, with control characters and
-    other unprintable ones escaped, cut short after ``limit`` characters."""
+def quoted(value: object, limit: int = QUOTED_CHARS) -> str:
+    """A value from an input as a message quotes it: its text in quotes, with control
+    characters and other unprintable ones escaped, cut short after ``limit`` characters."""
+    value = value if isinstance(value, str) else str(value)
     if len(value) <= limit:
         return repr(value)
     return f"{value[:limit]!r}… ({len(value):,} characters)"

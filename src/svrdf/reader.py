@@ -176,6 +176,11 @@ def read_yaml(path: Path) -> YamlDocument:
         lines: dict[YamlPath, int] = {}
         _collect_lines(node, (), lines, str(path))
         data = loader.construct_document(node)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow in a document
+        line = text.count("\n", 0, exc.position) + 1
+        raise StudyFileError(f"YAML does not allow the character U+{exc.character:04X} "
+                             f"(at position {exc.position + 1}); remove it",
+                             Origin(str(path), line=line)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
