@@ -444,15 +444,20 @@ def serve(study_dirs: tuple[Path, ...], host: str, port: int, query_timeout: flo
               help="Publish without SHACL validation. The store may then hold an invalid graph.")
 @click.option("--retries", type=click.IntRange(0, 10), default=4, show_default=True,
               help="Tries again after a transient failure, waiting 0.5 s, then twice as long each time.")
+@click.option("--deadline", type=click.FloatRange(min=0, min_open=True), default=300,
+              show_default=True, metavar="SECONDS",
+              help="Longest one request may take, from connecting to the last byte of the "
+                   "answer; a request that overruns it is a transient failure.")
 def publish(endpoint: str, graph_iri: str | None, study_dirs: tuple[Path, ...],
-            no_validate: bool, retries: int) -> None:
+            no_validate: bool, retries: int, deadline: float) -> None:
     """Load each study's graph into a triplestore, one named graph per study.
 
     Uses HTTP PUT (SPARQL 1.1 Graph Store Protocol), so running it again replaces the graph
     instead of duplicating it. Transient failures are retried with backoff, a bounded number of
     times; after the load svrdf reads the graph back and checks the triple count. Credentials
-    come from SVRDF_PUBLISH_USER and SVRDF_PUBLISH_PASSWORD, or from ~/.netrc (never from the
-    command line).
+    come from the URL's user:password@, else SVRDF_PUBLISH_USER and SVRDF_PUBLISH_PASSWORD,
+    else ~/.netrc; the last two keep the password out of the process list. Messages never show
+    them.
 
     \b
     Examples:
@@ -461,8 +466,10 @@ def publish(endpoint: str, graph_iri: str | None, study_dirs: tuple[Path, ...],
     """
     from .errors import InvalidGraphError
     from .pipeline import check, study_graphs
-    from .publish import publish_graph
+    from .publish import Endpoint, publish_graph
+    from .terminal import printable
 
+    store = Endpoint.parse(endpoint)
     directories = list(study_dirs) or [_study_dir(None)]
     if graph_iri is not None and len(directories) > 1:
         raise click.UsageError("--graph names one graph: give it with one --study only")
@@ -478,10 +485,11 @@ def publish(endpoint: str, graph_iri: str | None, study_dirs: tuple[Path, ...],
                                     "nothing was published", report)
     for _, study, graph in loaded:
         target = graph_iri or study.base_iri
-        result = publish_graph(endpoint, target, graph, retries=retries,
+        # publish_graph's log lines come redacted and escaped.
+        result = publish_graph(store, target, graph, retries=retries, deadline=deadline,
                                log=lambda message: click.echo(f"svrdf: {message}", err=True))
-        click.echo(f"published <{result.graph}>: {result.sent} triples sent, "
-                   f"{result.stored} in the store", err=True)
+        click.echo(printable(f"published <{result.graph}> to <{store}>: {result.sent} triples "
+                             f"sent, {result.stored} in the store"), err=True)
 
 
 @cli.command(epilog=EXIT_CODES_HELP)
