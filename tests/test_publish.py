@@ -360,3 +360,29 @@ def test_a_malformed_endpoint_is_refused_before_anything_else(endpoint, problem)
     [line] = result.stderr.splitlines()
     assert line.startswith("svrdf: error: the endpoint") and problem in line
     assert "s3cret" not in line
+
+
+def test_a_challenge_urllib_cannot_answer_is_a_clear_error(tmp_path):
+    """A Digest challenge with an algorithm urllib lacks: one message, exit 2, not a bug."""
+    import http.server
+    import threading
+
+    class Challenging(http.server.BaseHTTPRequestHandler):
+        def do_PUT(self):
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Digest realm="r", nonce="n", algorithm="SHA3-999"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Challenging)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        result = CliRunner().invoke(cli, ["publish", "--retries", "0", "--endpoint",
+                                          f"http://curator:secret@127.0.0.1:{server.server_port}/store"])
+    finally:
+        server.shutdown()
+    assert result.exit_code == 2, result.stderr
+    assert "cannot be handled" in result.stderr and "secret" not in result.stderr

@@ -214,6 +214,10 @@ class _Exchange:
             except (OSError, http.client.HTTPException) as error:
                 # OSError covers urllib's URLError, whose reason is the socket's own error.
                 problem = _excerpt(str(getattr(error, "reason", error)))
+            except ValueError as error:  # urllib cannot answer the store's challenge (a Digest
+                # algorithm it lacks): asking again would meet the same one
+                raise PublishError(f"{method} {self.subject}: the store's answer cannot be "
+                                   f"handled: {_excerpt(str(error))}") from None
             else:
                 if 200 <= answer.status < 300:
                     return answer.body
