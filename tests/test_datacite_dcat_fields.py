@@ -305,7 +305,7 @@ def test_export_all_skips_datacite_for_a_study_with_a_doi_but_no_date_published(
     result = CliRunner().invoke(cli, ["export", "--study", str(study), "--format", "all",
                                       "--out-dir", str(out)])
     assert result.exit_code == 0, result.stderr + repr(result.exception)
-    assert "skipped datacite.xml: the study has no date-published" in result.stderr
+    assert "skipped datacite.xml (and removed any earlier one): the study has no date-published" in result.stderr
     written = {p.name for p in out.iterdir()}
     assert "datacite.xml" not in written and "dcat.ttl" in written
 
