@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -109,15 +119,96 @@ def test_refused_queries_never_reach_the_network(text, message, no_network):
     assert result.exit_code == 2 and message in result.stderr
 
 
-def test_timeout_stops_a_runaway_query():
-    # In a process of its own: the abandoned query thread ends with the process.
-    import subprocess
-    import sys
+@pytest.fixture(scope="module")
+def long_literal_study(tmp_path_factory):
+    """The minimal study with a description of 40 a's and a '!': a regular expression that
+    backtracks, such as ^(a+)+$, takes 2^40 steps to give up on it."""
+    folder = tmp_path_factory.mktemp("long") / "minimal"
+    shutil.copytree(FIXTURES / "studies" / "minimal", folder)
+    path = folder / "study.yaml"
+    path.write_text(re.sub(r"(?m)^description: .*$", "description: " + "a" * 40 + "!",
+                           path.read_text(encoding="utf-8")), encoding="utf-8")
+    return folder
 
-    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-    result = subprocess.run([sys.executable, "-m", "svrdf.cli", "query", "--timeout", "0.5", slow],
+
+BACKTRACKING = ('SELECT ?d WHERE { ?s <http://schema.org/description> ?d '
+                'FILTER(REGEX(?d, "^(a+)+$")) }')
+CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+@pytest.mark.parametrize("slow", [BACKTRACKING, CROSS_PRODUCT], ids=["regex", "cross-product"])
+def test_timeout_stops_a_runaway_query(long_literal_study, slow):
+    # A backtracking regular expression never returns to Python: only a process can be stopped.
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", "svrdf.cli", "query", "--study",
+                             str(long_literal_study), "--timeout", "1", slow],
                             capture_output=True, text=True, timeout=60)
-    assert result.returncode == 2 and "ran longer than 0.5 s" in result.stderr
+    assert time.monotonic() - started < 5
+    assert result.returncode == 2
+    assert "the query ran longer than 1 s and was stopped (raise the limit with --timeout)" in result.stderr
+
+
+def test_ctrl_c_stops_a_runaway_query_at_once(long_literal_study):
+    process = subprocess.Popen([sys.executable, "-m", "svrdf.cli", "query", "--study",
+                                str(long_literal_study), "--timeout", "60", BACKTRACKING],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    for _ in range(200):  # until the query's process is running
+        worker = children.read_text().split()
+        if worker:
+            break
+        time.sleep(0.05)
+    else:
+        process.kill()
+        pytest.fail("the query's process did not start")
+    # As a terminal does: SIGINT to the whole process group.
+    os.killpg(process.pid, signal.SIGINT)
+    started = time.monotonic()
+    process.communicate(timeout=10)
+    assert time.monotonic() - started < 2
+    assert process.returncode != 0
+    assert not Path(f"/proc/{worker[0]}").exists()  # the query's process is gone too
+
+
+#: Values a spreadsheet would run as formulas, and some it would not.
+FORMULAS = r"""PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+SELECT ?v WHERE { VALUES (?i ?v) {
+  (1 "=HYPERLINK(\"http://e\")") (2 "+1") (3 "-5") (4 -5) (5 "@SUM(A1)") (6 "\tx") (7 "\rx")
+  (8 "x\ty") (9 "=1"^^xsd:integer) (10 "-1.5e3"^^xsd:double) (11 "safe") (12 "-2"@en)
+} } ORDER BY ?i"""
+
+
+def test_csv_defuses_what_a_spreadsheet_would_run():
+    result = svrdf("query", "--format", "csv", FORMULAS)
+    assert result.exit_code == 0
+    cells = [row[0] for row in csv.reader(io.StringIO(result.stdout, newline=""))]
+    assert cells == ["v", "'=HYPERLINK(\"http://e\")", "'+1", "'-5", "-5", "'@SUM(A1)", "'\tx",
+                     "'\rx", "x\ty", "'=1", "-1.5e3", "safe", "'-2"]
+
+
+def test_tsv_defuses_formulas_and_keeps_one_value_a_cell():
+    result = svrdf("query", "--format", "tsv", FORMULAS)
+    assert result.exit_code == 0
+    integer = "^^<http://www.w3.org/2001/XMLSchema#integer>"
+    assert result.stdout.split("\n") == [
+        "?v", '"\'=HYPERLINK(\\"http://e\\")"', '"\'+1"', '"\'-5"', f'"-5"{integer}',
+        '"\'@SUM(A1)"', '"\'\\tx"', '"\'\\rx"', '"x\\ty"', f'"\'=1"{integer}',
+        '"-1.5e3"^^<http://www.w3.org/2001/XMLSchema#double>', '"safe"', '"\'-2"@en', ""]
+
+
+def test_json_keeps_every_value_exact():
+    values = [row["v"] for row in select(FORMULAS)]
+    assert values[:3] == ['=HYPERLINK("http://e")', "+1", "-5"] and values[5:8] == ["\tx", "\rx", "x\ty"]
+
+
+def test_the_table_escapes_control_characters():
+    result = svrdf("query", 'SELECT ?v WHERE { VALUES ?v { "\\u001B]0;owned\\u0007\\u001B[2Jred" '
+                            '"two\\nlines" } } ORDER BY ?v')
+    assert result.exit_code == 0
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "\\x1b]0;owned\\x07\\x1b[2Jred" in result.stdout
+    assert "two\\nlines" in result.stdout and "(2 rows)" in result.stdout
 
 
 def test_prepare_accepts_every_named_query():

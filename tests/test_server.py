@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 import shutil
 import signal
-import threading
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from rdflib import Graph, URIRef
@@ -40,14 +44,37 @@ def spaced_study(tmp_path_factory):
     return folder
 
 
+@pytest.fixture(scope="module")
+def idn_licensed_study(tmp_path_factory):
+    """The minimal study under a licence whose host name is not ASCII."""
+    folder = tmp_path_factory.mktemp("idn") / "minimal"
+    shutil.copytree(FIXTURES / "studies" / "minimal", folder)
+    path = folder / "study.yaml"
+    path.write_text(re.sub(r"(?m)^license: .*$", "license: https://lizenz.bücher.example/by/4.0",
+                           path.read_text(encoding="utf-8")), encoding="utf-8")
+    return folder
+
+
 def serve(*studies, options: tuple[str, ...] = ()):
-    """svrdf serve on a free loopback port, until the caller is done with it."""
-    port = free_port()
+    """svrdf serve on the loopback port the system picks (--port 0) and announces, until the
+    caller is done with it."""
     arguments = [arg for study in studies for arg in ("--study", str(study))]
     process = subprocess.Popen(
-        [sys.executable, "-m", "svrdf.cli", "serve", "--port", str(port), *options, *arguments],
+        [sys.executable, "-m", "svrdf.cli", "serve", "--port", "0", *options, *arguments],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
+    watchdog = threading.Timer(60, process.kill)  # a server that never announces itself ends
+    watchdog.start()
+    try:
+        printed = []
+        for line in iter(process.stderr.readline, ""):
+            printed.append(line)
+            if "serving on http://" in line:
+                break
+        else:
+            pytest.fail(f"svrdf serve did not start: {''.join(printed)}")
+    finally:
+        watchdog.cancel()
+    base = line.split("serving on ", 1)[1].split()[0].rstrip("/")
     for _ in range(100):
         try:
             urllib.request.urlopen(base + "/health", timeout=1)
@@ -56,7 +83,7 @@ def serve(*studies, options: tuple[str, ...] = ()):
             time.sleep(0.1)
     else:
         process.kill()
-        pytest.fail(f"svrdf serve did not start: {process.stderr.read()}")
+        pytest.fail(f"svrdf serve did not answer: {process.stderr.read()}")
     yield base, process
     if process.poll() is None:
         process.kill()
@@ -68,17 +95,36 @@ def server(spaced_study):
                      options=("--query-timeout", "1", "--max-results", "50"))
 
 
-def get(url: str, accept: str | None = None, data: bytes | None = None, content_type: str | None = None):
+@pytest.fixture(scope="module")
+def limited(idn_licensed_study):
+    """A server with tight limits, a base URL of its own, and a licence on an international host."""
+    yield from serve(idn_licensed_study, options=(
+        "--base-url", "https://data.example.org/", "--max-body", "1000", "--max-queries", "1",
+        "--query-timeout", "1", "--query-memory", "64"))
+
+
+def get(url: str, accept: str | None = None, data: bytes | None = None,
+        content_type: str | None = None, host: str | None = None):
     request = urllib.request.Request(url, data=data)
     if accept:
         request.add_header("Accept", accept)
     if content_type:
         request.add_header("Content-Type", content_type)
+    if host:
+        request.add_header("Host", host)
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()
+
+
+def sparql_get(base: str, query: str, accept: str | None = None, host: str | None = None):
+    return get(f"{base}/sparql?{urllib.parse.urlencode({'query': query})}", accept, host=host)
+
+
+#: Backtracks through 2^30 ways to match, minutes of work: a query that is slow on any data.
+SLOW_REGEX = 'ASK { FILTER(REGEX("' + "a" * 30 + '!", "^(a+)+$")) }'
 
 
 @pytest.mark.parametrize("accept, media, parser", [
@@ -230,7 +276,7 @@ def test_invalid_studies_are_not_served(tmp_path):
                                                              "B1,fieldwork,K1,,Officer,N,A1")
     (broken / "participants.csv").write_text(text)
     with pytest.raises(InvalidGraphError):
-        create_app([broken])
+        create_app([broken], "http://127.0.0.1:8080/")
 
 
 def test_a_port_in_use_is_a_clean_error():
@@ -248,17 +294,6 @@ def test_health(server):
     base, _ = server
     status, _, body = get(base + "/health")
     assert status == 200 and json.loads(body)["studies"] == 2
-
-
-def test_sigterm_shuts_down_gracefully_after_logging_each_request(server):
-    base, process = server
-    get(base + "/health")
-    process.send_signal(signal.SIGTERM)
-    # uvicorn finishes the open requests, then exits by the signal it received.
-    assert process.wait(timeout=15) in (0, -signal.SIGTERM)
-    log = process.stderr.read()
-    assert '"GET /health HTTP/1.1" 200' in log
-    assert "Shutting down" in log and "Finished server process" in log
 
 
 def test_a_study_of_focus_groups_is_served_with_its_people_counted_right():
@@ -287,3 +322,140 @@ def test_a_study_of_focus_groups_is_served_with_its_people_counted_right():
         status, headers, _ = get(base + "/studies/housing-voices/", "text/html")
         assert status == 200
         assert '<http://spdx.org/licenses/CC-BY-4.0>; rel="license"' in headers["link"]
+
+
+def test_absolute_urls_come_from_the_base_url_never_from_the_host_header(server):
+    """By default the base URL is the address the server listens on, the port the system
+    picked for --port 0 included; whatever Host a client sends is not repeated back."""
+    base, _ = server
+    construct = "CONSTRUCT WHERE { ?c a <https://w3id.org/svrdf/ns#Case> }"
+    answers = {
+        "/": get(base + "/", host="evil.example"),
+        "/catalog": get(base + "/catalog", "text/turtle", host="evil.example"),
+        "landing page": get(base + STUDY_PATH, "text/html", host="evil.example"),
+        "resource": get(base + STUDY_PATH + "participant/IP8", "text/turtle", host="evil.example"),
+        "/sparql": sparql_get(base, construct, "text/turtle", host="evil.example"),
+    }
+    for what, (status, headers, body) in answers.items():
+        assert status in (200, 404), what
+        assert "evil.example" not in str(headers) and b"evil.example" not in body, what
+    links = answers["landing page"][1]["link"]
+    assert f'<{base}{STUDY_PATH}datacite.xml>; rel="describedby"' in links
+    catalog = Graph().parse(data=answers["/catalog"][2], format="turtle")
+    assert (URIRef(base + "/catalog"), RDF.type, DCAT.Catalog) in catalog
+
+
+def test_a_base_url_given_is_used_for_links_and_the_catalog(limited):
+    base, _ = limited
+    status, headers, _ = get(base + "/studies/minimal/", "text/html", host="evil.example")
+    assert status == 200
+    assert '<https://data.example.org/studies/minimal/study.ttl>; rel="describedby"' in headers["link"]
+    _, _, body = get(base + "/catalog", "text/turtle")
+    catalog = Graph().parse(data=body, format="turtle")
+    assert (URIRef("https://data.example.org/catalog"), RDF.type, DCAT.Catalog) in catalog
+
+
+def test_a_malformed_base_url_is_a_usage_error():
+    result = subprocess.run([sys.executable, "-m", "svrdf.cli", "serve", "--port", "0",
+                             "--base-url", "data.example.org"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "the base URL must be http:// or https://" in result.stderr
+
+
+def test_an_international_licence_host_is_signposted_as_a_uri(limited):
+    base, _ = limited
+    status, headers, _ = get(base + "/studies/minimal/", "text/html")
+    assert status == 200
+    assert '<https://lizenz.xn--bcher-kva.example/by/4.0>; rel="license"' in headers["link"]
+    assert headers["link"].isascii()
+
+
+def test_header_uri_keeps_uris_and_encodes_the_rest():
+    from svrdf.server import header_uri
+
+    assert header_uri("http://spdx.org/licenses/CC-BY-4.0") == "http://spdx.org/licenses/CC-BY-4.0"
+    assert (header_uri("https://user@bücher.example:8443/pfad/über?q=ä#teil")
+            == "https://user@xn--bcher-kva.example:8443/pfad/%C3%BCber?q=%C3%A4#teil")
+    assert header_uri('https://example.org/a b<c>"d') == "https://example.org/a%20b%3Cc%3E%22d"
+    assert header_uri("https://example.org/already%20encoded") == "https://example.org/already%20encoded"
+
+
+def raw_request(base: str, message: bytes) -> bytes:
+    """Send ``message`` as it is and return the start of the answer, without finishing it."""
+    address = urllib.parse.urlsplit(base)
+    with socket.create_connection((address.hostname, address.port), timeout=10) as sock:
+        sock.sendall(message)
+        return sock.recv(4096)
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(limited):
+    base, _ = limited
+    head = b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+    # 100 MB declared, 64 KB sent: the answer comes from the declared length alone.
+    declared = raw_request(base, head + b"Content-Length: 100000000\r\n\r\n" + b"#" * 65536)
+    assert declared.startswith(b"HTTP/1.1 413")
+    # Chunked, so no length is declared: counted as it comes, refused before it ends.
+    chunk = b"258\r\n" + b"#" * 600 + b"\r\n"
+    chunked = raw_request(base, head + b"Transfer-Encoding: chunked\r\n\r\n" + chunk * 2)
+    assert chunked.startswith(b"HTTP/1.1 413")
+    status, _, body = get(base + "/sparql", data=b"x" * 1001, content_type="application/sparql-query")
+    assert status == 413 and b"at most 1000 bytes" in body
+    assert get(base + "/health")[0] == 200
+    # A query within the limit is still answered, sent in a form.
+    form = urllib.parse.urlencode({"query": "ASK {}"}).encode()
+    status, _, body = get(base + "/sparql", "application/sparql-results+json", data=form,
+                          content_type="application/x-www-form-urlencoded")
+    assert status == 200 and json.loads(body)["boolean"] is True
+
+
+def test_queries_over_the_limit_are_turned_away_not_queued(limited):
+    base, _ = limited
+    started = time.monotonic()
+    with ThreadPoolExecutor(3) as pool:
+        answers = list(pool.map(lambda _: sparql_get(base, SLOW_REGEX), range(3)))
+    assert time.monotonic() - started < 10
+    # --max-queries 1: one runs (until it is stopped), and the others are turned away at once.
+    turned_away = [headers for status, headers, body in answers
+                   if status == 503 and b"queries are running" in body]
+    stopped = [body for status, _, body in answers if b"ran longer than 1 s" in body]
+    assert turned_away and len(turned_away) + len(stopped) == 3
+    assert all(headers["retry-after"] == "1" for headers in turned_away)
+    assert sparql_get(base, "ASK {}")[0] == 200  # the slot is free again
+
+
+def test_a_query_past_its_memory_limit_is_stopped_with_a_clear_answer(limited):
+    base, _ = limited
+    # Each REPLACE makes the string ten times longer: 100 MB at the end, past --query-memory 64.
+    expression = '"aaaaaaaaaa"'
+    for _ in range(7):
+        expression = f'REPLACE({expression}, "a", "aaaaaaaaaa")'
+    status, _, body = sparql_get(base, f"SELECT (STRLEN({expression}) AS ?n) {{}}")
+    assert status == 503 and b"ran out of memory (the limit is 64 MB)" in body
+    assert get(base + "/health")[0] == 200
+    assert sparql_get(base, "ASK {}")[0] == 200
+
+
+def test_csv_and_tsv_answers_defuse_formulas_and_json_is_exact(server):
+    base, _ = server
+    query = 'SELECT ?v WHERE { VALUES ?v { "=HYPERLINK(\\"http://e\\")" -5 } } ORDER BY ?v'
+    _, _, body = sparql_get(base, query, "text/csv")
+    assert list(csv.reader(io.StringIO(body.decode()))) == [
+        ["v"], ["-5"], ["'=HYPERLINK(\"http://e\")"]]
+    _, _, body = sparql_get(base, query, "text/tab-separated-values")
+    assert body.decode().splitlines()[2] == '"\'=HYPERLINK(\\"http://e\\")"'
+    _, _, body = sparql_get(base, query, "application/sparql-results+json")
+    values = [row["v"]["value"] for row in json.loads(body)["results"]["bindings"]]
+    assert values == ["-5", '=HYPERLINK("http://e")']
+
+
+# Last, as it stops the module's server.
+def test_sigterm_shuts_down_gracefully_after_logging_each_request(server):
+    base, process = server
+    get(base + "/health")
+    process.send_signal(signal.SIGTERM)
+    # uvicorn finishes the open requests, then exits by the signal it received (as svrdf's
+    # handler reports it, 128 + the signal's number).
+    assert process.wait(timeout=15) in (0, -signal.SIGTERM, 128 + signal.SIGTERM)
+    log = process.stderr.read()
+    assert '"GET /health HTTP/1.1" 200' in log
+    assert "Shutting down" in log and "Finished server process" in log

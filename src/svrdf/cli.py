@@ -341,7 +341,7 @@ def validate(study_dir: Path | None, report_format: str, strict: bool,
               default="table", show_default=True,
               help="For SELECT and ASK; CONSTRUCT and DESCRIBE always give Turtle.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=defaults.QUERY_TIMEOUT,
-              show_default=True, help="Stop the query after this many seconds.")
+              show_default=True, help="Stop the query after this many seconds (exit 2).")
 @click.argument("query_text", metavar="[QUERY | NAME]", required=False)
 def query(study_dirs: tuple[Path, ...], query_file: Path | None, list_queries: bool,
           result_format: str, timeout: float, query_text: str | None) -> None:
@@ -349,7 +349,10 @@ def query(study_dirs: tuple[Path, ...], query_file: Path | None, list_queries: b
 
     QUERY is SPARQL text, or the NAME of a query that ships with svrdf (see --list). Queries
     are read-only and offline: updates, SERVICE and FROM are refused, and a syntax error is
-    reported with its line and column.
+    reported with its line and column. A query that is refused, fails, or runs past --timeout
+    exits 2: the query could not be answered, whatever the study. CSV and TSV put a ' before
+    any value a spreadsheet would run as a formula (=, +, -, @); the table escapes control
+    characters.
 
     \b
     Examples:
@@ -358,7 +361,8 @@ def query(study_dirs: tuple[Path, ...], query_file: Path | None, list_queries: b
       svrdf query --format csv 'SELECT ?code WHERE { ?p <http://schema.org/identifier> ?code }'
       svrdf query --study a --study b --file q.rq --format json
     """
-    from .query import format_result, named_queries, resolve_query, run_query, union_graph
+    from .query import (QueryTimeout, format_result, named_queries, prepare, resolve_query,
+                        run_query, union_graph)
 
     if list_queries:
         if query_text is not None or query_file is not None:
@@ -375,12 +379,16 @@ def query(study_dirs: tuple[Path, ...], query_file: Path | None, list_queries: b
             raise click.BadParameter(f"cannot read {query_file}: {exc}", param_hint="'--file'")
     from .pipeline import study_graphs
 
-    text = resolve_query(query_text)
+    prepared = prepare(resolve_query(query_text))
     graphs = {study.base_iri: graph
               for _, study, graph in study_graphs(study_dirs or (_study_dir(None),))}
-    result = run_query(union_graph(graphs), text, timeout)
     names = next(iter(graphs.values())).namespace_manager
-    sys.stdout.buffer.write(format_result(result, result_format, names))
+    try:
+        output = run_query(union_graph(graphs), prepared,
+                           lambda result: format_result(result, result_format, names), timeout)
+    except QueryTimeout as error:
+        raise QueryTimeout(f"{error} (raise the limit with --timeout)") from None
+    sys.stdout.buffer.write(output)
     sys.stdout.buffer.flush()
 
 
@@ -389,15 +397,32 @@ def query(study_dirs: tuple[Path, ...], query_file: Path | None, list_queries: b
               metavar="DIR", help="A study folder (repeatable). Default: the bundled study.")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; the default serves this machine only.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
+              help="Port to listen on; 0 picks a free one.")
+@click.option("--base-url", metavar="URL",
+              help="The server's root as clients reach it (https://data.example.org/ behind a "
+                   "proxy); every absolute URL in an answer starts with it, never with the "
+                   "request's Host header. Default: http://HOST:PORT/ of the address it listens on.")
 @click.option("--query-timeout", type=click.FloatRange(min=0.1),
               default=defaults.SERVE_QUERY_TIMEOUT, show_default=True,
               help="Seconds a SPARQL query may run before it is stopped (503).")
 @click.option("--max-results", type=click.IntRange(min=1), default=defaults.SERVE_MAX_RESULTS,
               show_default=True,
               help="Most rows (or triples) a SPARQL answer may have (else 400).")
-def serve(study_dirs: tuple[Path, ...], host: str, port: int, query_timeout: float,
-          max_results: int) -> None:
+@click.option("--max-body", type=click.IntRange(min=1), default=defaults.SERVE_MAX_BODY,
+              show_default=True,
+              help="Most bytes a request may send (else 413, before the rest is read).")
+@click.option("--max-queries", type=click.IntRange(min=1), default=defaults.SERVE_MAX_QUERIES,
+              show_default=True,
+              help="SPARQL queries run at once, each in a process of its own; more get 503 with "
+                   "Retry-After, not a place in a queue. Default: one per CPU.")
+@click.option("--query-memory", type=click.IntRange(min=1), default=defaults.SERVE_QUERY_MEMORY,
+              show_default=True, metavar="MB",
+              help="Memory each query's process may take beyond the server's own, in MB (Linux); "
+                   "a query that needs more is stopped (503).")
+def serve(study_dirs: tuple[Path, ...], host: str, port: int, base_url: str | None,
+          query_timeout: float, max_results: int, max_body: int, max_queries: int,
+          query_memory: int) -> None:
     """Serve studies as read-only linked data, with a SPARQL endpoint.
 
     Every IRI svrdf mints under a study's base IRI resolves at the same path on this server,
@@ -410,26 +435,35 @@ def serve(study_dirs: tuple[Path, ...], host: str, port: int, query_timeout: flo
     Examples:
       svrdf serve
       svrdf serve --study a --study b --port 9000
+      svrdf serve --host 0.0.0.0 --base-url https://data.example.org/
       curl -H 'Accept: text/turtle' http://127.0.0.1:8080/svrdf/studies/ordo-17147720/participant/IP8
     """
     import socket
 
     import uvicorn
 
-    from .server import create_app
+    from .server import Limits, create_app, listening_url
 
-    app = create_app(list(study_dirs) or [_study_dir(None)], query_timeout, max_results)
-    try:  # find out now, not after announcing the address, whether it can be had
-        with socket.create_server((host, port)):
-            pass
+    # Bound here, not by uvicorn, so that the port (picked by the system for --port 0) is known
+    # for the default base URL, and a port in use is reported before anything is announced.
+    try:
+        listener = socket.create_server(
+            (host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
     except OSError as exc:
         raise OutputError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    click.echo(f"svrdf: serving on http://{host}:{port}/ (Ctrl-C or SIGTERM to stop)", err=True)
-    # uvicorn logs requests to stdout by default; a server's log is messages, so stderr.
-    log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
-    log_config["handlers"]["access"]["stream"] = "ext://sys.stderr"
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=True,
-                log_config=log_config)
+    with listener:
+        port = listener.getsockname()[1]
+        limits = Limits(query_timeout, max_results, max_body, max_queries, query_memory)
+        app = create_app(list(study_dirs) or [_study_dir(None)],
+                         base_url or listening_url(host, port), limits)
+        click.echo(f"svrdf: serving on {listening_url(host, port)} (Ctrl-C or SIGTERM to stop)",
+                   err=True)
+        # uvicorn logs requests to stdout by default; a server's log is messages, so stderr.
+        log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+        log_config["handlers"]["access"]["stream"] = "ext://sys.stderr"
+        config = uvicorn.Config(app, host=host, port=port, log_level="info", access_log=True,
+                                log_config=log_config)
+        uvicorn.Server(config).run(sockets=[listener])
 
 
 @cli.command(epilog=EXIT_CODES_HELP)

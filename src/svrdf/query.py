@@ -2,8 +2,14 @@
 
 A query is parsed before it runs, and refused when it would change data (an update), reach
 the network (``SERVICE``, or ``FROM``/``FROM NAMED`` with a remote graph) or not parse, with the
-line and column of the problem. It runs under a time limit. Named queries ship as ``.rq`` files
-in ``svrdf/queries/``, each opening with a comment that says what it answers.
+line and column of the problem. It runs in a forked process under a time limit (and, for
+``svrdf serve``, a memory limit), so that a query past its limit can be stopped. Named queries
+ship as ``.rq`` files in ``svrdf/queries/``, each opening with a comment that says what it
+answers.
+
+Results in CSV and TSV are for spreadsheets too, so a value a spreadsheet would run as a formula
+is defused (OWASP's advice on CSV injection); the table is for a terminal, so its control
+characters are escaped.
 """
 
 from __future__ import annotations
@@ -11,8 +17,13 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import math
+import multiprocessing
+import os
 import re
-import threading
+import resource
+import signal
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,9 +32,9 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.query import Result
 from rdflib.term import Node
 
-from .defaults import QUERY_TIMEOUT
 from .errors import SvrdfError
-from .vocab import PREFIXES
+from .terminal import printable
+from .vocab import PREFIXES, XSD
 
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 
@@ -34,8 +45,20 @@ class QueryError(SvrdfError):
     exit_code = 2
 
 
+class QueryFailed(SvrdfError):
+    """The query was accepted, but failed as it ran."""
+
+    exit_code = 2
+
+
 class QueryTimeout(SvrdfError):
     """The query ran past its time limit."""
+
+    exit_code = 2
+
+
+class QueryOutOfMemory(SvrdfError):
+    """The query needed more memory than its process may have."""
 
     exit_code = 2
 
@@ -118,31 +141,82 @@ def _contains(node, name: str) -> bool:
     return False
 
 
-def run_query(graph: Graph, text: str, timeout: float = QUERY_TIMEOUT) -> Result:
-    prepared = prepare(text)
-    outcome: dict = {}
+def run_query(graph: Graph, prepared, render: Callable[[Result], bytes], timeout: float,
+              memory_mb: int | None = None) -> bytes:
+    """Run a query from :func:`prepare` over ``graph`` and return ``render`` of its result.
 
-    def work() -> None:
+    The query runs, and is rendered (rdflib evaluates lazily), in a forked process, which sees
+    the graph without copying it. Past ``timeout`` seconds, or when the caller is interrupted
+    (Ctrl-C), that process is killed: a thread could not be stopped, since a backtracking
+    regular expression never hands control back to Python. ``memory_mb`` bounds what the
+    process may allocate. Raises :class:`QueryTimeout`, :class:`QueryOutOfMemory`,
+    :class:`QueryFailed`, or the :class:`SvrdfError` ``render`` raised.
+    """
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_answer, daemon=True,
+                            args=(sender, graph, prepared, render, timeout, memory_mb))
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
         try:
-            result = graph.query(prepared)
-            if result.type == "SELECT":
-                result.bindings  # evaluate now, inside the time limit
-            elif result.type in ("CONSTRUCT", "DESCRIBE"):
-                result.graph
-            outcome["result"] = result
-        except Exception as exc:  # reported in the caller's thread
-            outcome["error"] = exc
+            answer = receiver.recv()
+        except EOFError:
+            child.join()
+            raise QueryFailed("the query's process ended without an answer "
+                              f"(exit status {child.exitcode})") from None
+    finally:
+        # Answered, past its time or interrupted, the query leaves no process behind.
+        child.kill()
+        child.join()
+        receiver.close()
+    if isinstance(answer, SvrdfError):
+        raise answer
+    return answer
 
-    # A daemon thread: a query past its limit is abandoned, not waited for.
-    worker = threading.Thread(target=work, daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped "
-                           "(raise the limit with --timeout)")
-    if "error" in outcome:
-        raise QueryError(f"the query failed: {outcome['error']}")
-    return outcome["result"]
+
+def _answer(sender, graph: Graph, prepared, render: Callable[[Result], bytes], timeout: float,
+            memory_mb: int | None) -> None:
+    """In the forked process: run the query, render the result and send it (or the error)."""
+    # Ctrl-C reaches the whole process group; the parent stops this process itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Should the parent die before it can stop this process, the kernel stops it instead.
+    _lower_limit(resource.RLIMIT_CPU, math.ceil(timeout) + 1)
+    if memory_mb is not None:
+        _limit_growth(memory_mb)
+    try:
+        answer = render(graph.query(prepared))
+    except SvrdfError as error:
+        answer = error
+    except MemoryError:
+        limit = f" (the limit is {memory_mb} MB)" if memory_mb is not None else ""
+        answer = QueryOutOfMemory(f"the query ran out of memory{limit} and was stopped")
+    except Exception as exc:  # rdflib raises plain exceptions for a query that fails as it runs
+        answer = QueryFailed(f"the query failed: {exc}")
+    sender.send(answer)
+    sender.close()
+
+
+def _limit_growth(megabytes: int) -> None:
+    """Let this process's address space grow by ``megabytes`` at most. A forked process starts
+    with all of its parent's, so the limit counts from what it has now. Linux only: elsewhere
+    that size cannot be read, and no limit is set."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            size = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except FileNotFoundError:
+        return
+    _lower_limit(resource.RLIMIT_AS, size + megabytes * 2**20)
+
+
+def _lower_limit(kind: int, value: int) -> None:
+    """Set a resource limit to ``value``, or to the hard limit already in force if lower."""
+    _, hard = resource.getrlimit(kind)
+    if hard != resource.RLIM_INFINITY:
+        value = min(value, hard)
+    resource.setrlimit(kind, (value, value))
 
 
 def format_result(result: Result, fmt: str, names=None) -> bytes:
@@ -163,21 +237,61 @@ def format_result(result: Result, fmt: str, names=None) -> bytes:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(variables)
-        writer.writerows([["" if t is None else str(t) for t in row] for row in rows])
+        writer.writerows([["" if t is None else _defused(t) for t in row] for row in rows])
         return out.getvalue().encode("utf-8")
     if fmt == "tsv":
         lines = ["\t".join(f"?{v}" for v in variables)]
-        lines += ["\t".join("" if t is None else t.n3() for t in row) for row in rows]
+        lines += ["\t".join(_tsv_cell(t) for t in row) for row in rows]
         return ("\n".join(lines) + "\n").encode("utf-8")
     return _table(variables, [[_cell(t, names) for t in row] for row in rows]).encode("utf-8")
+
+
+#: What a spreadsheet takes for the start of a formula (OWASP, "CSV Injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: The XSD datatypes of numbers.
+_NUMERIC_TYPES = frozenset(XSD[name] for name in (
+    "integer", "decimal", "double", "float", "int", "long", "short", "byte", "nonNegativeInteger",
+    "nonPositiveInteger", "negativeInteger", "positiveInteger", "unsignedLong", "unsignedInt",
+    "unsignedShort", "unsignedByte"))
+#: A number's lexical form, which a spreadsheet reads as that number and nothing more.
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def _defused(term: Node) -> str:
+    """The term's text, after a ``'`` if a spreadsheet would run it as a formula. A number
+    (``-5``) is left as it is; an ill-typed one (``"=1"^^xsd:integer``) is not a number."""
+    text = str(term)
+    number = (isinstance(term, Literal) and term.datatype in _NUMERIC_TYPES
+              and _NUMBER.fullmatch(text))
+    return "'" + text if text.startswith(_FORMULA_STARTS) and not number else text
+
+
+#: Turtle's escapes for a string, which SPARQL's TSV results require: a value holds no tab or
+#: line break that would start a new cell or row.
+_STRING_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_CELL_BREAKS = re.compile("[\t\n\r]")
+
+
+def _tsv_cell(term: Node | None) -> str:
+    """A term as SPARQL TSV writes it (as in Turtle), its literal's text defused."""
+    if term is None:
+        return ""
+    if not isinstance(term, Literal):
+        # An IRI or blank node label a query made up can hold a tab or line break too.
+        return _CELL_BREAKS.sub(lambda m: f"\\u{ord(m.group()):04X}", term.n3())
+    suffix = (f"@{term.language}" if term.language
+              else f"^^{_tsv_cell(term.datatype)}" if term.datatype else "")
+    return f'"{_defused(term).translate(_STRING_ESCAPES)}"{suffix}'
 
 
 def _cell(term: Node | None, names) -> str:
     if term is None:
         return ""
     if isinstance(term, URIRef) and names is not None:
-        return term.n3(names)
-    return str(term) if isinstance(term, (Literal, URIRef)) else term.n3()
+        text = term.n3(names)
+    else:
+        text = str(term) if isinstance(term, (Literal, URIRef)) else term.n3()
+    return printable(text, keep_newlines=False)
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:

@@ -5,19 +5,27 @@ so a w3id redirect to this server makes the IRIs dereferenceable) through conten
 to Turtle, JSON-LD, N-Triples or the landing page. ``/sparql`` is a SPARQL 1.1 Protocol
 endpoint, ``/catalog`` a DCAT catalogue of the studies, ``/health`` a liveness check.
 
+Every absolute URL the server writes (signposting links, the catalogue's IRI) is built from
+its base URL, never from the request's Host header, which any client can set. Each request is
+bounded: its body in bytes, and each SPARQL query in time and memory, in a forked process
+(:func:`svrdf.query.run_query`); a few queries run at once, and the next is turned away with
+503 rather than queued.
+
 Built on Starlette and served by uvicorn, which logs one line per request and shuts down
-gracefully on SIGTERM. Each SPARQL query runs in a forked process, so one past its time limit
-is killed rather than left running.
+gracefully on SIGTERM.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import math
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.query import Result
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -25,13 +33,15 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from .dcat import dcat_graph
-from .defaults import SERVE_MAX_RESULTS, SERVE_QUERY_TIMEOUT
-from .errors import InvalidGraphError
+from .defaults import (SERVE_MAX_BODY, SERVE_MAX_QUERIES, SERVE_MAX_RESULTS, SERVE_QUERY_MEMORY,
+                       SERVE_QUERY_TIMEOUT)
+from .errors import InvalidGraphError, UsageError
 from .formats import available_formats, graph_bytes
 from .mapping import StudyIris, new_graph
 from .model import Study
 from .pipeline import check, study_graphs
-from .query import QueryError, format_result, prepare
+from .query import (QueryError, QueryFailed, QueryOutOfMemory, QueryTimeout, format_result, prepare,
+                    run_query)
 from .vocab import DCAT, DCTERMS, RDF
 
 #: Media types a resource can be served as, in the server's order of preference.
@@ -49,6 +59,24 @@ RESULT_MEDIA_TYPES = {
     "text/tab-separated-values": "tsv",
     "application/sparql-results+xml": "xml",
 }
+FORM = "application/x-www-form-urlencoded"
+SPARQL_QUERY = "application/sparql-query"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one request may cost the server."""
+
+    #: Seconds a SPARQL query may run (then 503).
+    query_timeout: float = SERVE_QUERY_TIMEOUT
+    #: Rows (or triples) a SPARQL answer may have (else 400).
+    max_results: int = SERVE_MAX_RESULTS
+    #: Bytes a request body may have (else 413).
+    max_body: int = SERVE_MAX_BODY
+    #: SPARQL queries that may run at once (more get 503).
+    max_queries: int = SERVE_MAX_QUERIES
+    #: Megabytes each query's process may allocate (then 503).
+    query_memory: int = SERVE_QUERY_MEMORY
 
 
 @dataclass
@@ -73,6 +101,45 @@ def load_studies(directories: list[Path]) -> list[ServedStudy]:
         files = {f.filename: (f.media_type, f.serialize(study, graph)) for f in available_formats(study)}
         served.append(ServedStudy(study, graph, StudyIris(study), urlsplit(study.base_iri).path, files))
     return served
+
+
+def listening_url(host: str, port: int) -> str:
+    """The URL of the server's root at the address it listens on."""
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+def server_root(base_url: str) -> str:
+    """The base URL without a final slash (or an empty ``?`` or ``#``), ready to have a path
+    added, once it is known to be an http or https URL with a host and nothing after its path."""
+    try:
+        parts = urlsplit(base_url)
+        well_formed = (parts.scheme in ("http", "https") and parts.hostname
+                       and not parts.query and not parts.fragment)
+    except ValueError:  # an unclosed [ of an IPv6 address
+        well_formed = False
+    if not well_formed:
+        raise UsageError(f"the base URL must be http:// or https://, name a host and have no query "
+                         f"or fragment; got {base_url!r}")
+    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+
+
+#: The characters a URI may hold as they are: RFC 3986's reserved ones and '%' of the escapes
+#: already made (quote() keeps letters, digits and "-._~" itself).
+_URI_CHARACTERS = "!#$%&'()*+,/:;=?@[]"
+#: An IRI's scheme and user (if any), its host name, and the rest.
+_AUTHORITY = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*://(?:[^/?#@]*@)?)([^/?#:\[]*)(.*)", re.DOTALL)
+
+
+def header_uri(iri: str) -> str:
+    """``iri`` as a URI, as an HTTP header needs (RFC 3987, 3.1): an international host name in
+    IDNA (``xn--``), every other character a URI cannot hold percent-encoded as UTF-8."""
+    parts = _AUTHORITY.fullmatch(iri)
+    if parts and not parts[2].isascii():
+        try:
+            iri = parts[1] + parts[2].encode("idna").decode("ascii") + parts[3]
+        except UnicodeError:  # not a name IDNA can write; percent-encoded below, as RFC 3986 allows
+            pass
+    return quote(iri, safe=_URI_CHARACTERS)
 
 
 def negotiate(accept: str, offered: list[str]) -> str | None:
@@ -100,24 +167,29 @@ def negotiate(accept: str, offered: list[str]) -> str | None:
     return None
 
 
-def create_app(directories: list[Path], query_timeout: float = SERVE_QUERY_TIMEOUT,
-               max_results: int = SERVE_MAX_RESULTS) -> Starlette:
+def create_app(directories: list[Path], base_url: str, limits: Limits = Limits()) -> Starlette:
+    """The server's application for the studies in ``directories``, its absolute URLs under
+    ``base_url``, the server's root as clients reach it."""
+    root = server_root(base_url)
     studies = load_studies(directories)
     union = new_graph()
     for served in studies:
         union += served.graph
+    running_queries = 0
 
-    def signposting(served: ServedStudy, base_url: str) -> str:
+    def signposting(served: ServedStudy) -> str:
+        page_url = root + served.base_path
         links = []
         if served.study.doi:
-            links.append(f'<{served.iris.dataset}>; rel="cite-as"')
-        links += [f'<{base_url}{name}>; rel="describedby"; type="{media}"'
+            links.append((served.iris.dataset, 'rel="cite-as"'))
+        links += [(page_url + name, f'rel="describedby"; type="{media}"')
                   for name, (media, _) in served.files.items() if media != "text/html"]
-        links += ['<https://schema.org/Dataset>; rel="type"', '<https://schema.org/AboutPage>; rel="type"']
-        links += [f'<{p.orcid}>; rel="author"' for p in served.study.creators if p.orcid]
+        links += [("https://schema.org/Dataset", 'rel="type"'),
+                  ("https://schema.org/AboutPage", 'rel="type"')]
+        links += [(p.orcid, 'rel="author"') for p in served.study.creators if p.orcid]
         if served.study.license:
-            links.append(f'<{served.study.license.iri}>; rel="license"')
-        return ", ".join(links)
+            links.append((served.study.license.iri, 'rel="license"'))
+        return ", ".join(f"<{header_uri(str(target))}>; {params}" for target, params in links)
 
     def describe(served: ServedStudy, iri: URIRef) -> Graph:
         graph = new_graph()
@@ -146,8 +218,7 @@ def create_app(directories: list[Path], query_timeout: float = SERVE_QUERY_TIMEO
             return Response(body, media_type=media)
         offered = [*RDF_MEDIA_TYPES, HTML]
         if rest in ("", "index.html"):
-            page_url = str(request.url.replace(path=served.base_path, query=""))
-            graph, headers = served.graph, {"Link": signposting(served, page_url)}
+            graph, headers = served.graph, {"Link": signposting(served)}
         else:
             graph = describe(served, URIRef(served.study.base_iri + rest))
             if not len(graph):
@@ -164,6 +235,7 @@ def create_app(directories: list[Path], query_timeout: float = SERVE_QUERY_TIMEO
         return response
 
     async def sparql(request: Request) -> Response:
+        nonlocal running_queries
         if request.method not in ("GET", "POST"):
             return PlainTextResponse("Method Not Allowed: this endpoint is read-only; use GET or "
                                      "POST with a query\n", status_code=405,
@@ -172,16 +244,19 @@ def create_app(directories: list[Path], query_timeout: float = SERVE_QUERY_TIMEO
             kind = request.headers.get("content-type", "").split(";")[0].strip()
             if kind == "application/sparql-update":
                 return _refuse_update()
-            if kind == "application/x-www-form-urlencoded":
-                form = parse_qs((await request.body()).decode("utf-8", "replace"))
+            if kind not in (FORM, SPARQL_QUERY):
+                return PlainTextResponse("Unsupported Media Type: send application/sparql-query or "
+                                         "a form with 'query'\n", status_code=415)
+            body = await _read_body(request, limits.max_body)
+            if body is None:
+                return PlainTextResponse(f"Content Too Large: a request may send at most "
+                                         f"{limits.max_body} bytes\n", status_code=413)
+            text = body.decode("utf-8", "replace")
+            if kind == FORM:
+                form = parse_qs(text)
                 if "update" in form:
                     return _refuse_update()
                 text = form.get("query", [None])[0]
-            elif kind == "application/sparql-query":
-                text = (await request.body()).decode("utf-8", "replace")
-            else:
-                return PlainTextResponse("Unsupported Media Type: send application/sparql-query or "
-                                         "a form with 'query'\n", status_code=415)
         else:
             if "update" in request.query_params:
                 return _refuse_update()
@@ -189,26 +264,40 @@ def create_app(directories: list[Path], query_timeout: float = SERVE_QUERY_TIMEO
         if not text:
             return PlainTextResponse("Bad Request: no 'query' given\n", status_code=400)
         try:
-            kind = prepare(text).algebra.name
+            prepared = prepare(text)
         except QueryError as error:
             status = 403 if "updates are refused" in error.message else 400
             return PlainTextResponse(f"{error.message}\n", status_code=status)
-        offered = (list(RDF_MEDIA_TYPES) if kind in ("ConstructQuery", "DescribeQuery")
+        offered = (list(RDF_MEDIA_TYPES) if prepared.algebra.name in ("ConstructQuery", "DescribeQuery")
                    else list(RESULT_MEDIA_TYPES))
         media = negotiate(request.headers.get("accept", ""), offered)
         if media is None:
             return not_acceptable(offered)
-        # In a worker thread, so the event loop answers other clients while the query runs.
-        status, body = await run_in_threadpool(_run_isolated, union, text, media, query_timeout,
-                                               max_results)
-        if status != 200:
-            return PlainTextResponse(body.decode("utf-8"), status_code=status)
+        if running_queries >= limits.max_queries:
+            # Turned away, not queued: a queue would hold every waiting client's connection and
+            # answer them later than a retry would. By the time given, a slot has come free.
+            return PlainTextResponse(
+                f"Service Unavailable: {limits.max_queries} queries are running; try again later\n",
+                status_code=503, headers={"Retry-After": str(math.ceil(limits.query_timeout))})
+        running_queries += 1
+        try:
+            # In a worker thread, so the event loop answers other clients while the query runs.
+            body = await run_in_threadpool(run_query, union, prepared, _renderer(media, limits),
+                                           limits.query_timeout, limits.query_memory)
+        except QueryError as error:
+            return PlainTextResponse(f"Bad Request: {error}\n", status_code=400)
+        except (QueryTimeout, QueryOutOfMemory) as error:
+            return PlainTextResponse(f"Service Unavailable: {error}\n", status_code=503)
+        except QueryFailed as error:
+            return PlainTextResponse(f"Internal Server Error: {error}\n", status_code=500)
+        finally:
+            running_queries -= 1
         return Response(body, media_type=media)
 
     async def catalog(request: Request) -> Response:
         graph = new_graph()
         graph.bind("foaf", "http://xmlns.com/foaf/0.1/")
-        node = URIRef(str(request.url.replace(query="")))
+        node = URIRef(root + "/catalog")
         graph.add((node, RDF.type, DCAT.Catalog))
         graph.add((node, DCTERMS.title, Literal("Studies served by svrdf")))
         graph.add((node, DCTERMS.description, Literal(
@@ -239,47 +328,34 @@ def _refuse_update() -> Response:
                              status_code=403)
 
 
-def _run_isolated(graph: Graph, text: str, media: str, timeout: float,
-                  max_results: int) -> tuple[int, bytes]:
-    """Run the query in a forked child, which sees the loaded graphs without copying them, and
-    kill it when it passes the time limit."""
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_query_child, args=(sender, graph, text, media, max_results),
-                            daemon=True)
-    child.start()
-    sender.close()
-    if receiver.poll(timeout):
-        try:
-            status, body = receiver.recv()
-        except EOFError:
-            status, body = 500, b"the query process ended without an answer\n"
-    else:
-        child.kill()
-        status, body = 503, f"Service Unavailable: the query ran longer than {timeout:g} s\n".encode()
-    child.join(1)
-    receiver.close()
-    return status, body
+async def _read_body(request: Request, limit: int) -> bytes | None:
+    """The request's body, or None if it is longer than ``limit`` bytes, in which case the rest
+    is never read: a declared length is checked before any of the body, a chunked body counted
+    as it arrives."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
 
 
-def _query_child(sender, graph: Graph, text: str, media: str, max_results: int) -> None:
-    try:
-        result = graph.query(prepare(text))
+def _renderer(media: str, limits: Limits) -> Callable[[Result], bytes]:
+    """What the query's process makes of its result: the answer's bytes in ``media``, or a
+    :class:`QueryError` when it is larger than the limit."""
+
+    def render(result: Result) -> bytes:
         if result.type in ("CONSTRUCT", "DESCRIBE"):
-            if len(result.graph) > max_results:
-                sender.send((400, f"Bad Request: the result has more than {max_results} triples; "
-                                  "narrow the query\n".encode()))
-                return
-            body = graph_bytes(result.graph, RDF_MEDIA_TYPES[media])
-        else:
-            if result.type == "SELECT" and len(result.bindings) > max_results:
-                sender.send((400, f"Bad Request: the result has more than {max_results} rows; "
-                                  "add a LIMIT\n".encode()))
-                return
-            fmt = RESULT_MEDIA_TYPES[media]
-            body = result.serialize(format="xml") if fmt == "xml" else format_result(result, fmt)
-        sender.send((200, body))
-    except Exception as exc:
-        sender.send((500, f"Internal Server Error: the query failed: {exc}\n".encode()))
-    finally:
-        sender.close()
+            if len(result.graph) > limits.max_results:
+                raise QueryError(f"the result has more than {limits.max_results} triples; "
+                                 "narrow the query")
+            return graph_bytes(result.graph, RDF_MEDIA_TYPES[media])
+        if result.type == "SELECT" and len(result.bindings) > limits.max_results:
+            raise QueryError(f"the result has more than {limits.max_results} rows; add a LIMIT")
+        fmt = RESULT_MEDIA_TYPES[media]
+        return result.serialize(format="xml") if fmt == "xml" else format_result(result, fmt)
+
+    return render
