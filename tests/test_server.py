@@ -190,6 +190,23 @@ def test_sparql_result_media_types(server):
     assert status == 200 and len(Graph().parse(data=body, format="turtle")) == 4
 
 
+def test_xml_results_are_well_formed_or_refused(server):
+    """A value XML 1.0 cannot hold (a query can make one) gets 400, not a broken document; any
+    other, markup included, comes back well-formed and exact."""
+    import xml.etree.ElementTree as ElementTree
+
+    base, _ = server
+    for value, expected in (("a<b>&c]]>", "a<b>&c]]>"), ("bell\\u0007", None)):
+        query = urllib.parse.urlencode({"query": f'SELECT ?x WHERE {{ BIND("{value}" AS ?x) }}'})
+        status, _, body = get(f"{base}/sparql?{query}", "application/sparql-results+xml")
+        if expected is None:
+            assert status == 400 and b"U+0007" in body and b"XML cannot hold" in body
+        else:
+            assert status == 200
+            literal = ElementTree.fromstring(body).find(".//{http://www.w3.org/2005/sparql-results#}literal")
+            assert literal.text == expected
+
+
 @pytest.mark.parametrize("how", ["get", "form", "body"])
 def test_updates_are_forbidden(server, how):
     base, _ = server

@@ -28,7 +28,8 @@ Exit codes:
   0  success
   1  the study is invalid (a SHACL violation, or a value the study files may not hold)
   2  usage error, or a file that cannot be read or written
-  3  svrdf itself failed (a bug: set SVRDF_DEBUG=1 for the traceback)"""
+  3  svrdf itself failed (a bug: set SVRDF_DEBUG=1 for the traceback)
+  130, 143  stopped by Ctrl-C or SIGTERM (nothing half-written is left)"""
 
 
 class _ReportedError(click.ClickException):
@@ -56,6 +57,11 @@ class _Group(click.Group):
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort,
                 BrokenPipeError):
             raise  # click reports these itself (a closed pipe, as in `svrdf ... | head`, quietly)
+        except KeyboardInterrupt:
+            # Every open output's cleanup has run on the way here; 130 is a shell's status for
+            # a command stopped by Ctrl-C (click's own would be 1, which means an invalid study).
+            click.echo("svrdf: interrupted; no output was left half-written", err=True)
+            sys.exit(128 + signal.SIGINT)
         except Exception as error:
             if isinstance(error, OSError) and error.filename is not None:
                 # A path the system refuses (too long, in a loop of links, not permitted)

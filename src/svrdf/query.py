@@ -220,8 +220,8 @@ def _lower_limit(kind: int, value: int) -> None:
 
 
 def format_result(result: Result, fmt: str, names=None) -> bytes:
-    """SELECT and ASK as a table, CSV, TSV or SPARQL 1.1 Query Results JSON; CONSTRUCT and
-    DESCRIBE as Turtle, whatever ``fmt`` says."""
+    """SELECT and ASK as a table, CSV, TSV, or SPARQL 1.1 Query Results JSON or XML;
+    CONSTRUCT and DESCRIBE as Turtle, whatever ``fmt`` says."""
     if result.type in ("CONSTRUCT", "DESCRIBE"):
         graph = result.graph
         for prefix, namespace in PREFIXES.items():
@@ -229,6 +229,8 @@ def format_result(result: Result, fmt: str, names=None) -> bytes:
         return graph.serialize(format="turtle", encoding="utf-8")
     if fmt == "json":
         return result.serialize(format="json") + b"\n"
+    if fmt == "xml":
+        return _xml_results(result)
     if result.type == "ASK":
         return (("true" if result.askAnswer else "false") + "\n").encode()
     variables = [str(v) for v in result.vars]
@@ -244,6 +246,22 @@ def format_result(result: Result, fmt: str, names=None) -> bytes:
         lines += ["\t".join(_tsv_cell(t) for t in row) for row in rows]
         return ("\n".join(lines) + "\n").encode("utf-8")
     return _table(variables, [[_cell(t, names) for t in row] for row in rows]).encode("utf-8")
+
+
+#: What XML 1.0 cannot hold, not even as a character reference.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_results(result: Result) -> bytes:
+    """The SPARQL XML results, or a :class:`QueryError` if a value holds a character that no
+    XML 1.0 document can (a query can make one: ``BIND("\\u0007" AS ?x)``)."""
+    for row in result if result.type == "SELECT" else ():
+        for term in row:
+            found = _NOT_IN_XML.search(str(term)) if term is not None else None
+            if found:
+                raise QueryError(f"a value of the result holds U+{ord(found.group()):04X}, which "
+                                 "XML cannot hold; ask for the JSON results instead")
+    return result.serialize(format="xml")
 
 
 #: What a spreadsheet takes for the start of a formula (OWASP, "CSV Injection").

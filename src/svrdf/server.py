@@ -355,7 +355,6 @@ def _renderer(media: str, limits: Limits) -> Callable[[Result], bytes]:
             return graph_bytes(result.graph, RDF_MEDIA_TYPES[media])
         if result.type == "SELECT" and len(result.bindings) > limits.max_results:
             raise QueryError(f"the result has more than {limits.max_results} rows; add a LIMIT")
-        fmt = RESULT_MEDIA_TYPES[media]
-        return result.serialize(format="xml") if fmt == "xml" else format_result(result, fmt)
+        return format_result(result, RESULT_MEDIA_TYPES[media])
 
     return render
