@@ -84,6 +84,7 @@ def build_study(source: StudySource, drop_columns: Iterable[str] = ()) -> Study:
     """Build the model. ``drop_columns`` names participants.csv columns to ignore unread: the
     only way past a column of direct identifiers."""
     top = _Node(source.study, (), check_study_document(source.study))
+    _refuse_contact_details(top)
     language = top.language("metadata-language")
     phases = tuple(_phase(s) for s in top.nodes("phases"))
     cases = tuple(_case(s) for s in top.nodes("cases"))
@@ -734,7 +735,7 @@ class _Grouping:
         for code in groups:
             if len(code.genders) == 1:
                 for person in members.get(code.code, []):
-                    built[person.id].group_genders.append((code.genders[0], code.origin))
+                    built[person.id].add_group_gender(code.genders[0], code.origin)
         anonymous = {code.code: list(self._group(code, members.get(code.code, []), built))
                      for code in groups}
         result: list[Participant] = []
@@ -779,7 +780,7 @@ class _Grouping:
                 slots.remove(None)
             elif not known and len(set(slots)) == 1:
                 # Every gender left is the same one: it is this person's too.
-                member.group_genders.append((slots.pop(), where))
+                member.add_group_gender(slots.pop(), where)
             else:
                 row = code.origin.row if code.origin else "?"
                 what = f"gender {known[0]} is not among them" if known else (
@@ -803,13 +804,19 @@ class _Person:
         self.key, self.own, self.listed = key, own, listed
         self.groups: list[QuotationCode] = []
         self.group_genders: list[tuple[str, Origin | None]] = []
+        # The distinct genders the records give, kept up to date as groups add theirs: each of
+        # a person's groups asks for them, and recounting every code and group each time made
+        # a person of thousands of groups cost time quadratic in their number.
+        self.genders = dict.fromkeys(g for code in own for g in code.genders if g)
+        if listed and listed.gender:
+            self.genders.setdefault(listed.gender)
+
+    def add_group_gender(self, gender: str, where: Origin | None) -> None:
+        self.group_genders.append((gender, where))
+        self.genders.setdefault(gender)
 
     def known_genders(self) -> list[str]:
-        genders = [g for code in self.own for g in code.genders if g]
-        if self.listed and self.listed.gender:
-            genders.append(self.listed.gender)
-        genders.extend(g for g, _ in self.group_genders)
-        return list(dict.fromkeys(genders))
+        return list(self.genders)
 
     def participant(self) -> Participant:
         facts: list[Fact] = []
@@ -842,22 +849,129 @@ def _row_facts(code: QuotationCode) -> list[Fact]:
 
 
 _EMAIL = re.compile(r"[^\s@<>()]+@[^\s@<>()]+\.[A-Za-z]{2,}")
-# Dates, and intervals of dates at any precision (2019/2020-03), are not phone numbers.
-_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b"
-                   r"|\b\d{4}(?:-\d{2}){0,2}/\d{4}(?:-\d{2}){0,2}\b")
-_PHONE = re.compile(r"(?<![\w/])\+?\(?\d[\d ()./-]{6,}\d(?![\w/])")
+
+#: The countries whose national way of writing phone numbers is looked for (0171 1234567,
+#: (020) 7946 0958); a number written the international way (+45 32 12 34 56, 0045 ...) is
+#: found whatever its country. These are the larger research countries of Europe, the United
+#: States and Australia, whose plans keep numbers apart from counts and references: a national
+#: number starts with the trunk prefix 0, or has 9 or 10 digits (Spain, Poland, the United
+#: States), a length at which a bare run of digits in a roster is more likely a number than
+#: not. Left out are plans in which most shorter runs are numbers: any 8 digits in Denmark and
+#: Norway (two in three 8-digit runs are valid Danish numbers), almost any length in Luxembourg.
+#: The study's languages are not used: they say what the interviews were in, not where the
+#: numbers are from (English alone would be a dozen plans).
+_PHONE_REGIONS = ("GB", "IE", "US", "AU", "FR", "DE", "AT", "CH", "BE", "NL", "SE", "FI", "IT",
+                  "ES", "PT", "PL", "CZ", "GR")
+#: The fewest digits of a number looked for: a national number of seven (0 and six) or more.
+#: A few rural lines in Germany, Austria, Italy and Finland have fewer, but so have most counts,
+#: years and references, which would all have to be parsed.
+_FEWEST_PHONE_DIGITS = 7
+#: Digits with nothing but spaces and punctuation between them: where a phone number can be.
+_DIGIT_RUN = re.compile(r"\d(?:[\W_]*\d)*")
+#: Identifiers whose digits a phone plan could take for a number (an ISSN is a valid Austrian
+#: one, an ISBN-10 a French one): taken out of a text before phone numbers are looked for.
+#: ISBN-13s and ORCID iDs need not be: no plan has numbers of their length and shape.
+_NUMBERED_IDENTIFIERS = re.compile(
+    r"https?://\S+"  # web addresses, doi.org ones among them
+    r"|\b10\.\d{4,9}/\S+"  # DOIs
+    r"|\bISSN:?\s*\d{4}-?\d{3}[\dX]\b"  # ISSNs, named as such
+    r"|\bISBN(?:-10)?:?\s*(?:\d[ -]?){9}[\dX]\b",  # ISBN-10s, named as such
+    re.IGNORECASE)
+_YEAR, _MONTH, _DAY = r"(?:1[89]|20)\d\d", r"(?:0?[1-9]|1[0-2])", r"(?:0?[1-9]|[12]\d|3[01])"
+_UNTIL = r"\s*(?:[-–/]|to)\s*"
+
+
+def _date_pattern(name: str) -> str:
+    """A day or month, year first or last (2019-03-12, 2019-03, 12.03.2019, 3/12/2019), with
+    one kind of separator; ``name`` tells its groups from another date's in one pattern."""
+    return (rf"(?:{_YEAR}(?P<{name}ym>[-./]){_MONTH}(?:(?P={name}ym){_DAY})?"
+            rf"|{_DAY}(?P<{name}dm>[-./]){_MONTH}(?P={name}dm){_YEAR})")
+
+
+#: Dates and intervals of dates or years (2019/2020-03, 01.03.2021-05.03.2021, 2019–2021):
+#: as many digits and separators as a phone number, and at times a valid one (2019/2020-03
+#: reads as a number of New Jersey), so taken out first. A year alone is left: 2011 may end a
+#: number.
+_DATES = re.compile(rf"(?<![\d+])(?:{_date_pattern('a')}"
+                    rf"(?:{_UNTIL}(?:{_date_pattern('b')}|{_YEAR}))?"
+                    rf"|{_YEAR}{_UNTIL}(?:{_date_pattern('c')}|{_YEAR}))(?!\d)")
+
+
+#: study.yaml's keys about who made, funded and publishes the dataset, how to get it, and what
+#: it identifies or cites. Their texts are the researchers' and organisations' own, published
+#: by them (an access condition's "apply to data@archive.example"), or identifiers and award
+#: numbers. Every other text describes the fieldwork and its people (a case, a phase, a code
+#: list, the abstract), and may no more hold contact details than a cell of the tables.
+_PUBLISHING_KEYS = frozenset({
+    "creators", "contributors", "mentioned-people", "publisher", "catalog",
+    "source-organization", "funding", "access", "identifiers", "related-works", "legislation",
+})
+
+
+def _refuse_contact_details(top: _Node) -> None:
+    """Refuse an e-mail address or phone number in study.yaml's texts about the fieldwork."""
+    for key, value in top.value.items():
+        if key in _PUBLISHING_KEYS:
+            continue
+        for path, text in _texts(value, (key,)):
+            problem = _contact_details(text)
+            if problem:
+                raise StudyDataError(problem, top.origin(path))
+
+
+def _texts(value: Any, path: YamlPath) -> Iterator[tuple[YamlPath, str]]:
+    """The texts in a value of study.yaml, each with its place."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        yield path, str(value)  # a number where text is meant is read, and published, as text
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _texts(item, path + (index,))
 
 
 def _contact_details(value: str) -> str | None:
-    """What is wrong with a value that looks like an e-mail address or a phone number, which
-    has no place in a pseudonymous roster, whatever column it is in."""
-    if "@" in value and _EMAIL.search(value):
-        return ("the value looks like an e-mail address; participants' contact details are "
-                "never published, so remove it")
-    if sum(char.isdigit() for char in value) < 9:
+    """What is wrong with a value that holds an e-mail address or a phone number, which has
+    no place in a pseudonymous roster, whatever column it is in."""
+    email = _EMAIL.search(value) if "@" in value else None
+    if email:
+        return (f"the value holds an e-mail address, {quoted(email.group())}; participants' "
+                "contact details are never published, so remove it")
+    number = _phone_number_in(value)
+    if number:
+        return (f"the value holds a phone number, {quoted(number)}; participants' contact "
+                "details are never published, so remove it")
+    return None
+
+
+def _digits(text: str) -> int:
+    return sum(char.isdigit() for char in text)
+
+
+def _phone_number_in(text: str) -> str | None:
+    """The first phone number in ``text``, as written there, by libphonenumber's rules of what
+    a valid number of each plan is."""
+    if _digits(text) < _FEWEST_PHONE_DIGITS:
         return None
-    for match in _PHONE.finditer(_DATE.sub(" ", value)):
-        if sum(ch.isdigit() for ch in match.group()) >= 9:
-            return ("the value looks like a phone number; participants' contact details are "
-                    "never published, so remove it")
+    text = _DATES.sub(" ", _NUMBERED_IDENTIFIERS.sub(" ", text))
+    runs = [run for run in _DIGIT_RUN.finditer(text)
+            if _digits(run.group()) >= _FEWEST_PHONE_DIGITS]
+    if not runs:
+        return None
+    # Imported only here, for the few values that may hold a number: it and its plans take
+    # 15 to 30 ms to load, which `svrdf --help` and most studies need not pay.
+    from phonenumbers import Leniency, PhoneNumberMatcher
+
+    for run in runs:
+        # The run with the characters around it, by which libphonenumber tells a number
+        # ("+44 ...", "(020) ...") from part of a word (ID01711234567) or a time (... 10:30).
+        around = text[max(run.start() - 3, 0):run.end() + 3]
+        for region in _PHONE_REGIONS:
+            for match in PhoneNumberMatcher(around, region, leniency=Leniency.VALID):
+                # Some plans have numbers of five digits, which a run of any digits holds.
+                if _digits(match.raw_string) >= _FEWEST_PHONE_DIGITS:
+                    return match.raw_string
     return None
