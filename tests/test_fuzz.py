@@ -135,6 +135,7 @@ def test_fuzzed_sparql(parts, result_format):
         list(pyoxigraph.parse(body, format=pyoxigraph.RdfFormat.TURTLE))
     elif result_format == "json":
         json.loads(body)
-    else:  # for a terminal or a spreadsheet: no escape sequence, no formula
+    else:  # for a terminal or a spreadsheet: no escape sequence; in CSV, no formula
         assert b"\x1b" not in body and b"\x07" not in body
-        assert not any(line.startswith((b"=", b"@")) for line in body.splitlines())
+        if result_format == "csv":
+            assert not any(line.startswith((b"=", b"@")) for line in body.splitlines())

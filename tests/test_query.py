@@ -184,7 +184,7 @@ def test_csv_defuses_what_a_spreadsheet_would_run():
     assert result.exit_code == 0
     cells = [row[0] for row in csv.reader(io.StringIO(result.stdout, newline=""))]
     assert cells == ["v", "'=HYPERLINK(\"http://e\")", "'+1", "'-5", "-5", "'@SUM(A1)", "'\tx",
-                     "'\rx", "x\ty", "'=1", "-1.5e3", "safe", "'-2"]
+                     "'\\x0dx", "x\ty", "'=1", "-1.5e3", "safe", "'-2"]
 
 
 def test_tsv_defuses_formulas_and_keeps_one_value_a_cell():

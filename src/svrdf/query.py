@@ -239,7 +239,10 @@ def format_result(result: Result, fmt: str, names=None) -> bytes:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(variables)
-        writer.writerows([["" if t is None else _defused(t) for t in row] for row in rows])
+        # CSV has no escapes: a control character (which only a query can make) is shown as
+        # its escape, so that no cell can drive the terminal it is printed on.
+        writer.writerows([["" if t is None else printable(_defused(t)) for t in row]
+                          for row in rows])
         return out.getvalue().encode("utf-8")
     if fmt == "tsv":
         lines = ["\t".join(f"?{v}" for v in variables)]
@@ -288,6 +291,8 @@ def _defused(term: Node) -> str:
 #: line break that would start a new cell or row.
 _STRING_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _CELL_BREAKS = re.compile("[\t\n\r]")
+#: Other control characters, which Turtle's \u escapes write without sending them to a terminal.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def _tsv_cell(term: Node | None) -> str:
@@ -299,7 +304,9 @@ def _tsv_cell(term: Node | None) -> str:
         return _CELL_BREAKS.sub(lambda m: f"\\u{ord(m.group()):04X}", term.n3())
     suffix = (f"@{term.language}" if term.language
               else f"^^{_tsv_cell(term.datatype)}" if term.datatype else "")
-    return f'"{_defused(term).translate(_STRING_ESCAPES)}"{suffix}'
+    text = _CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04X}",
+                         _defused(term).translate(_STRING_ESCAPES))
+    return f'"{text}"{suffix}'
 
 
 def _cell(term: Node | None, names) -> str:

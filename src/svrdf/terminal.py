@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 
-#: C0 controls other than tab and newline, DEL, C1 controls, and the bidirectional overrides
-#: and isolates that reorder what is shown (a "Trojan Source" line).
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: C0 controls other than tab and newline (and a carriage return ending a line, as in CSV),
+#: DEL, C1 controls, and the bidirectional overrides and isolates that reorder what is shown
+#: (a "Trojan Source" line). A carriage return alone would let a line overwrite itself.
+_UNPRINTABLE = re.compile("\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -21,7 +22,8 @@ def _escape(match: re.Match[str]) -> str:
 
 
 def printable(text: str, keep_newlines: bool = True) -> str:
-    """``text`` with every control character shown as its escape (``\\x1b``), newlines kept
-    unless ``keep_newlines`` is false."""
-    escaped = _UNPRINTABLE.sub(_escape, text)
-    return escaped if keep_newlines else escaped.replace("\n", "\\n")
+    """``text`` with every control character shown as its escape (``\\x1b``), line breaks
+    (``\\n``, ``\\r\\n``) kept unless ``keep_newlines`` is false."""
+    if not keep_newlines:
+        text = text.replace("\r", "\\x0d").replace("\n", "\\n")
+    return _UNPRINTABLE.sub(_escape, text)
