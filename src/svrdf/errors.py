@@ -7,6 +7,7 @@ stderr and the exit code the class names, so no stage ever prints or exits on it
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -48,6 +49,13 @@ class Origin:
         if self.field is not None and self.field != self.key:
             parts.append(f"field {quoted(self.field)}")
         return ", ".join(parts)
+
+
+def listed(names: Sequence[str], most: int = 20) -> str:
+    """Names from an input (a CSV header's columns) as a message lists them: the first
+    ``most``, each quoted in part if long."""
+    shown = ", ".join(name if len(name) <= QUOTED_CHARS else quoted(name) for name in names[:most])
+    return shown + (f" and {len(names) - most:,} more" if len(names) > most else "")
 
 
 class SvrdfError(Exception):

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 from yaml.events import AliasEvent
 
-from .errors import Origin, StudyFileError
+from .errors import Origin, StudyFileError, listed
 
 STUDY_FILE = "study.yaml"
 PARTICIPANTS_FILE = "participants.csv"
@@ -278,7 +278,7 @@ def read_csv(path: Path, rows_are: str = "code") -> CsvTable:
                     if len(cells) != len(header):
                         raise StudyFileError(
                             f"row has {len(cells)} cells; the header has {len(header)} "
-                            f"({', '.join(header)})", Origin(file, line=line, row=line))
+                            f"({listed(header)})", Origin(file, line=line, row=line))
                     rows.append(CsvRow(line, dict(zip(header, cells))))
                 line = reader.line_num + 1
         except csv.Error as exc:

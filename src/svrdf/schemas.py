@@ -21,7 +21,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 
-from .errors import Origin, StudyDataError, UsageError, quoted
+from .errors import Origin, StudyDataError, UsageError, listed, quoted
 from .iri import iri_problem
 from .reader import CsvRow, CsvTable, YamlDocument, YamlPath
 from .resources import schema_file
@@ -307,7 +307,7 @@ class TableSchema:
         absent = sorted(dropped - set(table.header))
         if absent:
             raise UsageError(f"--drop-column {absent[0]!r}: there is no such column "
-                             f"(columns: {', '.join(table.header)})",
+                             f"(columns: {listed(table.header)})",
                              Origin(table.file, line=1, row=1))
 
     def cell(self, row: CsvRow, file: str, name: str, text: str | None) -> Any:
