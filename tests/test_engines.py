@@ -7,7 +7,6 @@ svrdf's own SHACL engine also on shapes that use what svrdf's shapes do not.
 
 from __future__ import annotations
 
-import io
 
 import sys
 
@@ -16,13 +15,12 @@ import shutil
 import pytest
 import yaml
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, XSD
 from rdflib.compare import isomorphic
 
 from conftest import FIXTURES, REPO_ROOT
 from svrdf.builder import load_study
-from svrdf.errors import SvrdfError
-from svrdf.formats import graph_bytes
+from svrdf.errors import Notice, SvrdfError
 from svrdf.mapping import build_graph
 from svrdf import multimap, shacl_engine
 from svrdf.validation import shapes_graph, validate
@@ -93,62 +91,14 @@ def test_sparql_targets_see_literals_as_pyshacl_does(bundled_graph):
     _assert_same_results(graph)
 
 
-def _all_graphs(bundled_graph: Graph, generated_graphs: list[Graph]) -> list[Graph]:
-    return [bundled_graph, *generated_graphs, *(_bad_graph(bundled_graph, n) for n in BAD_GRAPHS)]
+def test_pyshacl_is_used_through_its_public_api_only():
+    """No module of svrdf replaces pyshacl's internals or imports its private names."""
+    import re
 
-
-def test_turtle_is_byte_for_byte_what_rdflib_writes(bundled_graph, generated_graphs):
-    for graph in _all_graphs(bundled_graph, generated_graphs):
-        assert graph_bytes(graph, "turtle") == graph.serialize(format="turtle", encoding="utf-8")
-
-
-def test_turtle_writer_picks_up_prefixes_rdflib_invents_midway():
-    # An IRI seen as an object before its namespace gets an ns1 prefix (as a predicate) must be
-    # written as rdflib writes it.
-    graph = Graph()
-    late = "http://example.com/vocab/"
-    graph.add((URIRef("http://example.com/a"), URIRef(late + "p"), URIRef(late + "x")))
-    graph.add((URIRef(late + "x"), URIRef(late + "q"), Literal("1")))
-    assert graph_bytes(graph, "turtle") == graph.serialize(format="turtle", encoding="utf-8")
-
-
-def test_ntriples_are_rdflibs_lines_sorted(bundled_graph, generated_graphs):
-    for graph in _all_graphs(bundled_graph, generated_graphs):
-        text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-        lines = [f"{line}\n" for line in text.split("\n") if line]
-        assert graph_bytes(graph, "nt").decode("utf-8") == "".join(sorted(lines))
-
-
-def test_ntriples_sorted_subject_by_subject_are_sorted_line_by_line():
-    """Subjects whose texts are prefixes of one another, or differ only after one: the
-    lines must still come in the order of their whole text."""
-    from rdflib import BNode
-
-    graph = Graph()
-    subjects = [URIRef("http://x/a"), URIRef("http://x/a-b"), URIRef("http://x/a/b"),
-                URIRef("http://x/ab"), URIRef("http://x/é"), URIRef("http://x/A"),
-                BNode("b1"), BNode("b10"), BNode("b1a")]
-    for subject in subjects:
-        for obj in (Literal("z"), Literal("a", lang="en"), URIRef("http://x/o"), BNode("b1")):
-            graph.add((subject, URIRef("http://x/p"), obj))
-    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    assert graph_bytes(graph, "nt").decode("utf-8") == "".join(sorted(text.splitlines(keepends=True)))
-
-
-def test_ntriples_keep_a_line_separator_inside_a_literal_on_its_line():
-    graph = Graph()
-    graph.add((URIRef("http://example.com/a"), URIRef("http://example.com/p"),
-               Literal("one\u2028two")))
-    assert graph_bytes(graph, "nt").decode("utf-8").count("\n") == 1
-    assert len(Graph().parse(data=graph_bytes(graph, "nt"), format="nt")) == 1
-
-
-def test_property_shapes_batched_only_inside_a_fast_validation(bundled_graph):
-    from pyshacl.constraints.core.shape_based_constraints import PropertyConstraintComponent
-
-    original = PropertyConstraintComponent._evaluate_property_shape
-    validate(bundled_graph, engine="pyshacl-fast")
-    assert PropertyConstraintComponent._evaluate_property_shape is original
+    for path in sorted((REPO_ROOT / "src" / "svrdf").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"from pyshacl\S* import [^\n]*\b_\w+|pyshacl\.\S*\._\w+", text), path
+        assert not re.search(r"pyshacl\.constraints|ConstraintComponent\._", text), path
 
 
 def test_shapes_with_rules_are_not_validated_in_place():
@@ -165,7 +115,7 @@ def test_shapes_with_rules_are_not_validated_in_place():
 
 def test_the_bad_input_corpus_gets_the_same_results_and_bytes(tmp_path):
     """Every case of tests/bad-inputs whose study still makes a graph (the rest stop before
-    validation): fast and reference validation agree, and the writers match rdflib's."""
+    validation): fast and reference validation agree."""
     from test_bad_inputs import apply
 
     compared = 0
@@ -179,7 +129,6 @@ def test_the_bad_input_corpus_gets_the_same_results_and_bytes(tmp_path):
         except SvrdfError:
             continue
         _assert_same_results(graph)
-        assert graph_bytes(graph, "turtle") == graph.serialize(format="turtle", encoding="utf-8")
         compared += 1
     assert compared >= 5
 
@@ -350,8 +299,10 @@ def test_svrdf_engine_gives_pyshacl_results_for_shapes_beyond_svrdfs_own():
 UNSUPPORTED = {
     "sh:and": "ex:S a sh:NodeShape ; sh:targetClass ex:Thing ; sh:message 'm' ; "
               "sh:and ( [ sh:class ex:Thing ] [ sh:class ex:Other ] ) .",
-    "sh:sparql": "ex:S a sh:NodeShape ; sh:targetClass ex:Thing ; sh:sparql [ sh:message 'm' ; "
-                 "sh:select 'SELECT $this WHERE { $this ?p ?o }' ] .",
+    "sh:sparql with a message pyshacl fills in": "ex:S a sh:NodeShape ; sh:targetClass ex:Thing ; "
+                 "sh:sparql [ sh:message 'has {?p}' ; sh:select 'SELECT $this ?p WHERE { $this ?p ?o }' ] .",
+    "sh:sparql returning ?path": "ex:S a sh:NodeShape ; sh:targetClass ex:Thing ; sh:sparql [ "
+                 "sh:message 'm' ; sh:select 'SELECT $this ?path WHERE { $this ?path ?o }' ] .",
     "a pyshacl-worded message": "ex:S a sh:NodeShape ; sh:targetClass ex:Thing ; "
                                 "sh:property [ sh:path ex:missing ; sh:minCount 1 ] .",
     "a warning holding a violation": "ex:S a sh:NodeShape ; sh:targetClass ex:Thing ; "
@@ -372,138 +323,109 @@ def test_shapes_beyond_svrdfs_engine_are_left_to_pyshacl(feature):
     graph = Graph().parse(data=prefixes + "ex:t a ex:Thing ; ex:next ex:u . ex:u a ex:Thing .",
                           format="turtle")
     with pytest.raises(shacl_engine.Unsupported):
+        shacl_engine.compile_shapes(shapes, require_messages=True)  # up front, before any data
+    with pytest.raises(shacl_engine.Unsupported):
         shacl_engine.validate(graph, shapes)
-    _assert_same_results(graph, shapes, native=False)
-    assert validate(graph, shapes).results  # each finds something, so the fallback was tested
+    with pytest.warns(Notice, match="pyshacl validates instead"):
+        _assert_same_results(graph, shapes, native=False)
+    with pytest.warns(Notice):
+        assert validate(graph, shapes).results  # each finds something, so the fallback was tested
 
 
-def _rdflib_jsonld(graph: Graph) -> bytes:
-    """compact_jsonld's document made the plain way: rdflib's serializer, read back, and
-    every unordered list sorted by its items' JSON text."""
-    import json
+def test_no_notice_where_svrdfs_engine_runs(bundled_graph):
+    import warnings
 
-    from svrdf.formats import jsonld_context
-
-    text = graph.serialize(format="json-ld", context=jsonld_context(), auto_compact=True)
-    document = _sorted_as_text(json.loads(text))
-    return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Notice)
+        validate(bundled_graph)
 
 
-def _sorted_as_text(value, key=None):
-    """The canonical order made the plain way: each unordered list sorted by its items' JSON."""
-    import json
-
-    if key in ("@context", "@list"):
-        return value
-    if isinstance(value, dict):
-        return {k: _sorted_as_text(v, k) for k, v in value.items()}
-    if isinstance(value, list):
-        return sorted((_sorted_as_text(item) for item in value),
-                      key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
-    return value
-
-
-NODE_LISTS = {
-    "ids that are prefixes of others": [{"@id": "ex:ab", "n": 1}, {"@id": "ex:a"}, {"@id": "ex:a-b"},
-                                        {"@id": "ex:a\"q"}, {"@id": "ex:é"}, {"@id": "ex:A", "z": []}],
-    "a repeated id": [{"@id": "ex:a", "n": 2}, {"@id": "ex:a", "n": 1}],
-    "a key before @id": [{"@id": "ex:b"}, {"!": 1, "@id": "ex:a"}, {"@id": "ex:a"}],
-    "a node without an id": [{"@id": "ex:b"}, {"n": "ex:a"}, {}],
-    "values of several kinds": ["b", {"@value": "a"}, 3, "a", [2, 1], None, True],
-    "ids as rdflib terms": [{"@id": URIRef("ex:b"), "n": 2}, {"@id": URIRef("ex:a")},
-                            {"@id": "ex:b", "n": 1}],
-    "rdflib terms as values": [{"@id": URIRef("ex:a")}, Literal("ex:b"), "ex:a", URIRef("ex:c")],
-}
-
-
-@pytest.mark.parametrize("name", sorted(NODE_LISTS))
-def test_jsonld_canonical_order_sorts_as_the_items_json_text(name):
-    import copy
-
-    from svrdf.formats import _canonical_order
-
-    document = {"@context": {"x": ["b", "a"]}, "@graph": NODE_LISTS[name],
-                "nested": [{"@list": ["b", "a", ["d", "c"]]}, ["y", "x"]]}
-    assert _canonical_order(copy.deepcopy(document)) == _sorted_as_text(copy.deepcopy(document))
-
-
-def test_writers_give_rdflibs_bytes_from_a_studys_triples_without_a_graph(tmp_path):
-    from svrdf.mapping import distinct_triples, graph_of, located_triples
-    from svrdf.resources import bundled_study_dir
-
-    for directory in (bundled_study_dir(), generate(tmp_path / "g", 200, seed=3)):
-        triples = distinct_triples(located_triples(load_study(directory)))
-        graph = graph_of(triples)
-        assert graph_bytes(triples, "turtle") == graph.serialize(format="turtle", encoding="utf-8")
-        assert graph_bytes(triples, "json-ld") == _rdflib_jsonld(graph)
-        assert graph_bytes(triples, "nt") == graph_bytes(graph, "nt")
-
-
-def test_jsonld_is_rdflibs_document_sorted_on_every_graph(bundled_graph, generated_graphs):
-    for graph in _all_graphs(bundled_graph, generated_graphs):
-        assert graph_bytes(graph, "json-ld") == _rdflib_jsonld(graph)
-
-
-BLANK_NODES = """
+SPARQL_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
 @prefix ex: <https://example.org/> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-ex:Kind a rdfs:Class ; rdfs:label "kind" .
-ex:a a ex:Kind ; rdfs:label "a", "A"@en ; ex:p [ ex:q 1 ; ex:r [ ex:s true ] ], [ ex:q 2.5 ] ;
-    ex:shared _:shared ; ex:t "1"^^xsd:integer, "01"^^xsd:integer, 1e3, "x\\ny \\"z\\"" ; ex:u <https://example.org/ns%41>, <https://example.org/x(1)>, <https://example.org/ends.> .
-ex:b ex:shared _:shared ; ex:empty [] .
-_:shared ex:v "shared" .
-[] ex:w ex:a .
+ex: sh:declare [ sh:prefix "ex" ; sh:namespace "https://example.org/"^^xsd:anyURI ] .
+ex:NodeRule a sh:NodeShape ; sh:targetClass ex:Thing ;
+    sh:sparql [ a sh:SPARQLConstraint ; sh:prefixes ex: ; sh:message "no twin"@en ;
+        sh:select "SELECT $this WHERE { $this ex:twin ?t . FILTER NOT EXISTS { ?t ex:twin $this } }" ] ,
+      [ sh:message "each odd label" ; sh:prefixes ex: ;
+        sh:select "SELECT $this ?value WHERE { $this ex:label ?value . FILTER(STRLEN(STR(?value)) = 3) }" ] ,
+      [ sh:message "off" ; sh:deactivated true ; sh:select "SELECT $this WHERE { $this ?p ?o }" ] .
+ex:PathRule a sh:NodeShape ; sh:targetSubjectsOf ex:label ;
+    sh:property [ sh:path ex:label ;
+        sh:sparql [ sh:message "a label that another thing has too" ; sh:prefixes ex: ;
+            sh:select "SELECT DISTINCT $this ?value ?other WHERE { $this $PATH ?value . ?other $PATH ?value FILTER(?other != $this) }" ] ] ,
+      [ sh:path [ sh:inversePath ex:twin ] ; sh:message "a twin of several" ;
+        sh:sparql [ sh:select "SELECT $this WHERE { ?a $PATH $this . ?b $PATH $this FILTER(?a != ?b) }" ] ] .
+"""
+
+SPARQL_DATA = """
+@prefix ex: <https://example.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:a a ex:Thing ; ex:twin ex:b ; ex:label "abc", "abcd", "pqr"^^xsd:string, 1 .
+ex:b a ex:Thing ; ex:twin ex:a ; ex:label "abc"@en, "x" .
+ex:c a ex:Thing ; ex:twin ex:a ; ex:label "xyz", "abcd", 100 .
+[] a ex:Thing ; ex:twin ex:c ; ex:label "123"^^xsd:integer .
 """
 
 
-def _written_turtle(graph: Graph) -> bytes:
-    from svrdf.turtle_writer import write_turtle
-
-    out = io.BytesIO()
-    write_turtle(graph, graph.namespace_manager, out)
-    return out.getvalue()
-
-
-def test_turtle_writer_inlines_and_orders_blank_nodes_as_rdflib_does():
-    graph = Graph().parse(data=BLANK_NODES, format="turtle")
-    assert _written_turtle(graph) == graph.serialize(format="turtle", encoding="utf-8")
-    assert graph_bytes(graph, "json-ld") == _rdflib_jsonld(graph)
+def test_sparql_constraints_give_pyshacl_results():
+    """sh:sparql constraints run in Oxigraph, one focus node at a time with $this pre-bound:
+    node and property shapes, ?value and other variables, $PATH (inverse too), messages."""
+    graph = Graph().parse(data=SPARQL_DATA, format="turtle")
+    shapes = Graph().parse(data=SPARQL_SHAPES, format="turtle")
+    _assert_same_results(graph, shapes)
+    found = validate(graph, shapes).results
+    assert {r.constraint for r in found} == {"SPARQLConstraintComponent"}
+    assert len(found) >= 8
 
 
-class _CountingStream(io.BytesIO):
-    writes = 0
-
-    def write(self, data) -> int:
-        self.writes += 1
-        return super().write(data)
-
-
-@pytest.mark.parametrize("name", ["turtle", "json-ld"])
-def test_writers_stream_a_document_in_pieces_with_the_same_bytes(monkeypatch, bundled_graph, name):
-    """A large study's form goes to its file a batch at a time, never whole in memory; the
-    batching must not change a byte."""
-    from svrdf import formats, turtle_writer
-
-    whole = graph_bytes(bundled_graph, name)
-    monkeypatch.setattr(turtle_writer, "FLUSH_EVERY", 10)
-    monkeypatch.setattr(formats, "TEXT_BATCH", 10)
-    out = _CountingStream()
-    formats.write_graph(bundled_graph, name, out)
-    assert out.getvalue() == whole
-    assert out.writes > 20
+def test_an_edited_shapes_graph_is_compiled_again_even_at_the_same_size():
+    """Compiled shapes are kept per graph and content: an edit that keeps the graph's size
+    (a changed count, say) is always seen."""
+    graph = Graph().parse(data=ZOO_DATA, format="turtle")
+    shapes = Graph().parse(data=ZOO_SHAPES, format="turtle")
+    before = validate(graph, shapes)
+    limit = next(s for s, o in shapes.subject_objects(URIRef("http://www.w3.org/ns/shacl#maxCount"))
+                 if o == Literal(1))
+    size = len(shapes)
+    shapes.set((limit, URIRef("http://www.w3.org/ns/shacl#maxCount"), Literal(5)))
+    assert len(shapes) == size
+    after = validate(graph, shapes)
+    assert after.results != before.results
+    _assert_same_results(graph, shapes)
 
 
-def test_turtle_writer_leaves_lists_and_invented_prefixes_to_rdflib():
-    from svrdf.turtle_writer import NeedsRdflib
+def test_sparql_targets_that_select_literals_find_them():
+    """A SPARQL target may select literals (focus nodes of a node shape): Oxigraph's literals
+    are the data's own again, whatever rdflib tells apart (a simple literal from its
+    xsd:string twin, "01" from "1" as integers, a language tag's case)."""
+    shapes = Graph().parse(data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix ex: <https://example.org/> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        ex: sh:declare [ sh:prefix "ex" ; sh:namespace "https://example.org/"^^xsd:anyURI ] .
+        ex:LabelShape a sh:NodeShape ;
+            sh:target [ a sh:SPARQLTarget ; sh:prefixes ex: ;
+                        sh:select "SELECT ?this WHERE { ?s ex:label ?this }" ] ;
+            sh:datatype xsd:string ; sh:minLength 3 ; sh:message "a label of three letters or more" .
+        """, format="turtle")
+    graph = Graph().parse(data="""
+        @prefix ex: <https://example.org/> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        ex:a ex:label "ab", "abc", "x"^^xsd:string, "01"^^xsd:integer, "Hi"@en-GB .
+        ex:b ex:label "1"^^xsd:integer .
+        """, format="turtle")
+    from svrdf.fast_shacl import select_sparql_targets
 
-    with_list = Graph().parse(data="@prefix ex: <https://example.org/> . ex:a ex:p ( 1 2 ) .", format="turtle")
-    unprefixed = Graph(bind_namespaces="none")
-    unprefixed.add((URIRef("https://example.org/a"), URIRef("https://elsewhere.example/p"), Literal("x")))
-    for graph in (with_list, unprefixed):
-        with pytest.raises(NeedsRdflib):
-            _written_turtle(graph)
-        assert graph_bytes(graph, "turtle") == graph.serialize(format="turtle", encoding="utf-8")
+    (selected,) = select_sparql_targets(shapes, graph).values()
+    assert set(selected) == set(graph.objects())
+    _assert_same_results(graph, shapes)
+    failed = {(r.focus, r.constraint) for r in validate(graph, shapes).results}
+    assert (Literal("ab"), "MinLengthConstraintComponent") in failed
+    assert (Literal("x", datatype=XSD.string), "MinLengthConstraintComponent") in failed
+    assert (Literal("01", datatype=XSD.integer), "DatatypeConstraintComponent") in failed
+    assert (Literal("Hi", lang="en-GB"), "DatatypeConstraintComponent") in failed
 
 
 def test_a_study_too_large_to_keep_its_origins_gets_the_same_triples_and_traced_results(
@@ -528,3 +450,35 @@ def test_a_multimap_holds_one_value_bare_and_several_in_order():
     for value in ("urn:b", "urn:a"):  # several, in the order added, repeats and all
         multimap.hold(index, "s", URIRef(value))
     assert list(multimap.held(index, "s")) == [URIRef("urn:a"), URIRef("urn:b"), URIRef("urn:a")]
+
+
+def test_the_cli_says_on_stderr_when_pyshacl_runs_instead(monkeypatch, tmp_path):
+    """Shapes the engine refuses: one line on stderr, once, and stdout data only."""
+    import json
+
+    from click.testing import CliRunner
+
+    from svrdf import resources
+    from svrdf.cli import cli
+
+    extra = tmp_path / "extra.ttl"
+    extra.write_text("""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix schema: <http://schema.org/> .
+        <https://example.org/Extra> a sh:NodeShape ; sh:targetClass schema:Dataset ;
+            sh:message "m"@en ; sh:and ( [ sh:class schema:Dataset ] ) .
+        """, encoding="utf-8")
+    shape_files = resources.shape_files
+    monkeypatch.setattr(resources, "shape_files", lambda: [*shape_files(), extra])
+    shapes_graph.cache_clear()
+    try:
+        result = CliRunner().invoke(cli, ["validate", "--study", str(FIXTURES / "studies" / "minimal"),
+                                          "--format", "json"])
+    finally:
+        shapes_graph.cache_clear()
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.stderr.splitlines() if line.startswith("svrdf: note:")]
+    assert notes == ["svrdf: note: svrdf's SHACL engine does not evaluate these shapes "
+                     "(https://example.org/Extra uses http://www.w3.org/ns/shacl#and); "
+                     "pyshacl validates instead, more slowly"]
+    assert json.loads(result.stdout)["conforms"] is True

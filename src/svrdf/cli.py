@@ -13,13 +13,14 @@ import re
 import shutil
 import signal
 import sys
+import warnings
 from urllib.parse import quote
 from pathlib import Path
 
 import click
 
 from . import __version__, defaults
-from .errors import InvalidGraphError, OutputError, PathError, SvrdfError
+from .errors import InvalidGraphError, Notice, OutputError, PathError, SvrdfError
 
 INTERNAL_ERROR = 3
 
@@ -78,12 +79,25 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, epilog=EXIT_CODES_HELP)
 @click.version_option(__version__, "--version", "-V", prog_name="svrdf")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Turn a qualitative research study into validated linked data.
 
     A study is a folder with study.yaml and participants.csv; without --study, svrdf uses the
     bundled ORDO study. Run 'svrdf COMMAND --help' for each command.
     """
+    # svrdf's notices (errors.Notice) as one line each on stderr, once per run.
+    ctx.with_resource(warnings.catch_warnings())
+    warnings.simplefilter("default", Notice)
+    shown = warnings.showwarning
+
+    def show(message, category, *args, **kwargs):
+        if not issubclass(category, Notice):
+            return shown(message, category, *args, **kwargs)
+        from .terminal import printable
+
+        click.echo(f"svrdf: note: {printable(str(message))}", err=True)
+    warnings.showwarning = show
 
 
 def study_option(command):

@@ -120,3 +120,9 @@ class InvalidGraphError(SvrdfError):
     def __init__(self, message: str, report):
         super().__init__(message)
         self.report = report
+
+
+class Notice(UserWarning):
+    """Something a person should know that is no error (svrdf's SHACL engine left shapes to
+    pyshacl, say). Raised with :func:`warnings.warn`, so a library caller can filter it; the
+    CLI prints each as one line on stderr, ``svrdf: note: ...``."""

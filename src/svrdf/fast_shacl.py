@@ -1,29 +1,27 @@
-"""Speed-ups for pyshacl that leave its results as they are, and SHACL-AF SPARQL targets
-answered by Oxigraph.
+"""SHACL-AF SPARQL targets answered by Oxigraph, and pyshacl run through its public API only.
 
-pyshacl runs the shapes that svrdf's own engine (:mod:`svrdf.shacl_engine`) does not cover,
-and spends most of a large study's validation on overhead rather than on checks. Each
-speed-up here removes some of that overhead while pyshacl still evaluates every constraint
-itself (``validate(graph, engine="pyshacl-fast")``); tests/test_engines.py compares the
-results with plain pyshacl's (``engine="pyshacl"``) on the bundled study, every bad graph and
-generated studies. :func:`select_sparql_targets` serves both engines.
+pyshacl runs the shapes that svrdf's own engine (:mod:`svrdf.shacl_engine`) does not claim.
+``validate(graph, engine="pyshacl-fast")`` gives it the shapes with their SPARQL targets
+already answered by Oxigraph (:func:`resolve_sparql_targets`) and lets it validate the graph in
+place where the shapes add nothing to it (:func:`may_validate_in_place`): both through
+pyshacl's documented arguments, nothing of pyshacl replaced. tests/test_engines.py compares
+the results with plain pyshacl's (``engine="pyshacl"``) on the bundled study, every bad graph
+and generated studies. :func:`select_sparql_targets` serves both engines, and :func:`store_for`
+gives svrdf's engine the data to answer ``sh:sparql`` constraints from.
 """
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
-from contextlib import contextmanager
 from functools import lru_cache
-from textwrap import indent
 
 import pyoxigraph
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from .oxigraph_terms import TermConverter, from_oxigraph
+from .oxigraph_terms import OxigraphTerm, TermConverter, from_oxigraph, literal_key
 
 
 def may_validate_in_place(shapes: Graph) -> bool:
@@ -31,131 +29,6 @@ def may_validate_in_place(shapes: Graph) -> bool:
     triples to it. Shapes without ``sh:rule`` add nothing, so pyshacl may work on the graph
     itself."""
     return (None, SH.rule, None) not in shapes
-
-
-_PATCH_LOCK = threading.Lock()
-
-
-@contextmanager
-def batched_shape_checks() -> Iterator[None]:
-    """Within the block, pyshacl checks the value nodes of a property shape, of an ``sh:node``
-    shape or of each ``sh:or`` shape in one call instead of one call per node. Per call it
-    re-reads the shape's parameters and rebuilds its constraint components: on 10,000
-    participants that is over 200,000 calls and most of the validation time. The constraints
-    run on the same nodes with the same data, so the results are the same; where batching
-    could merge nodes (a value under two focus nodes) or meet recursion, pyshacl's own loop
-    runs. A pyshacl without these internals is used as it is."""
-    try:
-        from pyshacl.consts import SH_Info, SH_Warning
-        from pyshacl.constraints.core.logical_constraints import OrConstraintComponent
-        from pyshacl.constraints.core.shape_based_constraints import (
-            NodeConstraintComponent, PropertyConstraintComponent, SH_detail)
-
-        per_property_value = PropertyConstraintComponent._evaluate_property_shape
-        per_node_value = NodeConstraintComponent._evaluate_node_shape
-        per_value_or = OrConstraintComponent._evaluate_or_constraint
-    except (ImportError, AttributeError):
-        yield
-        return
-
-    def batchable(shapes, focus_value_nodes, potentially_recursive) -> list | None:
-        """The value nodes to check in one call, or None where pyshacl's loop must run."""
-        values = [value for values in focus_value_nodes.values() for value in values]
-        if (not shapes or not all(shapes) or len(values) < 2 or len(set(values)) != len(values)
-                or (potentially_recursive and any(s in potentially_recursive for s in shapes))):
-            return None
-        return values
-
-    def property_shape(self, executor, prop_shape, target_graph, focus_value_nodes,
-                       potentially_recursive, _evaluation_path):
-        shape = self.shape.get_other_shape(prop_shape)
-        values = batchable([shape], focus_value_nodes, potentially_recursive)
-        if values is None or not shape.is_property_shape:
-            return per_property_value(self, executor, prop_shape, target_graph, focus_value_nodes,
-                                      potentially_recursive, _evaluation_path)
-        conforms, reports = shape.validate(executor, target_graph, focus=values,
-                                           _evaluation_path=_evaluation_path[:])
-        return not conforms, reports
-
-    def node_shape(self, executor, node_shape_node, target_graph, focus_value_nodes,
-                   potentially_recursive, _evaluation_path):
-        shape = self.shape.get_other_shape(node_shape_node)
-        values = batchable([shape], focus_value_nodes, potentially_recursive)
-        if values is None or shape.is_property_shape:
-            return per_node_value(self, executor, node_shape_node, target_graph,
-                                  focus_value_nodes, potentially_recursive, _evaluation_path)
-        conforms, reports = shape.validate(executor, target_graph, focus=values,
-                                           _evaluation_path=_evaluation_path[:])
-        if not conforms and not reports:
-            # A failure without a result cannot be laid at one node's door: ask node by node.
-            return per_node_value(self, executor, node_shape_node, target_graph,
-                                  focus_value_nodes, potentially_recursive, _evaluation_path)
-        by_focus: dict = {}
-        for report in reports:
-            by_focus.setdefault(_focus_of(report), []).append(report)
-        results = []
-        for focus, value_nodes in focus_value_nodes.items():
-            for value in value_nodes:
-                details = by_focus.get(value)
-                if not details:
-                    continue
-                text, node, triples = self.make_v_result(target_graph, focus, value_node=value)
-                text = f"{text}\tDetails:\n"
-                for detail_text, detail_node, detail_triples in details:
-                    text += indent(detail_text, "\t\t")
-                    triples.append((node, SH_detail, detail_node))
-                    triples.extend(detail_triples)
-                results.append((text, node, triples))
-        return bool(results), results
-
-    def or_shapes(self, executor, or_list, target_graph, focus_value_nodes, _evaluation_path):
-        # A value passes sh:or when it conforms to one of the shapes. With warnings allowed
-        # (as svrdf runs pyshacl), a shape of Violation severity fails a node exactly when it
-        # reports on it with a severity that is not allowed, so one call per shape tells every
-        # node's outcome.
-        graph = self.shape.sg.graph
-        members = [self.shape.get_other_shape(node) for node in set(graph.items(or_list))
-                   if not self.shape.sg.is_filtered_out_shape(node)]
-        values = batchable(members, focus_value_nodes, None)
-        allowed = ({SH_Info, SH_Warning} if executor.allow_warnings
-                   else {SH_Info} if executor.allow_infos else None)
-        if (values is None or allowed is None or executor.debug
-                or any(member.severity in allowed for member in members)):
-            return per_value_or(self, executor, or_list, target_graph, focus_value_nodes,
-                                _evaluation_path)
-        failing = set(values)
-        for member in members:
-            _, reports = member.validate(executor, target_graph, focus=values,
-                                         _evaluation_path=_evaluation_path[:])
-            failing &= {_focus_of(report) for report in reports
-                        if _value_of(report, SH.resultSeverity) not in allowed}
-        results = [self.make_v_result(target_graph, focus, value_node=value)
-                   for focus, value_nodes in focus_value_nodes.items()
-                   for value in value_nodes if value in failing]
-        return bool(results), results
-
-    with _PATCH_LOCK:
-        PropertyConstraintComponent._evaluate_property_shape = property_shape
-        NodeConstraintComponent._evaluate_node_shape = node_shape
-        OrConstraintComponent._evaluate_or_constraint = or_shapes
-        try:
-            yield
-        finally:
-            PropertyConstraintComponent._evaluate_property_shape = per_property_value
-            NodeConstraintComponent._evaluate_node_shape = per_node_value
-            OrConstraintComponent._evaluate_or_constraint = per_value_or
-
-
-def _value_of(report: tuple, predicate: URIRef) -> Node | None:
-    """A value of one of pyshacl's result tuples, whose objects may come paired with the graph
-    they belong to."""
-    _, node, triples = report
-    value = next((o for s, p, o in triples if s == node and p == predicate), None)
-    return value[1] if isinstance(value, tuple) else value
-
-
-def _focus_of(report: tuple) -> Node | None:
-    return _value_of(report, SH.focusNode)
 
 
 #: Triples above which a graph is loaded into Oxigraph one query at a time. Oxigraph holds some
@@ -197,23 +70,33 @@ def select_sparql_targets(shapes: Graph, data: Graph | Collection[tuple[Node, No
                if (target, RDF.type, SH.SPARQLTarget) in shapes]
     if not targets:
         return {}
-    queries = {(shape, target): _prefix_header(shapes, target) + str(shapes.value(target, SH.select))
+    queries = {(shape, target): prefix_header(shapes, target) + str(shapes.value(target, SH.select))
                for shape, target in targets}
     if len(data) <= LOAD_BY_QUERY_ABOVE:
         store = _store_of(data)
-        return {key: _selected(store, query) for key, query in queries.items()}
-    selected = {}
-    for key, query in queries.items():
-        patterns = _patterns_in(query)
-        if patterns is None:
-            wanted = iter(data)
-        elif isinstance(data, Graph):
-            wanted = _matching((triple for predicate in sorted(patterns)
-                                for triple in data.triples((None, predicate, None))), patterns)
-        else:
-            wanted = _matching(data, patterns)
-        selected[key] = _selected(_store_of(wanted), query)
-    return selected
+        return {key: _selected(store, query, data) for key, query in queries.items()}
+    return {key: _selected(store_for(data, [query]), query, data) for key, query in queries.items()}
+
+
+def store_for(data: Graph | Collection[tuple[Node, Node, Node]], queries: Iterable[str]
+              ) -> pyoxigraph.Store:
+    """An Oxigraph store of the data for the queries: of a small graph, the whole graph; of a
+    large one, only the triples that a triple pattern of the queries can match."""
+    if len(data) <= LOAD_BY_QUERY_ABOVE:
+        return _store_of(data)
+    patterns: Patterns = {}
+    for query in queries:
+        found = _patterns_in(query)
+        if found is None:
+            return _store_of(data)
+        for predicate, ends in found.items():
+            patterns[predicate] = patterns.get(predicate, frozenset()) | ends
+    if isinstance(data, Graph):
+        wanted = _matching((triple for predicate in sorted(patterns)
+                            for triple in data.triples((None, predicate, None))), patterns)
+    else:
+        wanted = _matching(data, patterns)
+    return _store_of(wanted)
 
 
 def _store_of(triples: Iterable[tuple[Node, Node, Node]]) -> pyoxigraph.Store:
@@ -222,8 +105,56 @@ def _store_of(triples: Iterable[tuple[Node, Node, Node]]) -> pyoxigraph.Store:
     return store
 
 
-def _selected(store: pyoxigraph.Store, query: str) -> list[Node]:
-    return [from_oxigraph(row["this"]) for row in store.query(query) if row["this"] is not None]
+def _selected(store: pyoxigraph.Store, query: str,
+              data: Graph | Collection[tuple[Node, Node, Node]]) -> list[Node]:
+    return as_data_terms([row["this"] for row in store.query(query) if row["this"] is not None],
+                         data)
+
+
+def as_data_terms(found: list[OxigraphTerm], data: Iterable[tuple[Node, Node, Node]]
+                  ) -> list[Node]:
+    """Oxigraph's terms as the data's own: a literal as each literal of the data that Oxigraph
+    holds as that literal (a simple literal and its xsd:string twin, ``"01"`` and ``"1"`` as
+    integers), which rdflib, and so pyshacl, tell apart. The data is read only when a literal
+    was found."""
+    own = _own_literals(found, data)
+    nodes = []
+    for term in found:
+        node = from_oxigraph(term)
+        if isinstance(node, Literal):
+            nodes.extend(own.get(literal_key(node)) or (node,))
+        else:
+            nodes.append(node)
+    return nodes
+
+
+def as_data_term(found: list[OxigraphTerm], data: Iterable[tuple[Node, Node, Node]]
+                 ) -> dict[OxigraphTerm, Node]:
+    """Each of Oxigraph's terms as one term of the data: a literal as the data's literal that
+    Oxigraph holds as it, rdflib's reading of it first if the data has several."""
+    own = _own_literals(found, data)
+    chosen = {}
+    for term in found:
+        node = from_oxigraph(term)
+        if isinstance(node, Literal) and node not in own.get(literal_key(node), (node,)):
+            node = own[literal_key(node)][0]
+        chosen[term] = node
+    return chosen
+
+
+def _own_literals(found: list[OxigraphTerm], data: Iterable[tuple[Node, Node, Node]]
+                  ) -> dict[tuple, list[Literal]]:
+    """The data's literals that Oxigraph holds as the found ones, by :func:`literal_key`."""
+    wanted = {literal_key(from_oxigraph(term)) for term in found
+              if isinstance(term, pyoxigraph.Literal)}
+    own: dict[tuple, dict[Literal, None]] = {}
+    if wanted:
+        for _, _, obj in data:
+            if isinstance(obj, Literal):
+                key = literal_key(obj)
+                if key in wanted:
+                    own.setdefault(key, {})[obj] = None
+    return {key: list(literals) for key, literals in own.items()}
 
 
 #: What triple patterns can match, by predicate: the (subject, object) pairs they fix, None
@@ -280,7 +211,8 @@ def _matching(triples: Iterable[tuple[Node, Node, Node]], patterns: Patterns
             yield triple
 
 
-def _prefix_header(shapes: Graph, target: Node) -> str:
+def prefix_header(shapes: Graph, target: Node) -> str:
+    """The PREFIX lines of the sh:prefixes declarations of a SPARQL target or constraint."""
     lines = []
     for declarations in shapes.objects(target, SH.prefixes):
         for declaration in shapes.objects(declarations, SH.declare):

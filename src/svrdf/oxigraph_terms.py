@@ -27,18 +27,37 @@ def to_oxigraph(term: Node) -> OxigraphTerm:
     return pyoxigraph.Literal(str(term))
 
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
 def from_oxigraph(term: OxigraphTerm) -> Node:
+    """rdflib's term for Oxigraph's. Oxigraph gives every simple literal the datatype
+    xsd:string (RDF 1.1), where rdflib keeps ``"x"`` and ``"x"^^xsd:string`` apart and reads
+    ``"x"`` as a literal without a datatype: that is what a simple literal becomes here."""
     if isinstance(term, pyoxigraph.NamedNode):
         return URIRef(term.value)
     if isinstance(term, pyoxigraph.BlankNode):
         return BNode(term.value)
-    return Literal(term.value, lang=term.language,
-                   datatype=None if term.language else URIRef(term.datatype.value))
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
+
+
+def literal_key(term: Literal) -> tuple:
+    """What Oxigraph keeps of a literal, so that a literal it returns can be matched with the
+    data's own: Oxigraph writes a literal's value in its canonical form (``"01"^^xsd:integer``
+    comes back as ``"1"``), lower-cases a language tag and gives a simple literal xsd:string."""
+    value = term.value
+    if value is None or getattr(term, "ill_typed", None):
+        value = str(term)
+    return (str(term.datatype or (None if term.language else _XSD_STRING)),
+            term.language.lower() if term.language else None, value)
 
 
 class TermConverter:
-    """:func:`to_oxigraph`, made once per IRI or blank node: a study repeats its nodes,
-    predicates and classes in triple after triple."""
+    """:func:`to_oxigraph`, made once per IRI, blank node or datatype: a study repeats its
+    nodes, predicates and classes in triple after triple."""
 
     def __init__(self) -> None:
         self._converted: dict[Node, OxigraphTerm] = {}

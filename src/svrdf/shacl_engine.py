@@ -9,10 +9,14 @@ inference, SHACL-AF targets, warnings allowed). It returns a validation's findin
 (:func:`evaluate`), from which :mod:`svrdf.validation` makes the same results as from
 pyshacl's report, and on request a results graph like pyshacl's.
 
-It covers SHACL Core with predicate and inverse paths, the constraint components below and
-SPARQL targets (answered by Oxigraph). For anything else (``sh:sparql``, ``sh:and``,
-``sh:closed``, SHACL rules, recursion, a result that would need pyshacl's generated message)
-it raises :class:`Unsupported` before or while validating, and svrdf runs pyshacl instead.
+It covers SHACL Core with predicate and inverse paths, the constraint components in
+``_BUILDERS`` below, SHACL-SPARQL ``sh:sparql`` constraints whose queries it can pre-bind
+exactly as pyshacl does, and SHACL-AF SPARQL targets (both answered by Oxigraph). For anything
+else (``sh:and``, ``sh:closed``, other paths, SHACL rules, recursion, and, where svrdf asks for
+its own messages, a result that would need pyshacl's generated message) it raises
+:class:`Unsupported` when it reads the shapes (:func:`compile_shapes`), before it looks at any
+data, and svrdf runs pyshacl instead. tests/test_shacl_suite.py runs it on the W3C SHACL Core
+test suite (each case it claims must give the suite's report, each other it must refuse);
 tests/test_engines.py compares its results with pyshacl's on every graph the tests have.
 """
 
@@ -27,11 +31,13 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from weakref import WeakKeyDictionary
 
+import pyoxigraph
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
-from .fast_shacl import select_sparql_targets
+from .fast_shacl import LOAD_BY_QUERY_ABOVE, as_data_term, prefix_header, select_sparql_targets, store_for
+from .oxigraph_terms import to_oxigraph
 from .multimap import held, hold
 from .mapping import Triple, graph_of
 
@@ -134,6 +140,14 @@ class Finding:
     focus: Node
     value: Node | None = None
     details: list["Finding"] = field(default_factory=list)
+    #: sh:sourceConstraint (the node of an sh:sparql constraint), where there is one
+    constraint: Node | None = None
+    #: the result's messages where they are not the shape's (an sh:sparql constraint's)
+    own_messages: tuple[Node, ...] | None = None
+
+    @property
+    def messages(self) -> tuple[Node, ...]:
+        return self.shape.messages if self.own_messages is None else self.own_messages
 
 
 #: A constraint: (engine, shape, value nodes by focus node, depth) -> (the focus nodes that
@@ -171,53 +185,74 @@ class CompiledShapes:
     backward: frozenset[URIRef]
 
 
-_COMPILED: "WeakKeyDictionary[Graph, tuple[int, CompiledShapes | Unsupported]]" = WeakKeyDictionary()
+#: Compiled shapes by shapes graph and whether messages were required, with the graph's
+#: triples when it was compiled: a graph is mutable, so each use compares its content (a
+#: millisecond for svrdf's shapes) and an edited graph is read again, whatever its size.
+_COMPILED: "WeakKeyDictionary[Graph, dict[bool, tuple[frozenset, CompiledShapes | str]]]" = \
+    WeakKeyDictionary()
 
 
-def compile_shapes(shapes: Graph) -> CompiledShapes:
-    """The shapes read into :class:`Shape` objects, once per shapes graph. Raises
-    :class:`Unsupported` if they use anything this engine does not evaluate."""
-    size, compiled = _COMPILED.get(shapes, (None, None))
-    if compiled is None or size != len(shapes):  # a graph changed since is read again
+def compile_shapes(shapes: Graph, require_messages: bool = False) -> CompiledShapes:
+    """The shapes read into :class:`Shape` objects, once per content of a shapes graph. Raises
+    :class:`Unsupported` if they use anything this engine does not evaluate, or, with
+    ``require_messages``, if a result could lack a single ``sh:message`` of its own (pyshacl
+    would word one)."""
+    content = frozenset(shapes)
+    by_mode = _COMPILED.setdefault(shapes, {})
+    known, compiled = by_mode.get(require_messages, (None, None))
+    if compiled is None or known != content:
         try:
-            compiled = _Compiler(shapes).compile()
+            compiled = _Compiler(shapes, require_messages).compile()
         except Unsupported as exc:
-            compiled = exc
-        _COMPILED[shapes] = (len(shapes), compiled)
-    if isinstance(compiled, Unsupported):
-        raise compiled
+            compiled = str(exc)
+        by_mode[require_messages] = (content, compiled)
+    if isinstance(compiled, str):
+        raise Unsupported(compiled)
     return compiled
 
 
+#: The parameters through which a shape's members' own findings are reported (sh:node's as
+#: the details of the holder's); the others (sh:or, sh:qualifiedValueShape) only count them.
+_REPORTING = frozenset({SH.property, SH.node})
+
+
 class _Compiler:
-    def __init__(self, graph: Graph) -> None:
+    def __init__(self, graph: Graph, require_messages: bool = False) -> None:
         self.graph = graph
+        self.require_messages = require_messages
         self.shapes: dict[Node, Shape] = {}
         #: predicates that constraints compare values with (sh:lessThanOrEquals)
         self.compared: set[URIRef] = set()
+        #: shape -> (parameter, member shape) for every shape a constraint checks values against
+        self.members: dict[Node, set[tuple[URIRef, Node]]] = defaultdict(set)
+        self._building: list[tuple[Node, URIRef]] = []  # the shape and parameter being read
 
     def compile(self) -> CompiledShapes:
         g = self.graph
         if (None, SH.rule, None) in g or (None, RDF.type, SH.ConstraintComponent) in g:
             raise Unsupported("SHACL rules or custom constraint components")
-        class_types = {RDFS.Class, *g.subjects(RDFS.subClassOf, RDFS.Class)}
+        # A shape that is a class targets its instances (as pyshacl reads it: typed rdfs:Class,
+        # owl:Class or a direct subclass of rdfs:Class).
+        class_types = {RDFS.Class, OWL.Class, *g.subjects(RDFS.subClassOf, RDFS.Class)}
+        implicit = {node for node in g.subjects(RDF.type, None)
+                    if class_types & set(g.objects(node, RDF.type)) and self._is_shape(node)}
         targeted = []
-        subjects = {s for p in TARGET_PREDICATES for s in g.subjects(p, None)}
+        subjects = {s for p in TARGET_PREDICATES for s in g.subjects(p, None)} | implicit
         for node in sorted(subjects, key=str):
-            if class_types & set(g.objects(node, RDF.type)):
-                raise Unsupported(f"implicit class targets on {node}")
             if (node, RDF.type, SH.NodeShape) not in g and (node, RDF.type, SH.PropertyShape) not in g \
                     and (node, SH.target, None) in g:
                 raise Unsupported(f"{node} has sh:target but is not declared a shape")
             targets = {p: sorted(g.objects(node, p), key=str) for p in TARGET_PREDICATES}
+            if node in implicit:
+                targets[SH.targetClass] = sorted({*targets[SH.targetClass], node}, key=str)
             for target in targets[SH.target]:
                 if (target, RDF.type, SH.SPARQLTarget) not in g or (target, SH.select, None) not in g:
                     raise Unsupported(f"{node} has a target that is not a SPARQL SELECT")
             targeted.append((self.shape(node), targets))
-        for node in g.subjects(RDF.type, None):
-            if class_types & set(g.objects(node, RDF.type)) and self._is_shape(node):
-                raise Unsupported(f"implicit class targets on {node}")
         self.check_severities()
+        self.check_nesting([shape for shape, _ in targeted])
+        if self.require_messages:
+            self.check_messages([shape for shape, _ in targeted])
         forward, backward = {RDF.type, RDFS.subClassOf, *self.compared}, {RDF.type, RDFS.subClassOf}
         for shape in self.shapes.values():
             if shape.predicate is not None:
@@ -238,9 +273,58 @@ class _Compiler:
                     if self.shapes[member].severity not in ALLOWED_SEVERITIES:
                         raise Unsupported(f"{shape.node} allows what its property shape {member} does not")
 
+    def check_nesting(self, roots: list[Shape]) -> None:
+        """Recursive shapes are refused (SHACL leaves their meaning open), and so is nesting
+        deeper than MAX_DEPTH, before any data is seen."""
+        depth: dict[Node, int] = {}
+        visiting: set[Node] = set()
+
+        def deepest(node: Node) -> int:
+            if node in depth:
+                return depth[node]
+            if node in visiting:
+                raise Unsupported(f"recursive shapes through {node}")
+            visiting.add(node)
+            found = max((1 + deepest(member) for _, member in self.members[node]), default=0)
+            visiting.discard(node)
+            depth[node] = found
+            return found
+
+        for shape in roots:
+            if deepest(shape.node) > MAX_DEPTH:
+                raise Unsupported(f"shapes nested more than {MAX_DEPTH} deep under {shape.node}")
+
+    def check_messages(self, roots: list[Shape]) -> None:
+        """Every shape whose findings are reported has one sh:message (or, for an sh:sparql
+        constraint, the constraint has one): svrdf shows it, where pyshacl would word its own.
+        A message with {?variable} placeholders is refused: pyshacl fills them in."""
+        seen, todo = set(), [shape.node for shape in roots]
+        while todo:
+            node = todo.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            shape = self.shapes[node]
+            reports = {p for p in self.graph.predicates(node, None) if p in _BUILDERS} - {SH.property}
+            if reports - {SH.sparql} and len(shape.messages) != 1:
+                raise Unsupported(f"{node} has no sh:message (or several); pyshacl words one")
+            if SH.sparql in reports:
+                for constraint in self.graph.objects(node, SH.sparql):
+                    if len(set(self.graph.objects(constraint, SH.message)) | set(shape.messages)) != 1:
+                        raise Unsupported(f"the sh:sparql constraint of {node} has no sh:message "
+                                          "(or several); pyshacl words one")
+            for message in (*shape.messages, *(m for c in self.graph.objects(node, SH.sparql)
+                                               for m in self.graph.objects(c, SH.message))):
+                if not isinstance(message, Literal) or "{" in str(message):
+                    raise Unsupported(f"a message of {node} is not plain text")
+            todo.extend(member for parameter, member in self.members[node] if parameter in _REPORTING)
+
     def _is_shape(self, node: Node) -> bool:
-        return any((node, p, None) in self.graph for p in (SH.path, SH.property, SH.node)) \
-            or (node, RDF.type, SH.NodeShape) in self.graph
+        """SHACL's definition: a declared shape, or the subject of a target or a parameter."""
+        g = self.graph
+        return (node, RDF.type, SH.NodeShape) in g or (node, RDF.type, SH.PropertyShape) in g \
+            or any(p in _BUILDERS or p in TARGET_PREDICATES or p == SH.path or
+                   (p.startswith(SH) and p not in DESCRIPTIVE) for p in g.predicates(node, None))
 
     def one(self, node: Node, parameter: URIRef) -> Node | None:
         values = list(self.graph.objects(node, parameter))
@@ -257,6 +341,9 @@ class _Compiler:
         return value.value
 
     def shape(self, node: Node) -> Shape:
+        if self._building:
+            holder, parameter = self._building[-1]
+            self.members[holder].add((parameter, node))
         if node in self.shapes:
             return self.shapes[node]
         g = self.graph
@@ -278,8 +365,6 @@ class _Compiler:
             messages=tuple(g.objects(node, SH.message)),
             deactivated=isinstance(deactivated, Literal) and deactivated.value is True,
             path_node=path_node, predicate=predicate, inverse=inverse)
-        if len(shape.messages) > 1:
-            raise Unsupported(f"{node} has several messages")
         # pyshacl ignores predicates outside SHACL (custom components were refused above).
         parameters = {p for p in g.predicates(node, None) if p.startswith(SH) and p not in DESCRIPTIVE}
         if parameters.isdisjoint({SH.qualifiedValueShape}) and (
@@ -289,7 +374,11 @@ class _Compiler:
             builder = _BUILDERS.get(parameter)
             if builder is None:
                 raise Unsupported(f"{node} uses {parameter}")
-            shape.constraints.append(builder(self, node, shape))
+            self._building.append((node, parameter))
+            try:
+                shape.constraints.append(builder(self, node, shape))
+            finally:
+                self._building.pop()
         return shape
 
 
@@ -501,19 +590,31 @@ def _less_than_or_equals(compiler: _Compiler, node: Node, shape: Shape) -> Const
 def _property(compiler: _Compiler, node: Node, shape: Shape) -> Constraint:
     """PropertyConstraintComponent: the property shapes' own results. pyshacl checks them
     value node by value node; a node shape's value node is its focus node, so one check of all
-    focus nodes finds the same."""
-    if shape.predicate is not None:
-        raise Unsupported(f"sh:property inside property shape {node}")
+    focus nodes finds the same. Under a property shape, each value node is checked once and
+    its findings repeated for every focus node it is a value of, as pyshacl's loop gives them."""
     members = [compiler.shape(member) for member in compiler.graph.objects(node, SH.property)]
     if any(member.predicate is None for member in members):
         raise Unsupported(f"sh:property of {node} is not a property shape")
 
     def check(engine, shape, values_by_focus, depth):
         failed, findings = set(), []
+        if shape.predicate is None:
+            for member in members:
+                bad, found = engine.check(member, values_by_focus, depth + 1)
+                failed |= bad
+                findings.extend(found)
+            return failed, findings
+        values = _unique_values(values_by_focus)
         for member in members:
-            bad, found = engine.check(member, values_by_focus, depth + 1)
-            failed |= bad
-            findings.extend(found)
+            bad, found = engine.check(member, values, depth + 1)
+            by_value = defaultdict(list)
+            for finding in found:
+                by_value[finding.focus].append(finding)
+            for focus, focus_values in values_by_focus.items():
+                for value in focus_values:
+                    findings.extend(by_value.get(value, ()))
+                    if value in bad:
+                        failed.add(focus)
         return failed, findings
     return check
 
@@ -604,6 +705,86 @@ def _qualified(compiler: _Compiler, node: Node, shape: Shape) -> Constraint:
     return check
 
 
+#: What a SPARQL constraint may not hold, as SHACL's pre-binding rules (and pyshacl) say, or
+#: what this engine does not pre-bind: MINUS, VALUES, SERVICE, a nested SELECT, a pre-bound
+#: variable assigned with AS, $shapesGraph and $currentShape.
+_NOT_PRE_BINDABLE = re.compile(
+    r"\b(MINUS|VALUES|SERVICE)\b|\bSELECT\b[^{]*\{[^}]*\bSELECT\b|\bAS\s+[?$](this|value|path)\b"
+    r"|[?$](shapesGraph|currentShape)\b", re.IGNORECASE | re.DOTALL)
+_THIS = pyoxigraph.Variable("this")
+
+
+def _projected(query: str) -> list[str]:
+    """The variables a SELECT query returns, read with rdflib's parser."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        algebra = prepareQuery(query).algebra
+    except Exception as exc:  # a query neither engine can run: pyshacl reports it
+        raise Unsupported(f"a SPARQL query that does not parse: {exc}") from None
+    if algebra.name != "SelectQuery":
+        raise Unsupported("an sh:select that is not a SELECT query")
+    return [str(variable) for variable in algebra["PV"]]
+
+
+def _sparql(compiler: _Compiler, node: Node, shape: Shape) -> Constraint:
+    """SPARQLConstraintComponent: each solution of the SELECT, with $this pre-bound to the focus
+    node, is a result, as pyshacl makes it: the focus node ?this, the shape's path, the value
+    ?value (for a node shape, the focus node where ?value is unbound), the constraint's
+    messages. Each query runs in Oxigraph once per focus node, with $this substituted (as
+    SHACL pre-binds it), only for the focus nodes the shape's targets select."""
+    g = compiler.graph
+    queries = []
+    for constraint in sorted(g.objects(node, SH.sparql), key=str):
+        deactivated = compiler.one(constraint, SH.deactivated)
+        if isinstance(deactivated, Literal) and deactivated.value is True:
+            continue
+        select = list(g.objects(constraint, SH.select))
+        if len(select) != 1 or not isinstance(select[0], Literal) or not isinstance(select[0].value, str) \
+                or (constraint, SH.ask, None) in g:
+            raise Unsupported(f"the sh:sparql constraint of {node} is not one SELECT query")
+        text = str(select[0])
+        if _NOT_PRE_BINDABLE.search(text):
+            raise Unsupported(f"the SPARQL query of {node} cannot be pre-bound (MINUS, VALUES, a "
+                              "subquery, SERVICE or AS ?this)")
+        if "$PATH" in text:
+            if shape.predicate is None:
+                raise Unsupported(f"$PATH in the SPARQL query of {node}, which has no path")
+            text = text.replace("$PATH", ("^" if shape.inverse else "") + shape.predicate.n3())
+        query = prefix_header(g, constraint) + text
+        variables = _projected(query)
+        if "this" not in variables or {"path", "failure"} & set(variables):
+            raise Unsupported(f"the SPARQL query of {node} does not return ?this, or returns "
+                              "?path or ?failure")
+        shape_messages = {m: None for m in shape.messages}
+        messages = tuple(Literal(str(m)) for m in
+                         (*(m for m in g.objects(constraint, SH.message) if m not in shape_messages),
+                          *shape_messages))
+        queries.append((constraint, query, variables, messages))
+
+    def check(engine, shape, values_by_focus, depth):
+        findings = []
+        for constraint, query, variables, messages in queries:
+            if not values_by_focus:
+                continue
+            store = engine.sparql_store(query)
+            rows = []
+            for focus in values_by_focus:
+                seen = set()
+                for row in store.query(query, substitutions={_THIS: to_oxigraph(focus)}):
+                    solution = tuple(row[v] for v in variables)
+                    if solution not in seen:  # pyshacl reports a repeated solution once
+                        seen.add(solution)
+                        rows.append((focus, row["value"] if "value" in variables else None))
+            terms = as_data_term([value for _, value in rows if value is not None], engine.triples)
+            for focus, value in rows:  # ?this is the focus node, pre-bound
+                value = (focus if shape.predicate is None else None) if value is None else terms[value]
+                findings.append(Finding(shape, SH.SPARQLConstraintComponent, focus, value,
+                                        constraint=constraint, own_messages=messages))
+        return _foci(findings), findings
+    return check
+
+
 _BUILDERS: dict[URIRef, Callable[[_Compiler, Node, Shape], Constraint]] = {
     SH["class"]: _class,
     SH.datatype: _datatype,
@@ -621,6 +802,7 @@ _BUILDERS: dict[URIRef, Callable[[_Compiler, Node, Shape], Constraint]] = {
     SH.node: _node,
     SH["or"]: _or,
     SH.qualifiedValueShape: _qualified,
+    SH.sparql: _sparql,
 }
 
 
@@ -633,6 +815,16 @@ class Engine:
         # for a large study) and the index are never in memory together.
         self.sparql_targets = select_sparql_targets(compiled.graph, data)
         self.data = DataIndex(data, compiled.forward, compiled.backward)
+        self.triples = data
+        self._stores: dict[str | None, pyoxigraph.Store] = {}
+
+    def sparql_store(self, query: str) -> pyoxigraph.Store:
+        """The data in Oxigraph for an sh:sparql query: made only when a shape with one has
+        focus nodes (svrdf's rules select only offending nodes, so a valid study needs none)."""
+        key = None if len(self.triples) <= LOAD_BY_QUERY_ABOVE else query
+        if key not in self._stores:
+            self._stores[key] = store_for(self.triples, [query])
+        return self._stores[key]
 
     def focus_nodes(self, targets: dict[URIRef, list[Node]], shape: Shape) -> set[Node]:
         found = set(targets[SH.targetNode])
@@ -654,8 +846,6 @@ class Engine:
         sh:property, of a member that fails too: see _Compiler.check_severities)."""
         if shape.deactivated:
             return set(), []
-        if depth > MAX_DEPTH:
-            raise Unsupported("shapes nested too deeply (or recursive)")
         values_by_focus = {focus: shape.value_nodes(self.data, focus) for focus in focus_nodes}
         failed, findings = set(), []
         for constraint in shape.constraints:
@@ -700,21 +890,19 @@ class Evaluation:
         return self.data if isinstance(self.data, Graph) else graph_of(self.data)
 
 
-def evaluate(data: Graph | Collection[Triple], shapes: Graph) -> Evaluation:
+def evaluate(data: Graph | Collection[Triple], shapes: Graph,
+             require_messages: bool = False) -> Evaluation:
     """Validate ``data`` (an rdflib graph, or a collection of distinct triples) as pyshacl
-    would. Raises :class:`Unsupported` where pyshacl must run instead."""
-    engine = Engine(compile_shapes(shapes), data)
+    would. Raises :class:`Unsupported`, before reading the data, where pyshacl must run
+    instead (see :func:`compile_shapes`)."""
+    engine = Engine(compile_shapes(shapes, require_messages), data)
     conforms, findings = engine.run()
-    evaluation = Evaluation(conforms, findings, shapes, data)
-    for finding in evaluation.all_findings():
-        if not finding.shape.messages:
-            raise Unsupported(f"{finding.shape.node} has no sh:message; pyshacl words one")
-    return evaluation
+    return Evaluation(conforms, findings, shapes, data)
 
 
 def validate(data: Graph | Collection[Triple], shapes: Graph) -> Graph:
     """The results graph (sh:ValidationReport) that pyshacl would give for ``data``."""
-    return evaluate(data, shapes).results_graph()
+    return evaluate(data, shapes, require_messages=True).results_graph()
 
 
 def _results_graph(findings: list[Finding], conforms: bool, shapes: Graph,
@@ -749,7 +937,9 @@ def _results_graph(findings: list[Finding], conforms: bool, shapes: Graph,
             report.add((result, SH.value, copied(finding.value, from_data=True)))
         if shape.path_node is not None:
             report.add((result, SH.resultPath, copied(shape.path_node, from_data=False)))
-        for message in shape.messages:
+        if finding.constraint is not None:
+            report.add((result, SH.sourceConstraint, copied(finding.constraint, from_data=False)))
+        for message in finding.messages:
             report.add((result, SH.resultMessage, message))
         for detail in finding.details:
             report.add((result, SH.detail, add(detail)))

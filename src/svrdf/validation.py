@@ -10,6 +10,7 @@ The shapes never make svrdf fetch anything: ``owl:imports`` are not followed.
 from __future__ import annotations
 
 import json
+import warnings
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import asdict, dataclass, field, replace
@@ -20,7 +21,7 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from . import resources
-from .errors import Origin, ShapesError
+from .errors import Notice, Origin, ShapesError
 from .mapping import LocatedTriple, Triple, graph_of, new_graph
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -125,8 +126,10 @@ def shapes_graph() -> Graph:
     return graph
 
 
-#: "svrdf": svrdf's own engine where the shapes allow it, else pyshacl with the speed-ups of
-#: fast_shacl; "pyshacl-fast": the latter alone; "pyshacl": plain pyshacl, the reference.
+#: "svrdf": svrdf's own engine where it claims the shapes, else (with a :class:`Notice`)
+#: "pyshacl-fast": pyshacl given the SPARQL targets answered by Oxigraph and the graph to
+#: validate in place (fast_shacl, pyshacl's public arguments only); "pyshacl": plain pyshacl,
+#: the reference.
 ENGINES = ("svrdf", "pyshacl-fast", "pyshacl")
 
 
@@ -159,8 +162,10 @@ def _svrdf_engine_results(data: Graph | Collection[Triple], shapes: Graph
     from . import shacl_engine
 
     try:
-        evaluation = shacl_engine.evaluate(data, shapes)
-    except shacl_engine.Unsupported:
+        evaluation = shacl_engine.evaluate(data, shapes, require_messages=True)
+    except shacl_engine.Unsupported as refused:
+        warnings.warn(Notice(f"svrdf's SHACL engine does not evaluate these shapes ({refused}); "
+                             "pyshacl validates instead, more slowly"), stacklevel=3)
         return None
     names: dict[Node, str] = {}
     return ([_finding_result(finding, shapes, names) for finding in evaluation.all_findings()],
@@ -175,7 +180,7 @@ def _finding_result(finding, shapes: Graph, names: dict[Node, str]) -> Validatio
         name = names[shape.node] = _shape_name(shape.node, shapes)
     return ValidationResult(
         severity=_local_name(shape.severity),
-        message=str(shape.messages[0]),
+        message=str(finding.messages[0]),
         focus=finding.focus,
         path=shape.predicate,
         inverse=shape.inverse,
@@ -207,10 +212,9 @@ def _pyshacl_results(data: Graph, shapes: Graph, fast: bool) -> Graph:
     options = dict(inference="none", advanced=True, allow_warnings=True, do_owl_imports=False)
     try:
         if fast:
-            with fast_shacl.batched_shape_checks():
-                _, results_graph, _ = pyshacl.validate(
-                    data, shacl_graph=fast_shacl.resolve_sparql_targets(shapes, data),
-                    inplace=fast_shacl.may_validate_in_place(shapes), **options)
+            _, results_graph, _ = pyshacl.validate(
+                data, shacl_graph=fast_shacl.resolve_sparql_targets(shapes, data),
+                inplace=fast_shacl.may_validate_in_place(shapes), **options)
         else:
             _, results_graph, _ = pyshacl.validate(data, shacl_graph=shapes, **options)
     except ReportableRuntimeError as exc:
