@@ -75,7 +75,8 @@ def run_naive(workload: str, inputs: list[Path], out: Path) -> None:
     from rdflib import Dataset, URIRef
 
     from svrdf.builder import load_study
-    from svrdf.formats import get_format, jsonld_context
+    from svrdf.formats import get_format
+    from svrdf.jsonld import jsonld_context
     from svrdf.mapping import build_graph
     from svrdf.validation import shapes_graph
 

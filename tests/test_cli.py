@@ -53,12 +53,20 @@ def test_export_guesses_format_from_suffix(run, tmp_path):
     assert target.read_text().lstrip().startswith("{")
 
 
-def test_export_all_writes_every_form(run, tmp_path):
-    result = run("export", "--format", "all", "--out-dir", str(tmp_path))
-    assert result.exit_code == 0
+def test_export_all_writes_every_form_into_a_folder_it_makes(run, tmp_path):
+    out = tmp_path / "new" / "bundle"
+    result = run("export", "--format", "all", "--out-dir", str(out))
+    assert result.exit_code == 0, result.stderr
     from svrdf.formats import FORMATS
 
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f.filename for f in FORMATS.values())
+    assert sorted(p.name for p in out.iterdir()) == sorted(f.filename for f in FORMATS.values())
+
+
+def test_export_of_several_studies_makes_its_folder(run, tmp_path, bundled_dir):
+    out = tmp_path / "new"
+    result = run("export", "--study", str(bundled_dir), "--format", "nquads", "--out-dir", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert [p.name for p in out.iterdir()] == ["studies.nq"]
 
 
 def test_unknown_format_is_a_usage_error(run):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
 
 import shutil
+from pathlib import Path
 
 import pyoxigraph
 import pytest
@@ -17,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
+from rdflib.namespace import XSD
 
 from svrdf.cli import cli
 from svrdf.errors import OutputError
@@ -24,6 +27,9 @@ from svrdf.formats import (FORMATS, format_for_path, get_format, graph_bytes, nq
                            write_atomically)
 
 RDFLIB_FORMAT = {"turtle": "turtle", "nt": "nt", "json-ld": "json-ld"}
+#: Each plain RDF form, and the syntax Oxigraph, a second parser, reads it as.
+OXIGRAPH_FORMAT = {"turtle": pyoxigraph.RdfFormat.TURTLE, "nt": pyoxigraph.RdfFormat.N_TRIPLES,
+                   "json-ld": pyoxigraph.RdfFormat.JSON_LD}
 
 
 @pytest.fixture(scope="module")
@@ -57,9 +63,13 @@ def test_turtle_declares_prefixes_and_uses_them(serialized):
     assert "https://schema.org/" not in text
 
 
-def test_ntriples_lines_are_sorted_and_unique(serialized):
+def test_ntriples_lines_are_unique_and_in_reading_order(serialized):
+    """One line a triple, the dataset's first and each subject's types before the rest."""
     lines = serialized["nt"].decode().splitlines()
-    assert lines == sorted(set(lines))
+    assert len(lines) == len(set(lines))
+    assert lines[0].startswith("<https://doi.org/10.21954/ou.rd.17147720> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> ")
+    subjects = [line.split(" ", 1)[0] for line in lines]
+    assert len(set(subjects)) == sum(1 for a, b in zip(subjects, subjects[1:]) if a != b) + 1
 
 
 @pytest.mark.parametrize("name", sorted(FORMATS))
@@ -132,16 +142,11 @@ def test_a_bundle_that_fails_part_way_writes_no_file_and_keeps_the_old_ones(tmp_
         write_forms(export_study(bundled_dir), forms, tmp_path)
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == {"study.ttl": b"old", "study.nt": b"old"}
 
-    assert write_forms(export_study(bundled_dir), [get_format("turtle"), get_format("nt")], tmp_path) == []
+    export = export_study(bundled_dir)
+    assert write_forms(export, [get_format("turtle"), get_format("nt")], tmp_path) == []
     assert (tmp_path / "study.ttl").read_bytes() == get_format("turtle").serialize(
-        *_bundled(bundled_dir))
+        export.study, export.triples)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["study.nt", "study.ttl"]
-
-
-def _bundled(directory):
-    from svrdf.pipeline import study_graph
-
-    return study_graph(directory)
 
 
 # Any text a literal can hold, stress-tested where line-based grammars break: line breaks,
@@ -191,3 +196,121 @@ def test_a_note_cannot_add_a_quad_to_an_nquads_export(tmp_path, minimal_study):
     quads = list(pyoxigraph.parse(target.read_bytes(), format=pyoxigraph.RdfFormat.N_QUADS))
     assert not any("evil.example" in q.subject.value for q in quads)
     assert any(q.object.value == injected for q in quads)
+
+
+# A graph with what a study never makes but a CONSTRUCT query or another caller may hand the
+# writers: blank nodes (shared, nested, unreferenced), numbers, booleans, a literal that looks
+# like an IRI, IRIs that need escaping in a prefixed name, a class with a label.
+AWKWARD_GRAPH = """
+@prefix ex: <https://example.org/> .
+@prefix schema: <http://schema.org/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:Kind a rdfs:Class ; rdfs:label "kind" .
+ex:a a ex:Kind, schema:Person ; rdfs:label "a", "A"@en ; ex:p [ ex:q 1 ; ex:r [ ex:s true ] ], [ ex:q 2.5 ] ;
+    ex:shared _:shared ; ex:t "1"^^xsd:integer, "01"^^xsd:integer, 1e3, "x\\ny \\"z\\"" ;
+    ex:u <https://example.org/ns%41>, <https://example.org/x(1)>, <https://example.org/ends.> ;
+    schema:url "https://example.org/not-an-iri" ; schema:gender schema:Female, ex:other, "free text" ;
+    schema:license "CC-BY-4.0" ; schema:name "x"^^xsd:string, "y"^^schema:Text ;
+    <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "a literal type" .
+ex:b ex:shared _:shared ; ex:empty [] ; schema:about _:shared .
+_:shared ex:v "shared" .
+[] ex:w ex:a .
+"""
+
+
+def _same_graph(data: bytes, name: str, expected: Graph) -> None:
+    """``data`` read back by rdflib and by Oxigraph is ``expected``."""
+    from svrdf.oxigraph_terms import from_oxigraph
+
+    expected = _rdf11(expected)
+    assert isomorphic(_rdf11(Graph().parse(data=data, format=RDFLIB_FORMAT[name])), expected)
+    read = Graph()
+    for quad in pyoxigraph.parse(data, format=OXIGRAPH_FORMAT[name]):
+        read.add((from_oxigraph(quad.subject), from_oxigraph(quad.predicate),
+                  from_oxigraph(quad.object)))
+    assert isomorphic(_rdf11(read), expected)
+
+
+def _rdf11(graph: Graph) -> Graph:
+    """The graph with "x"^^xsd:string written "x": one term in RDF 1.1, two in rdflib."""
+    plain = Graph()
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.datatype == XSD.string:
+            o = Literal(str(o))
+        plain.add((s, p, o))
+    return plain
+
+
+@pytest.mark.parametrize("name", sorted(RDFLIB_FORMAT))
+def test_each_form_of_an_awkward_graph_reads_back_as_it(name):
+    graph = Graph().parse(data=AWKWARD_GRAPH, format="turtle")
+    _same_graph(graph_bytes(graph, name), name, graph)
+
+
+@pytest.mark.parametrize("name", sorted(RDFLIB_FORMAT))
+def test_a_graph_and_its_triples_in_any_order_give_the_same_bytes(name):
+    """An rdflib graph has no order, so the writers give it one of their own: graphs built in
+    different orders are written alike."""
+    graph = Graph().parse(data=AWKWARD_GRAPH, format="turtle")
+    reversed_graph = Graph()
+    for triple in sorted(graph, key=str, reverse=True):
+        reversed_graph.add(triple)
+    assert graph_bytes(graph, name) == graph_bytes(reversed_graph, name)
+
+
+@pytest.mark.parametrize("name", sorted(RDFLIB_FORMAT))
+def test_generated_studies_read_back_as_their_graphs(name, tmp_path):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from generate_study import generate
+
+    from svrdf.builder import load_study
+    from svrdf.mapping import distinct_triples, graph_of, located_triples
+
+    for seed in (1, 2):
+        triples = distinct_triples(located_triples(load_study(generate(tmp_path / str(seed), 60,
+                                                                       seed=seed))))
+        _same_graph(graph_bytes(triples, name), name, graph_of(triples))
+
+
+def test_jsonld_writes_plain_values_only_where_the_context_reads_them_back():
+    """Under a key coercing to @id a literal must be a value object, under a plain key an IRI
+    must be a node reference, and a datatype the key coerces to is left out."""
+    from svrdf.jsonld import write_jsonld
+
+    context = {"@vocab": "http://schema.org/", "xsd": "http://www.w3.org/2001/XMLSchema#",
+               "url": {"@id": "http://schema.org/url", "@type": "@id"},
+               "born": {"@id": "http://schema.org/birthDate", "@type": "xsd:date"},
+               "Person": {"@id": "https://example.org/NotAPerson"}}
+    graph = Graph().parse(data="""
+        @prefix schema: <http://schema.org/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <https://example.org/a> a schema:Person ; schema:url "text", <https://example.org/u> ;
+            schema:sameAs <https://example.org/b> ; schema:birthDate "2020-01-01"^^xsd:date, "2020"^^xsd:gYear .
+        """, format="turtle")
+    out = io.BytesIO()
+    write_jsonld(graph, context, out)
+    node = json.loads(out.getvalue())["@graph"][0]
+    assert node["@type"] == "http://schema.org/Person"  # the term "Person" means another IRI
+    assert sorted(node["url"], key=str) == ["https://example.org/u", {"@value": "text"}]
+    assert node["sameAs"] == {"@id": "https://example.org/b"}
+    assert sorted(node["born"], key=str) == ["2020-01-01", {"@type": "xsd:gYear", "@value": "2020"}]
+    assert isomorphic(Graph().parse(data=out.getvalue(), format="json-ld"), graph)
+
+
+def test_jsonld_refuses_a_context_it_cannot_compact_with():
+    from svrdf.jsonld import Compactor, UnsupportedContext
+
+    with pytest.raises(UnsupportedContext, match="'tags'"):
+        Compactor({"tags": {"@id": "http://schema.org/keywords", "@container": "@set"}})
+
+
+@given(texts=st.lists(HOSTILE_TEXT, min_size=1, max_size=4), language=st.booleans())
+@settings(max_examples=60, deadline=None)
+def test_every_form_reads_back_any_text(texts, language):
+    subject = URIRef("https://example.org/s")
+    graph = Graph()
+    for index, text in enumerate(texts):
+        graph.add((subject, URIRef(f"http://schema.org/p{index}"),
+                   Literal(text, lang="en") if language else Literal(text)))
+    for name in RDFLIB_FORMAT:
+        _same_graph(graph_bytes(graph, name), name, graph)

@@ -175,3 +175,32 @@ def test_any_text_in_the_embedded_json_ld_leaves_the_page_whole(tmp_path, minima
                               namespaceHTMLElements=False)
     assert [h.text for h in rendered.iter("h1")] == [study.title]
     assert len(rendered.findall(".//h2")) >= 3
+
+
+def test_a_large_studys_page_shows_the_first_rows_and_points_to_the_data(tmp_path):
+    """The page of a study of thousands stays readable: the first rows of the participants'
+    table, the count of all, and links to the data files that hold every one."""
+    import sys
+
+    sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
+    from generate_study import generate
+
+    from svrdf.builder import load_study
+    from svrdf.landing_page import PARTICIPANT_ROWS
+    from svrdf.mapping import distinct_triples, located_triples
+
+    study = load_study(generate(tmp_path / "large", PARTICIPANT_ROWS * 3, seed=5))
+    triples = distinct_triples(located_triples(study))
+    text = FORMATS["html"].serialize(study, triples).decode("utf-8")
+    table = text[text.index('<h2 id="participants">'):]
+    table = table[:table.index("</table>")]
+    assert table.count("<tr>") == PARTICIPANT_ROWS + 1  # the header row and the first rows
+    assert f"{PARTICIPANT_ROWS * 3:,} people" in table
+    assert f"the first {PARTICIPANT_ROWS:,} of them here" in table
+    assert '<a href="study.ttl">study.ttl</a>' in text
+    # The embedded JSON-LD is the schema.org part, read from the triples as from a graph.
+    embedded = re.search(r'<script type="application/ld\+json">\n(.*?)\n</script>', text, re.S)
+    expected = schema_org_part(triples, StudyIris(study).dataset)
+    read = Graph().parse(data=embedded.group(1), format="json-ld")
+    assert len(read) > 10 and isomorphic(read, expected)
+    assert isomorphic(expected, schema_org_part(build_graph(study), StudyIris(study).dataset))

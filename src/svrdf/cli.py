@@ -249,8 +249,6 @@ def export(study_dirs: tuple[Path, ...], format_name: str | None, output: str | 
         progress.done()
     if result.report is not None and result.report.results:
         _echo_report(result.report)
-    if out_dir is not None and not out_dir.is_dir():
-        raise OutputError(f"cannot write to {out_dir}: the folder does not exist")
     try:
         if out_dir is not None:
             left_out = write_forms(result, formats, out_dir, progress=progress.step)
@@ -296,6 +294,8 @@ def _export_dataset(directories: list[Path], fmt, output: str | None, out_dir: P
         finally:
             progress.done()
 
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / fmt.filename if out_dir is not None else output
     if target in (None, "-"):
         # Spooled to disk first, so that a study failing late leaves stdout empty.

@@ -11,27 +11,22 @@ from __future__ import annotations
 
 import fcntl
 import io
-import json
 import os
 import stat
 import tempfile
-from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
-from json.encoder import encode_basestring
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from rdflib import Graph, URIRef
-from rdflib.term import Node
 
-from . import resources
 from .errors import OutputError
-from .mapping import PREFIXES, Triple, as_graph, new_graph
+from .jsonld import jsonld_context, write_jsonld
+from .mapping import Triple
 from .model import Study
-from .oxigraph_terms import NTriplesText
+from .rdf_syntax import SYNTAXES, write_rdf
 
 #: Writes a form of the study to a binary stream, from the study and its graph: an rdflib
 #: graph, or the graph's distinct triples in the order the study maps them (see as_graph).
@@ -106,48 +101,14 @@ def graph_bytes(graph: Graph | Collection[Triple], name: str) -> bytes:
 
 
 def write_graph(graph: Graph | Collection[Triple], name: str, out: BinaryIO) -> None:
-    """Write a graph in one of the plain RDF forms (turtle, nt, json-ld). Distinct triples (in
-    the order the study maps them) give the bytes their rdflib graph would."""
-    if name == "turtle":
-        _write_turtle(graph, out)
-    elif name == "nt":
-        _write_ntriples(graph, out)
-    elif name == "json-ld":
+    """Write a graph (or distinct triples, in the order the study maps them) in one of the
+    plain RDF forms: an RDF syntax Oxigraph writes, or JSON-LD compacted with svrdf's context."""
+    if name == "json-ld":
         write_jsonld(graph, jsonld_context(), out)
+    elif name in SYNTAXES:
+        write_rdf(graph, name, out)
     else:
         raise KeyError(name)
-
-
-def _write_ntriples(graph: Graph | Collection[Triple], out: BinaryIO) -> None:
-    _write_lines(graph, None, out)
-
-
-def _write_lines(triples: Iterable[Triple], graph_name: URIRef | None, out: BinaryIO) -> None:
-    """N-Triples (or, in a named graph, N-Quads) in sorted lines, each term as Oxigraph writes
-    it (its ``str``, the N-Triples form), which escapes every line break and control character
-    as the line-based grammars require. A line begins with its subject's text and a space, and
-    no subject's text (an IRI in <>, a blank node label) is another's followed by a character
-    that sorts before a space: so the lines come sorted subject by subject, and only one
-    subject's lines are made at a time. Sorted as UTF-8, which orders them as their text."""
-    by_subject: dict[Node, list[Triple]] = defaultdict(list)
-    for triple in triples:
-        by_subject[triple[0]].append(triple)
-    text = NTriplesText()
-    end = " .\n" if graph_name is None else f" {text(graph_name)} .\n"
-    for subject_text, subject in sorted((text(subject), subject) for subject in by_subject):
-        lines = {f"{subject_text} {text(p)} {text(o)}{end}".encode("utf-8")
-                 for _, p, o in by_subject.pop(subject)}
-        out.writelines(sorted(lines))
-
-
-def _write_turtle(graph: Graph | Collection[Triple], out: BinaryIO) -> None:
-    from .turtle_writer import NeedsRdflib, write_turtle
-
-    namespaces = graph.namespace_manager if isinstance(graph, Graph) else new_graph().namespace_manager
-    try:
-        write_turtle(graph, namespaces, out)
-    except NeedsRdflib:  # raised before anything is written
-        as_graph(graph).serialize(out, format="turtle", encoding="utf-8")
 
 
 @register("turtle", "study.ttl", "text/turtle", "the full graph in Turtle", aliases=("ttl",))
@@ -161,100 +122,10 @@ def write_study_ntriples(study: Study, graph: Graph, out: BinaryIO) -> None:
     write_graph(graph, "nt", out)
 
 
-@lru_cache(maxsize=None)
-def jsonld_context(name: str = "svrdf") -> dict[str, Any]:
-    with open(resources.jsonld_context_file(name), encoding="utf-8") as handle:
-        return json.load(handle)["@context"]
-
-
 @register("json-ld", "study.jsonld", "application/ld+json", "the full graph in JSON-LD",
           aliases=("jsonld",))
 def write_study_jsonld(study: Study, graph: Graph, out: BinaryIO) -> None:
     write_graph(graph, "json-ld", out)
-
-
-def compact_jsonld(graph: Iterable[Triple], context: dict[str, Any]) -> bytes:
-    buffer = io.BytesIO()
-    write_jsonld(graph, context, buffer)
-    return buffer.getvalue()
-
-
-def write_jsonld(graph: Iterable[Triple], context: dict[str, Any], out: BinaryIO) -> None:
-    """Write a graph (or distinct triples) as JSON-LD compacted with ``context``, written
-    inline so that reading the file back needs no network, in a canonical order: what
-    rdflib's serializer writes, sorted."""
-    from .jsonld_writer import compact_document
-
-    document = _canonical_order(compact_document(graph, context))
-    encoder = json.JSONEncoder(indent=2, sort_keys=True, ensure_ascii=False)
-    _write_text(encoder.iterencode(document), out)
-    out.write(b"\n")
-
-
-def _canonical_order(value: Any, sort: bool = True) -> Any:
-    """The document as JSON (lists, and dicts with string keys, as a reader sees it) with
-    what JSON-LD treats as unordered (node lists and value sets) sorted into a stable order:
-    by each item's JSON text. Done in place, so a large document is never held twice; the
-    strings are left as they are (rdflib's terms among them), since JSON writes them alike."""
-    kind = type(value)
-    if kind is dict:
-        if not all(type(k) is str for k in value):
-            value = {_json_key(k): v for k, v in value.items()}
-        for k, v in value.items():
-            if k == "@context":  # the caller's, which must not change: a copy as JSON
-                value[k] = json.loads(json.dumps(v))
-            else:
-                value[k] = _canonical_order(v, sort and k != "@list")
-        return value
-    if kind is list or kind is tuple:
-        items = value if kind is list else list(value)
-        for index, item in enumerate(items):
-            items[index] = _canonical_order(item, sort)
-        if sort:
-            items.sort(key=_id_text if _ids_lead_and_differ(items) else _json_text)
-        return items
-    return value
-
-
-def _json_key(key: Any) -> str:
-    """The key a JSON reader gets for ``key`` (a string subclass, a number, None...)."""
-    return next(iter(json.loads(json.dumps({key: None}))))
-
-
-def _ids_lead_and_differ(items: list) -> bool:
-    """Whether every item is a node whose JSON text begins with '{"@id": ' and an id no other
-    item has: sorting by the ids is then sorting by the texts, without making them."""
-    ids = set()
-    for item in items:
-        if type(item) is not dict or not isinstance(item.get("@id"), str) or min(item) != "@id":
-            return False
-        ids.add(str(item["@id"]))  # its text: an rdflib term is unequal to the string
-    return len(ids) == len(items)
-
-
-def _id_text(item: dict) -> str:
-    return encode_basestring(item["@id"])
-
-
-def _json_text(item: Any) -> str:
-    if isinstance(item, str):
-        return encode_basestring(item)  # what json.dumps(item, ensure_ascii=False) writes
-    return json.dumps(item, sort_keys=True, ensure_ascii=False)
-
-
-#: Pieces of text held before they are written out: about a megabyte of JSON.
-TEXT_BATCH = 1 << 16
-
-
-def _write_text(pieces: Iterable[str], out: BinaryIO) -> None:
-    """Write many small pieces of text as UTF-8, a batch at a time."""
-    held: list[str] = []
-    for piece in pieces:
-        held.append(piece)
-        if len(held) >= TEXT_BATCH:
-            out.write("".join(held).encode("utf-8"))
-            held.clear()
-    out.write("".join(held).encode("utf-8"))
 
 
 def write_atomically(data: bytes, destination: str | Path) -> None:
@@ -309,10 +180,12 @@ def atomic_output(destination: str | Path, inputs: Iterable[Path] = ()) -> Itera
 
 @contextmanager
 def locked_folder(folder: str | Path) -> Iterator[None]:
-    """Hold the folder's lock for the block: svrdf runs writing bundles into the same folder
-    take turns (each waits for the one before), so the folder never ends up with some files
-    of one run and some of another. An advisory lock (flock), which needs no file of its own."""
+    """Hold the folder's lock for the block, making the folder (and its parents) first if it
+    is missing: svrdf runs writing bundles into the same folder take turns (each waits for the
+    one before), so the folder never ends up with some files of one run and some of another.
+    An advisory lock (flock), which needs no file of its own."""
     try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
         handle = os.open(folder, os.O_RDONLY)
     except OSError as exc:
         raise OutputError(f"cannot write to {folder}: {exc.strerror}") from None
@@ -392,7 +265,7 @@ def write_html(study: Study, graph: Graph, out: BinaryIO) -> None:
 
     links = [(f.filename, f.media_type, f.title) for f in available_formats(study)
              if f.name != "html"]
-    out.write(to_landing_page(study, as_graph(graph), links))
+    out.write(to_landing_page(study, graph, links))
 
 
 # Dataset formats: several studies in one file, one named graph each, plus a DCAT catalogue
@@ -408,7 +281,7 @@ class DatasetFormat:
     aliases: tuple[str, ...]
     #: The bytes for one graph (an rdflib graph or distinct triples): named by the IRI, or the
     #: default graph when it is None.
-    chunk: Callable[[Iterable[Triple], URIRef | None], bytes]
+    chunk: Callable[[Collection[Triple], URIRef | None], bytes]
 
 
 DATASET_FORMATS: dict[str, DatasetFormat] = {}
@@ -430,21 +303,15 @@ def get_dataset_format(name: str) -> DatasetFormat | None:
 
 @register_dataset("nquads", "studies.nq", "application/n-quads",
                   "every study's graph as a named graph, in N-Quads", aliases=("nq", "n-quads"))
-def nquads_chunk(graph: Iterable[Triple], name: URIRef | None) -> bytes:
+def nquads_chunk(graph: Collection[Triple], name: URIRef | None) -> bytes:
     buffer = io.BytesIO()
-    _write_lines(graph, name, buffer)
+    write_rdf(graph, "nquads", buffer, graph_name=name)
     return buffer.getvalue()
 
 
 @register_dataset("trig", "studies.trig", "application/trig",
                   "every study's graph as a named graph, in TriG")
-def trig_chunk(graph: Iterable[Triple], name: URIRef | None) -> bytes:
-    from rdflib import Dataset
-
-    dataset = Dataset()
-    for prefix, namespace in PREFIXES.items():
-        dataset.bind(prefix, namespace)
-    target = dataset.graph(name) if name is not None else dataset.default_graph
-    for triple in graph:
-        target.add(triple)
-    return dataset.serialize(format="trig", encoding="utf-8")
+def trig_chunk(graph: Collection[Triple], name: URIRef | None) -> bytes:
+    buffer = io.BytesIO()
+    write_rdf(graph, "trig", buffer, graph_name=name)
+    return buffer.getvalue()

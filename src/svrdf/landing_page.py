@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from html import escape
 
 from rdflib import Graph
 
-from .mapping import StudyIris, language_iri, schema_org_part
+from .jsonld import compact_jsonld, jsonld_context
+from .mapping import StudyIris, Triple, language_iri, schema_org_part
 from .model import EVENT_KINDS, Funding, LocalText, PartialDate, Person, Phase, QuotationCode, Study
 from .vocabularies import access_rights, modes_of_collection
 
@@ -49,12 +50,18 @@ thead th { border-bottom: 2px solid var(--accent); }
 footer { margin-top: 3rem; padding-bottom: 2rem; color: var(--muted); font-size: .85rem; }
 """
 
+#: The participants' table shows this many rows at most: a page of a large study stays one a
+#: person can read, and the data files hold every participant.
+PARTICIPANT_ROWS = 200
+
 #: Links to the other forms: (file name in the bundle, media type, what it is).
 #: ``formats`` fills this from its registry, so a new format is linked without touching this.
 MetadataLink = tuple[str, str, str]
 
 
-def to_landing_page(study: Study, graph: Graph, links: Iterable[MetadataLink]) -> bytes:
+def to_landing_page(study: Study, graph: Graph | Collection[Triple],
+                    links: Iterable[MetadataLink]) -> bytes:
+    """The page, from the study and its graph (an rdflib graph or the study's triples)."""
     iris = StudyIris(study)
     language = study.metadata_language or "en"
     links = list(links)
@@ -96,7 +103,7 @@ def to_landing_page(study: Study, graph: Graph, links: Iterable[MetadataLink]) -
         _citation(study, iris),
         _phases(study),
         _cases(study),
-        _participants(study),
+        _participants(study, links),
         _related(study),
         _metadata(links),
         "</main>",
@@ -109,9 +116,7 @@ def to_landing_page(study: Study, graph: Graph, links: Iterable[MetadataLink]) -
     return ("\n".join(part for part in page if part) + "\n").encode("utf-8")
 
 
-def _embedded_jsonld(graph: Graph, iris: StudyIris) -> str:
-    from .formats import compact_jsonld, jsonld_context
-
+def _embedded_jsonld(graph: Graph | Collection[Triple], iris: StudyIris) -> str:
     text = compact_jsonld(schema_org_part(graph, iris.dataset), jsonld_context()).decode("utf-8")
     # Inside a script element the HTML parser looks for "</script" and, after "<!--", for
     # "<script": either in a text would end the element early or swallow the page. "<", ">" and
@@ -400,7 +405,7 @@ def _cases(study: Study) -> str:
         ["Code", "Name", "Also called", "People"], rows)
 
 
-def _participants(study: Study) -> str:
+def _participants(study: Study, links: list[MetadataLink]) -> str:
     phases = {p.id: p.name for p in study.phases}
     cases = {c.id: c.name for c in study.cases}
     sectors = {s.code: s.label for s in study.sectors}
@@ -422,18 +427,25 @@ def _participants(study: Study) -> str:
                          if concept and concept.prefer_not_to_say else label)
         return ", ".join(shown)
 
+    shown = study.participants[:PARTICIPANT_ROWS]
     rows = [[escape(", ".join(p.codes)), names(p.phases, phases), names(p.cases, cases, "none"),
              escape("; ".join(p.roles)) or "unknown", names(p.sectors, sectors),
              gender(p.genders)]
-            for p in study.participants]
-    n_codes = len(study.codes)
-    caption = (f"{len(study.participants)} people under {n_codes} quotation codes. A person "
-               "with two codes is one row; a joint interview's or a focus group's code is one "
-               "row per person. 'unknown' means the record does not say; 'none' means not part "
-               "of a case; a gender 'not recorded' is one the record does not give, which is "
-               "not the same as a person who preferred not to say.")
-    return '<h2 id="participants">Participants</h2>\n' + _table(
-        caption, ["Codes", "Phase", "Case", "Role", "Sector", "Gender"], rows)
+            for p in shown]
+    n_people, n_codes = len(study.participants), len(study.codes)
+    caption = (f"{n_people:,} people under {n_codes:,} quotation codes"
+               f"{f', the first {len(shown):,} of them here' if len(shown) < n_people else ''}. "
+               "A person with two codes is one row; a joint interview's or a focus group's code "
+               "is one row per person. 'unknown' means the record does not say; 'none' means not "
+               "part of a case; a gender 'not recorded' is one the record does not give, which "
+               "is not the same as a person who preferred not to say.")
+    table = _table(caption, ["Codes", "Phase", "Case", "Role", "Sector", "Gender"], rows)
+    if len(shown) < n_people:
+        data = [_link(name, name) for name, media, _ in links if media != "text/html"
+                and name.startswith("study.")]
+        table += (f'\n<p class="note">Every one of the {n_people:,} participants is in the '
+                  f"data files{': ' + ', '.join(data) if data else ''}.</p>")
+    return '<h2 id="participants">Participants</h2>\n' + table
 
 
 def _related(study: Study) -> str:

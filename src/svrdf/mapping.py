@@ -674,21 +674,24 @@ def _participant(participant: Participant, genders: dict[str, URIRef],
         yield node, _GENDER, _NOT_RECORDED, participant.origin
 
 
-def schema_org_part(graph: Graph, root: URIRef) -> Graph:
+def schema_org_part(data: Graph | Iterable[Triple], root: URIRef) -> Graph:
     """What a schema.org consumer (Google Dataset Search, Science-on-Schema.org) reads: the
     triples reachable from ``root`` through schema.org properties, with their schema.org types.
-    Participants, phases and svrdf's own terms are not reachable this way, so they stay out."""
-    schema = str(SCHEMA._NS)
+    Participants, phases and svrdf's own terms are not reachable this way, so they stay out.
+    ``data`` may be a study's triples: only their schema.org triples are indexed, once."""
+    schema, type_iri = str(SCHEMA._NS), str(RDF.type)
+    starts, equals = str.startswith, str.__eq__  # str's own: rdflib's are written in Python
+    schema_triples: dict[Node, list[tuple[Node, Node]]] = {}
+    for s, p, o in data:
+        if starts(p, schema) or (equals(p, type_iri) and starts(o, schema)):
+            schema_triples.setdefault(s, []).append((p, o))
     part = new_graph()
     seen, queue = {root}, [root]
     while queue:
         node = queue.pop()
-        for predicate, obj in graph.predicate_objects(node):
-            is_schema_type = predicate == RDF.type and str(obj).startswith(schema)
-            if not (is_schema_type or str(predicate).startswith(schema)):
-                continue
+        for predicate, obj in schema_triples.get(node, ()):
             part.add((node, predicate, obj))
-            if isinstance(obj, URIRef) and predicate != RDF.type and obj not in seen:
+            if isinstance(obj, URIRef) and not equals(predicate, type_iri) and obj not in seen:
                 seen.add(obj)
                 queue.append(obj)
     return part

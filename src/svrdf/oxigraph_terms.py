@@ -64,29 +64,27 @@ class TermConverter:
 
     def __call__(self, node: Node) -> OxigraphTerm:
         if type(node) is Literal:  # seldom repeated, and costly to hash
-            return to_oxigraph(node)
+            return self._literal(node)
         found = self._converted.get(node)
         if found is None:
             found = self._converted[node] = to_oxigraph(node)
         return found
+
+    def _literal(self, literal: Literal) -> pyoxigraph.Literal:
+        language = literal.language
+        if language:
+            return pyoxigraph.Literal(str(literal), language=language)
+        datatype = literal.datatype
+        if datatype is None:
+            return pyoxigraph.Literal(str(literal))
+        return pyoxigraph.Literal(str(literal), datatype=self(datatype))
+
+    def triples(self, triples: Iterable[tuple[Node, Node, Node]]) -> Iterator[pyoxigraph.Triple]:
+        for s, p, o in triples:
+            yield pyoxigraph.Triple(self(s), self(p), self(o))
 
     def quads(self, triples: Iterable[tuple[Node, Node, Node]],
               graph_name: Node | None = None) -> Iterator[pyoxigraph.Quad]:
         name = self(graph_name) if graph_name is not None else pyoxigraph.DefaultGraph()
         for s, p, o in triples:
             yield pyoxigraph.Quad(self(s), self(p), self(o), name)
-
-
-class NTriplesText:
-    """A term's N-Triples text, as Oxigraph writes it: made once per IRI or blank node."""
-
-    def __init__(self) -> None:
-        self._texts: dict[Node, str] = {}
-
-    def __call__(self, node: Node) -> str:
-        if type(node) is Literal:
-            return str(to_oxigraph(node))
-        found = self._texts.get(node)
-        if found is None:
-            found = self._texts[node] = str(to_oxigraph(node))
-        return found

@@ -5,9 +5,8 @@ Each function here is what a CLI command does, callable from Python with the sam
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Collection, Iterable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -87,20 +86,6 @@ def check_study(directory: str | Path, drop_columns: Iterable[str] = ()) -> Vali
     return check(*study_graph(directory, drop_columns))
 
 
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """A study's triples, terms and indexes hold no reference cycles, but Python's cyclic
-    collector scans them again and again as they grow: a sixth of the time for a study of
-    100,000 participants. Reference counting still frees everything as usual."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 #: Keeping where each triple came from, to trace validation results, saves mapping the study
 #: again but costs some 170 bytes a triple: 3 MB for a study of 1,000 participants, 300 MB for
 #: one of 100,000. Above this many participants the origins are never kept, and tracing maps
@@ -133,17 +118,14 @@ def export_study(directory: str | Path, run_validation: bool = True, strict: boo
     :class:`InvalidGraphError` (with the report) when the graph has violations, or warnings
     under ``strict``. ``progress`` hears each step's name as it starts."""
     step = progress or (lambda name: None)
-    # Paused while the study's objects are made, not while it is written: the writers make
-    # cyclic garbage (rdflib's objects), which must go as it comes.
-    with _cyclic_gc_paused():
-        step("reading the study")
-        study = load_study(directory, drop_columns=drop_columns)
-        step(f"building the graph of {len(study.participants):,} participants")
-        triples, located = _mapped(study)
-        if run_validation:
-            step(f"validating {len(triples):,} triples")
-        report = check(study, triples, located) if run_validation else None
-        del located
+    step("reading the study")
+    study = load_study(directory, drop_columns=drop_columns)
+    step(f"building the graph of {len(study.participants):,} participants")
+    triples, located = _mapped(study)
+    if run_validation:
+        step(f"validating {len(triples):,} triples")
+    report = check(study, triples, located) if run_validation else None
+    del located
     if report is not None:
         _refuse_failing(report, strict)
     return Export(study, triples, report, tuple(input_files(directory)))
@@ -193,9 +175,8 @@ def export_studies(directories: list[str | Path], fmt: DatasetFormat, out: Binar
     for index, directory in enumerate(directories, start=1):
         if progress:
             progress(index, len(directories), Path(directory))
-        with _cyclic_gc_paused():
-            out.write(_export_chunk(directory, fmt, run_validation, strict, drop_columns,
-                                    named, catalog, on_report))
+        out.write(_export_chunk(directory, fmt, run_validation, strict, drop_columns,
+                                named, catalog, on_report))
     out.write(fmt.chunk(catalog, None))
 
 
