@@ -506,3 +506,32 @@ def test_datacite_collected_dates_come_from_the_phases_without_a_temporal_covera
     dates = {d.get("dateType"): d.text for d in ET.fromstring(xml).iterfind("d:dates/d:date", NS)}
     starts = [str(p["start-date"]) for p in housing["phases"]]
     assert dates["Collected"] == f"{min(starts)}/2021"
+
+
+#: In a fresh interpreter, as it changes ElementTree's registry of prefixes, which is global.
+REGISTRY_SCRIPT = r"""
+import sys
+import xml.etree.ElementTree as ET
+from svrdf.builder import load_study
+from svrdf.datacite import NAMESPACE, XSI, to_datacite_xml
+
+study = load_study(sys.argv[1])
+record = to_datacite_xml(study)
+# Writing the record registered no prefix: DataCite's namespace is not the default one.
+assert ET.tostring(ET.Element("{%s}x" % NAMESPACE)) == b'<ns0:x xmlns:ns0="%s" />' % NAMESPACE.encode()
+# And whatever a program registers, the record is the same.
+ET.register_namespace("d", NAMESPACE)
+ET.register_namespace("schema-instance", XSI)
+ET.register_namespace("language", "http://www.w3.org/XML/1998/namespace")
+assert to_datacite_xml(study) == record
+print("ok")
+"""
+
+
+def test_datacite_xml_neither_changes_nor_depends_on_elementtree_prefixes():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", REGISTRY_SCRIPT, str(HOUSING)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stdout == "ok\n", result.stderr

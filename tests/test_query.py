@@ -216,3 +216,94 @@ def test_prepare_accepts_every_named_query():
         prepare(named.text)
     with pytest.raises(QueryError):
         prepare("SELECT")
+
+
+def children(pid: int) -> list[int]:
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+#: A QueryPool in a fresh interpreter (no thread of pytest's in the way): a runaway query's
+#: process, and one past its memory, are killed and replaced; the pool forks nothing itself
+#: after it is made, and leaves no process behind.
+POOL_SCRIPT = r"""
+import functools, os
+from rdflib import Graph
+from svrdf.query import QueriesBusy, QueryOutOfMemory, QueryPool, QueryTimeout, format_result
+
+def children(pid):
+    return [int(p) for p in open(f"/proc/{pid}/task/{pid}/children").read().split()]
+
+render = functools.partial(format_result, fmt="json")
+pool = QueryPool(Graph(), 2)
+[forker] = children(os.getpid())
+first = set(children(forker))
+assert len(first) == 2, first
+assert b'"boolean": true' in pool.run("ASK {}", render, 5)
+assert set(children(forker)) == first  # answered: the same processes, kept
+slow = 'ASK { FILTER(REGEX("' + "a" * 30 + '!", "^(a+)+$")) }'
+try:
+    pool.run(slow, render, 1)
+    raise AssertionError("not stopped")
+except QueryTimeout as error:
+    assert "ran longer than 1 s" in error.message
+big = '"aaaaaaaaaa"'
+for _ in range(7):
+    big = f'REPLACE({big}, "a", "aaaaaaaaaa")'
+try:
+    pool.run(f"SELECT (STRLEN({big}) AS ?n) {{}}", render, 10, 64)
+    raise AssertionError("not stopped")
+except QueryOutOfMemory as error:
+    assert "the limit is 64 MB" in error.message
+now = set(children(forker))
+assert len(now) == 2 and len(now & first) <= 1, (first, now)  # replaced, none added
+assert children(os.getpid()) == [forker]  # the caller forked nothing after the start
+import threading, time
+
+def run_slow():
+    try:
+        pool.run(slow, render, 2)
+    except QueryTimeout:
+        pass
+
+busy = [threading.Thread(target=run_slow) for _ in range(2)]
+for thread in busy:
+    thread.start()
+time.sleep(0.5)
+try:
+    pool.run("ASK {}", render, 5)
+    raise AssertionError("not turned away")
+except QueriesBusy as error:
+    assert "2 queries are running" in error.message
+for thread in busy:
+    thread.join()
+assert b'"boolean": true' in pool.run("ASK {}", render, 5)
+pool.close()
+assert not any(os.path.exists(f"/proc/{pid}") for pid in (forker, *first, *now))
+print("ok")
+"""
+
+
+def test_a_pool_replaces_a_process_past_its_limits_and_leaves_none_behind():
+    result = subprocess.run([sys.executable, "-c", POOL_SCRIPT], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0 and result.stdout == "ok\n", result.stderr
+
+
+def test_a_pool_is_not_made_once_a_thread_runs():
+    """Forking from a process with threads copies locks that other threads hold."""
+    import threading
+
+    from rdflib import Graph
+
+    from svrdf.query import QueryPool
+
+    release = threading.Event()
+    thread = threading.Thread(target=release.wait)
+    thread.start()
+    try:
+        with pytest.raises(RuntimeError, match="before the process starts a thread"):
+            QueryPool(Graph(), 1)
+    finally:
+        release.set()
+        thread.join()
+

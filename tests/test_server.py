@@ -17,12 +17,14 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, RDF
 
 from conftest import FIXTURES
+from svrdf.defaults import SERVE_MAX_QUERIES
 
 STUDY_PATH = "/svrdf/studies/ordo-17147720/"
 
@@ -452,6 +454,25 @@ def test_a_query_past_its_memory_limit_is_stopped_with_a_clear_answer(limited):
     assert sparql_get(base, "ASK {}")[0] == 200
 
 
+def children(pid: int) -> list[int]:
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def test_queries_run_in_processes_made_at_start_and_a_runaway_one_is_replaced(limited):
+    """The server forks nothing once it runs (forking from a thread is unsafe): its one child
+    forked the query processes at start-up, and forks the replacement of one that is killed."""
+    base, server_process = limited
+    [forker] = children(server_process.pid)
+    [before] = children(forker)  # --max-queries 1
+    assert sparql_get(base, "ASK {}")[0] == 200
+    assert children(forker) == [before]  # an answered query keeps its process
+    assert b"ran longer than 1 s" in sparql_get(base, SLOW_REGEX)[2]
+    assert children(server_process.pid) == [forker]
+    [after] = children(forker)
+    assert after != before and not Path(f"/proc/{before}").exists()
+    assert sparql_get(base, "ASK {}")[0] == 200
+
+
 def test_csv_and_tsv_answers_defuse_formulas_and_json_is_exact(server):
     base, _ = server
     query = 'SELECT ?v WHERE { VALUES ?v { "=HYPERLINK(\\"http://e\\")" -5 } } ORDER BY ?v'
@@ -469,6 +490,9 @@ def test_csv_and_tsv_answers_defuse_formulas_and_json_is_exact(server):
 def test_sigterm_shuts_down_gracefully_after_logging_each_request(server):
     base, process = server
     get(base + "/health")
+    [forker] = children(process.pid)
+    query_processes = children(forker)
+    assert len(query_processes) == SERVE_MAX_QUERIES  # --max-queries's default
     process.send_signal(signal.SIGTERM)
     # uvicorn finishes the open requests, then exits by the signal it received (as svrdf's
     # handler reports it, 128 + the signal's number).
@@ -476,3 +500,5 @@ def test_sigterm_shuts_down_gracefully_after_logging_each_request(server):
     log = process.stderr.read()
     assert '"GET /health HTTP/1.1" 200' in log
     assert "Shutting down" in log and "Finished server process" in log
+    # The query processes and their forker end with the server.
+    assert not any(Path(f"/proc/{pid}").exists() for pid in (forker, *query_processes))

@@ -327,3 +327,37 @@ def test_codes_that_label_one_interview_share_its_event(bundled_study):
     events = set(graph.objects(None, SVRDF.collectedIn))
     phases = Counter(str(graph.value(event, DCTERMS.isPartOf)).rsplit("/", 1)[1] for event in events)
     assert len(events) == 19 and phases == {"1": 11, "2": 8}
+
+
+@pytest.mark.parametrize("length", [65_537, 100_000, 10_000_000])
+def test_a_long_cell_is_refused_where_it_is_and_the_csv_module_is_left_alone(study_copy, length):
+    """Longer than svrdf's limit (64 KiB), whether or not longer than the csv module's own
+    (128 KiB, process-wide, which reading leaves as it finds it)."""
+    import csv
+
+    from svrdf.reader import read_csv
+
+    path = study_copy / "participants.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    cells = lines[2].split(",")
+    cells[4] = "x" * length
+    lines[2] = ",".join(cells)
+    path.write_text("".join(lines), encoding="utf-8")
+    before = csv.field_size_limit()
+    with pytest.raises(StudyFileError, match="a cell is longer than 65,536 characters") as caught:
+        read_csv(path)
+    assert caught.value.origin.row == 3
+    assert csv.field_size_limit() == before
+
+
+def test_a_cell_at_the_limit_is_read(study_copy):
+    import csv
+
+    from svrdf.reader import read_csv
+
+    path = study_copy / "participants.csv"
+    edit(path, "IP3,1,,,Consultant", "IP3,1,,,C" + "x" * 65_535)
+    before = csv.field_size_limit()
+    table = read_csv(path)
+    assert max(len(row.cells["role"]) for row in table.rows) == 65_536
+    assert csv.field_size_limit() == before

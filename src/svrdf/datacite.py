@@ -4,6 +4,11 @@ Built from the typed model with the standard library's ElementTree, elements in 
 schema's sequence lists them and attributes in a fixed order, so the bytes are the same on
 every run. The record is also valid against Metadata Schema 4.7, which only adds to 4.6.
 
+Names are written as they appear in the record, prefixes and all, the namespaces declared on
+the root element by its own ``xmlns`` attributes: ElementTree's namespace prefixes are a
+registry of the whole process (``register_namespace``), which a library has no business
+changing and whose state the record must not depend on.
+
 A text is tagged with ``xml:lang`` only where the record says its language (``title`` given
 per language, or ``metadata-language``): svrdf does not guess one.
 """
@@ -19,7 +24,8 @@ from .vocabularies import access_rights, modes_of_collection
 NAMESPACE = "http://datacite.org/schema/kernel-4"
 SCHEMA_LOCATION = "http://datacite.org/schema/kernel-4 https://schema.datacite.org/meta/kernel-4.6/metadata.xsd"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+#: The prefix ``xml`` is bound by XML itself, and never declared.
+XML_LANG = "xml:lang"
 
 SPDX_SCHEME_URI = "https://spdx.org/licenses/"
 ROR_SCHEME_URI = "https://ror.org/"
@@ -60,10 +66,10 @@ def to_datacite_xml(study: Study) -> bytes:
         raise StudyDataError(f"DataCite metadata needs a DOI (under 'identifiers', scheme: DOI), "
                              f"a 'publisher' (or 'catalog') and 'date-published' in study.yaml: "
                              f"{missing(study)}", study.origin)
-    ET.register_namespace("", NAMESPACE)
-    ET.register_namespace("xsi", XSI)
     record_language = _lang(study.metadata_language)
-    resource = ET.Element(_tag("resource"), {f"{{{XSI}}}schemaLocation": SCHEMA_LOCATION})
+    # DataCite's namespace the default one, so that the elements need no prefix.
+    resource = ET.Element("resource", {"xmlns": NAMESPACE, "xmlns:xsi": XSI,
+                                       "xsi:schemaLocation": SCHEMA_LOCATION})
     _add(resource, "identifier", doi.value, identifierType="DOI")
 
     creators = _add(resource, "creators")
@@ -229,16 +235,12 @@ def _funding_reference(element: ET.Element, funding: Funding) -> None:
         _add(element, "awardTitle", funding.award_title)
 
 
-def _tag(name: str) -> str:
-    return f"{{{NAMESPACE}}}{name}"
-
-
 def _lang(language: str | None) -> dict[str, str]:
     return {XML_LANG: language} if language else {}
 
 
 def _add(parent: ET.Element, name: str, text: str | None = None, **attributes: str) -> ET.Element:
-    element = ET.SubElement(parent, _tag(name), attributes)
+    element = ET.SubElement(parent, name, attributes)
     if text is not None:
         element.text = text
     return element

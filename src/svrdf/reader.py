@@ -263,36 +263,41 @@ def read_csv(path: Path, rows_are: str = "code") -> CsvTable:
     if not text.strip():
         raise StudyFileError(f"file is empty; expected a header row and one row per {rows_are}",
                              Origin(file))
-    previous_limit = csv.field_size_limit(MAX_CSV_FIELD_CHARS)
+    # The csv module's own limit on a cell is process-wide (csv.field_size_limit), so it is
+    # left as it is, and each cell is measured here instead.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[CsvRow] = []
+    header: tuple[str, ...] = ()
+    line = 1
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-        rows: list[CsvRow] = []
-        header: tuple[str, ...] = ()
-        line = 1
-        try:
-            for cells in reader:
-                if not header:
-                    header = tuple(cell.strip() for cell in cells)
-                    _check_header(header, file)
-                elif any(cell.strip() for cell in cells):
-                    if len(cells) != len(header):
-                        raise StudyFileError(
-                            f"row has {len(cells)} cells; the header has {len(header)} "
-                            f"({listed(header)})", Origin(file, line=line, row=line))
-                    rows.append(CsvRow(line, dict(zip(header, cells))))
-                line = reader.line_num + 1
-        except csv.Error as exc:
-            message = str(exc)
-            if "field larger than field limit" in message:
-                message = f"a cell is longer than {MAX_CSV_FIELD_CHARS:,} characters"
-            elif "unexpected end of data" in message or "EOF" in message:
-                message = "a quote opened in this row is never closed"
-            else:
-                message = f"CSV does not parse: {message}"
-            raise StudyFileError(message, Origin(file, line=line, row=line)) from None
-    finally:
-        csv.field_size_limit(previous_limit)
+        for cells in reader:
+            if max(map(len, cells), default=0) > MAX_CSV_FIELD_CHARS:
+                raise StudyFileError(_too_long(MAX_CSV_FIELD_CHARS), Origin(file, line=line, row=line))
+            if not header:
+                header = tuple(cell.strip() for cell in cells)
+                _check_header(header, file)
+            elif any(cell.strip() for cell in cells):
+                if len(cells) != len(header):
+                    raise StudyFileError(
+                        f"row has {len(cells)} cells; the header has {len(header)} "
+                        f"({listed(header)})", Origin(file, line=line, row=line))
+                rows.append(CsvRow(line, dict(zip(header, cells))))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        message = str(exc)
+        if "field larger than field limit" in message:
+            # The csv module's limit (128 KiB unless a program changed it) came first.
+            message = _too_long(min(MAX_CSV_FIELD_CHARS, csv.field_size_limit()))
+        elif "unexpected end of data" in message or "EOF" in message:
+            message = "a quote opened in this row is never closed"
+        else:
+            message = f"CSV does not parse: {message}"
+        raise StudyFileError(message, Origin(file, line=line, row=line)) from None
     return CsvTable(file, header, tuple(rows))
+
+
+def _too_long(limit: int) -> str:
+    return f"a cell is longer than {limit:,} characters"
 
 
 def _check_header(header: tuple[str, ...], file: str) -> None:

@@ -10,13 +10,15 @@ editor support (``# yaml-language-server: $schema=``) come from the same files.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import difflib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
+from types import MappingProxyType
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
@@ -31,8 +33,14 @@ PARTICIPANTS_SCHEMA = "participants.schema.json"
 PEOPLE_SCHEMA = "people.schema.json"
 
 
-@cache
 def load_schema(name: str) -> dict[str, Any]:
+    """The JSON Schema or Table Schema ``name``, a copy of its own for the caller."""
+    return copy.deepcopy(_schema(name))
+
+
+@cache
+def _schema(name: str) -> dict[str, Any]:
+    """The schema, read once and shared: for this module's reading only, never handed out."""
     return json.loads(schema_file(name).read_text("utf-8"))
 
 
@@ -124,7 +132,7 @@ def check_study_document(doc: YamlDocument) -> dict[str, Any]:
         raise StudyDataError(f"expected a mapping of keys to values, got {describe(data)}",
                              doc.origin(()))
     _refuse_control_characters(doc, data, ())
-    validator = _StudyValidator(load_schema(STUDY_SCHEMA), format_checker=_FORMATS)
+    validator = _StudyValidator(_schema(STUDY_SCHEMA), format_checker=_FORMATS)
     errors = list(validator.iter_errors(data))
     if errors:
         first = min(errors, key=lambda e: _position(doc, tuple(e.absolute_path)))
@@ -219,7 +227,7 @@ def _branch_kind(branch: dict) -> str:
 
 
 def _resolve(ref: str) -> dict:
-    node: Any = load_schema(STUDY_SCHEMA)
+    node: Any = _schema(STUDY_SCHEMA)
     for part in ref.lstrip("#/").split("/"):
         node = node[part]
     return node
@@ -276,7 +284,7 @@ class TableField:
 class TableSchema:
     title: str
     description: str
-    fields: dict[str, TableField]
+    fields: Mapping[str, TableField]
 
     @classmethod
     def named(cls, name: str) -> TableSchema:
@@ -342,7 +350,7 @@ def _range(field: TableField) -> str:
 
 @cache
 def _table_schema(name: str) -> TableSchema:
-    descriptor = load_schema(name)
+    descriptor = _schema(name)
     fields = {}
     for spec in descriptor["fields"]:
         constraints = spec.get("constraints", {})
@@ -356,4 +364,6 @@ def _table_schema(name: str) -> TableSchema:
             minimum=constraints.get("minimum"), maximum=constraints.get("maximum"),
             delimiter=spec.get("delimiter") if spec.get("type") == "list" else None,
             expected=spec.get("x-expected"))
-    return TableSchema(descriptor.get("title", name), descriptor.get("description", ""), fields)
+    # Made once and shared by every caller: its fields a read-only view.
+    return TableSchema(descriptor.get("title", name), descriptor.get("description", ""),
+                       MappingProxyType(fields))

@@ -7,9 +7,10 @@ endpoint, ``/catalog`` a DCAT catalogue of the studies, ``/health`` a liveness c
 
 Every absolute URL the server writes (signposting links, the catalogue's IRI) is built from
 its base URL, never from the request's Host header, which any client can set. Each request is
-bounded: its body in bytes, and each SPARQL query in time and memory, in a forked process
-(:func:`svrdf.query.run_query`); a few queries run at once, and the next is turned away with
-503 rather than queued.
+bounded: its body in bytes, and each SPARQL query in time and memory, in a process of a
+:class:`svrdf.query.QueryPool` made before the server starts a thread; a query past its limits
+has its process killed and replaced. As many queries run at once as the pool has processes,
+and the next is turned away with 503 rather than queued.
 
 Built on Starlette and served by uvicorn, which logs one line per request and shuts down
 gracefully on SIGTERM.
@@ -19,8 +20,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -40,8 +43,8 @@ from .formats import available_formats, graph_bytes
 from .mapping import StudyIris, new_graph
 from .model import Study
 from .pipeline import check, study_graphs
-from .query import (QueryError, QueryFailed, QueryOutOfMemory, QueryTimeout, format_result, prepare,
-                    run_query)
+from .query import (QueriesBusy, QueryError, QueryFailed, QueryOutOfMemory, QueryPool, QueryTimeout,
+                    format_result, prepare)
 from .vocab import DCAT, DCTERMS, RDF
 
 #: Media types a resource can be served as, in the server's order of preference.
@@ -169,13 +172,17 @@ def negotiate(accept: str, offered: list[str]) -> str | None:
 
 def create_app(directories: list[Path], base_url: str, limits: Limits = Limits()) -> Starlette:
     """The server's application for the studies in ``directories``, its absolute URLs under
-    ``base_url``, the server's root as clients reach it."""
+    ``base_url``, the server's root as clients reach it.
+
+    Its SPARQL queries run in ``limits.max_queries`` processes forked here, so call this before
+    the process starts a thread (uvicorn's run does); they end when the application shuts
+    down, or with the process."""
     root = server_root(base_url)
     studies = load_studies(directories)
     union = new_graph()
     for served in studies:
         union += served.graph
-    running_queries = 0
+    pool = QueryPool(union, limits.max_queries)
 
     def signposting(served: ServedStudy) -> str:
         page_url = root + served.base_path
@@ -235,7 +242,6 @@ def create_app(directories: list[Path], base_url: str, limits: Limits = Limits()
         return response
 
     async def sparql(request: Request) -> Response:
-        nonlocal running_queries
         if request.method not in ("GET", "POST"):
             return PlainTextResponse("Method Not Allowed: this endpoint is read-only; use GET or "
                                      "POST with a query\n", status_code=405,
@@ -273,25 +279,24 @@ def create_app(directories: list[Path], base_url: str, limits: Limits = Limits()
         media = negotiate(request.headers.get("accept", ""), offered)
         if media is None:
             return not_acceptable(offered)
-        if running_queries >= limits.max_queries:
+        try:
+            # In a thread, so the event loop answers other clients while the query runs; the
+            # query's process is taken and given back (or replaced) in the same thread.
+            body = await run_in_threadpool(pool.run, text,
+                                           partial(_render, media, limits.max_results),
+                                           limits.query_timeout, limits.query_memory)
+        except QueriesBusy as error:
             # Turned away, not queued: a queue would hold every waiting client's connection and
             # answer them later than a retry would. By the time given, a slot has come free.
             return PlainTextResponse(
-                f"Service Unavailable: {limits.max_queries} queries are running; try again later\n",
+                f"Service Unavailable: {error}; try again later\n",
                 status_code=503, headers={"Retry-After": str(math.ceil(limits.query_timeout))})
-        running_queries += 1
-        try:
-            # In a worker thread, so the event loop answers other clients while the query runs.
-            body = await run_in_threadpool(run_query, union, prepared, _renderer(media, limits),
-                                           limits.query_timeout, limits.query_memory)
         except QueryError as error:
             return PlainTextResponse(f"Bad Request: {error}\n", status_code=400)
         except (QueryTimeout, QueryOutOfMemory) as error:
             return PlainTextResponse(f"Service Unavailable: {error}\n", status_code=503)
         except QueryFailed as error:
             return PlainTextResponse(f"Internal Server Error: {error}\n", status_code=500)
-        finally:
-            running_queries -= 1
         return Response(body, media_type=media)
 
     async def catalog(request: Request) -> Response:
@@ -314,13 +319,20 @@ def create_app(directories: list[Path], base_url: str, limits: Limits = Limits()
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok", "studies": len(studies), "triples": len(union)})
 
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            pool.close()
+
     routes = [
         Route("/health", health),
         Route("/sparql", sparql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
         Route("/catalog", catalog),
         Route("/{path:path}", resource),
     ]
-    return Starlette(routes=routes)
+    return Starlette(routes=routes, lifespan=lifespan)
 
 
 def _refuse_update() -> Response:
@@ -343,18 +355,14 @@ async def _read_body(request: Request, limit: int) -> bytes | None:
     return bytes(body)
 
 
-def _renderer(media: str, limits: Limits) -> Callable[[Result], bytes]:
+def _render(media: str, max_results: int, result: Result) -> bytes:
     """What the query's process makes of its result: the answer's bytes in ``media``, or a
-    :class:`QueryError` when it is larger than the limit."""
-
-    def render(result: Result) -> bytes:
-        if result.type in ("CONSTRUCT", "DESCRIBE"):
-            if len(result.graph) > limits.max_results:
-                raise QueryError(f"the result has more than {limits.max_results} triples; "
-                                 "narrow the query")
-            return graph_bytes(result.graph, RDF_MEDIA_TYPES[media])
-        if result.type == "SELECT" and len(result.bindings) > limits.max_results:
-            raise QueryError(f"the result has more than {limits.max_results} rows; add a LIMIT")
-        return format_result(result, RESULT_MEDIA_TYPES[media])
-
-    return render
+    :class:`QueryError` when it has more than ``max_results`` rows or triples. A function of
+    the module, so that (partially applied) it can be sent to the query's process."""
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        if len(result.graph) > max_results:
+            raise QueryError(f"the result has more than {max_results} triples; narrow the query")
+        return graph_bytes(result.graph, RDF_MEDIA_TYPES[media])
+    if result.type == "SELECT" and len(result.bindings) > max_results:
+        raise QueryError(f"the result has more than {max_results} rows; add a LIMIT")
+    return format_result(result, RESULT_MEDIA_TYPES[media])

@@ -7,8 +7,10 @@ two-letter ISO 639-1 languages with their ISO 639-2/T codes.
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from types import MappingProxyType
 from urllib.parse import urlsplit
 
 from .resources import vocabulary_file
@@ -25,30 +27,33 @@ class Term:
     iri: str
 
 
+# Each table is read once and shared by every caller, so each is a read-only view.
+
+
 @cache
-def _table(name: str) -> dict[str, Term]:
+def _table(name: str) -> Mapping[str, Term]:
     with open(vocabulary_file(name), encoding="utf-8", newline="") as handle:
-        return {row[_KEY[name]]: Term(row[_KEY[name]], row["label"], row["iri"])
-                for row in csv.DictReader(handle)}
+        return MappingProxyType({row[_KEY[name]]: Term(row[_KEY[name]], row["label"], row["iri"])
+                                 for row in csv.DictReader(handle)})
 
 
 _KEY = {"ddi-mode-of-collection": "notation", "coar-access-rights": "key"}
 
 
-def modes_of_collection() -> dict[str, Term]:
+def modes_of_collection() -> Mapping[str, Term]:
     """The DDI Mode of Collection vocabulary, by notation (``Interview.FaceToFace``)."""
     return _table("ddi-mode-of-collection")
 
 
-def access_rights() -> dict[str, Term]:
+def access_rights() -> Mapping[str, Term]:
     """The COAR access rights, by the key a study writes (``open``, ``embargoed``, ...)."""
     return _table("coar-access-rights")
 
 
 @cache
-def _licence_urls() -> dict[str, str]:
+def _licence_urls() -> Mapping[str, str]:
     with open(vocabulary_file("licence-urls"), encoding="utf-8", newline="") as handle:
-        return {row["url"]: row["spdx"] for row in csv.DictReader(handle)}
+        return MappingProxyType({row["url"]: row["spdx"] for row in csv.DictReader(handle)})
 
 
 def _url_key(url: str) -> str:
@@ -92,9 +97,9 @@ def canonical_spdx_id(text: str) -> str | None:
 
 
 @cache
-def _two_letter_languages() -> dict[str, str]:
+def _two_letter_languages() -> Mapping[str, str]:
     with open(vocabulary_file("iso-639-1"), encoding="utf-8", newline="") as handle:
-        return {row["code"]: row["alpha3"] for row in csv.DictReader(handle)}
+        return MappingProxyType({row["code"]: row["alpha3"] for row in csv.DictReader(handle)})
 
 
 def standard_language_tag(tag: str) -> str | None:
