@@ -59,7 +59,8 @@ class Measurement:
 # ---------------------------------------------------------------- the engines (child processes)
 
 def run_svrdf(workload: str, inputs: list[Path], out: Path) -> None:
-    from svrdf.formats import atomic_output, get_dataset_format, get_format
+    from svrdf.forms import get_dataset_format, get_format
+    from svrdf.forms.files import atomic_output
     from svrdf.pipeline import export_studies, export_study, write_forms
 
     if workload == "stress":
@@ -74,11 +75,11 @@ def run_naive(workload: str, inputs: list[Path], out: Path) -> None:
     import pyshacl
     from rdflib import Dataset, URIRef
 
-    from svrdf.builder import load_study
-    from svrdf.formats import get_format
-    from svrdf.jsonld import jsonld_context
-    from svrdf.mapping import build_graph
-    from svrdf.validation import shapes_graph
+    from svrdf.forms import get_format
+    from svrdf.forms.jsonld import jsonld_context
+    from svrdf.rdf.mapping import build_graph
+    from svrdf.shacl.validation import shapes_graph
+    from svrdf.study.builder import load_study
 
     def validate(graph):
         pyshacl.validate(graph, shacl_graph=shapes_graph(), inference="none", advanced=True,

@@ -34,10 +34,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
 
-    from svrdf.builder import load_study
-    from svrdf.formats import graph_bytes
-    from svrdf.mapping import build_graph
-    from svrdf.validation import validate
+    from svrdf.forms import graph_bytes
+    from svrdf.rdf.mapping import build_graph
+    from svrdf.shacl.validation import validate
+    from svrdf.study.builder import load_study
 
     with tempfile.TemporaryDirectory() as work:
         graph = build_graph(load_study(generate(Path(work) / "study", args.participants, args.seed)))

@@ -38,7 +38,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
 
-    from svrdf.formats import get_format
+    from svrdf.forms import get_format
     from svrdf.pipeline import export_study, write_forms
 
     with tempfile.TemporaryDirectory() as work:

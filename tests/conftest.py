@@ -13,9 +13,9 @@ import pytest
 import yaml
 from rdflib import Graph
 
-from svrdf.builder import load_study
-from svrdf.mapping import build_graph
+from svrdf.rdf.mapping import build_graph
 from svrdf.resources import bundled_study_dir
+from svrdf.study.builder import load_study
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -29,6 +29,32 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX svrdf: <https://w3id.org/svrdf/ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 """
+
+
+#: The bad-input corpus: each case's edits to the minimal study, command and expected failure.
+BAD_INPUT_CASES = yaml.safe_load((Path(__file__).resolve().parent / "bad-inputs" / "cases.yaml")
+                                 .read_text("utf-8"))
+
+
+def apply_edit(study: Path, edit: dict) -> None:
+    """Make one edit of a bad-input case (tests/bad-inputs/cases.yaml) to a study folder."""
+    if "remove" in edit:
+        (study / edit["remove"]).unlink()
+    elif "mkdir" in edit:
+        (study / edit["mkdir"]).mkdir()
+    elif "symlink" in edit:  # a link named `symlink` in the study, to the path `to`
+        (study / edit["symlink"]).symlink_to(edit["to"].replace("{study}", str(study)))
+    elif "hardlink" in edit:
+        (study / edit["hardlink"]).hardlink_to(study / edit["to"])
+    elif "fifo" in edit:
+        os.mkfifo(study / edit["fifo"])
+    elif "content" in edit:
+        (study / edit["file"]).write_text(edit["content"], encoding="utf-8")
+    else:
+        path = study / edit["file"]
+        text = path.read_text(encoding="utf-8")
+        assert edit["old"] in text, f"the case's edit does not apply: {edit['old']!r}"
+        path.write_text(text.replace(edit["old"], edit["new"], 1), encoding="utf-8")
 
 
 def require_shared(relative: str) -> Path:
@@ -152,8 +178,9 @@ def roster(study_dir: Path) -> list[RosterPerson]:
       (people > 1) they are one of its people, and the group's others are unnamed;
     - a group's gender cell with one value gives it to all its people; otherwise its entries
       are a multiset of up to ``people`` values (missing or empty = not recorded): a listed
-      member takes the entry equal to their own gender (from their own rows or people.csv),
-      else an empty one, and the unnamed members take what is left, in order.
+      member takes the entry equal to their own gender (from their own rows, people.csv or a
+      group's one gender for all), else an empty one, and the unnamed members take what is
+      left, in order.
     """
 
     study_dir = Path(study_dir)
@@ -237,6 +264,13 @@ def roster(study_dir: Path) -> list[RosterPerson]:
             own_gender[person["person"]] = genders
         pending[key] = facts
 
+    # A group's one gender for all is known of its listed members before any group's list
+    # of one gender per person is shared out, whatever the order of the rows.
+    for code, group in members.items():
+        entries = _cells(rows[code].get("gender"))
+        if len(entries) == 1 and entries[0]:
+            for person in group:
+                own_gender[person["person"]].add(entries[0])
     for code, group in members.items():
         entries = _cells(rows[code].get("gender"))
         n = size[code]

@@ -1,9 +1,10 @@
 """svrdf: a qualitative research study in, a validated linked-data graph out.
 
-The pipeline, one module a stage: :mod:`~svrdf.reader` (files to located raw data),
-:mod:`~svrdf.builder` (raw data to the typed :mod:`~svrdf.model`), :mod:`~svrdf.mapping`
-(model to triples), :mod:`~svrdf.validation` (SHACL) and :mod:`~svrdf.formats` (writers);
-:mod:`~svrdf.pipeline` chains them. The names below are imported on first use, so that
+The pipeline, one package a stage: :mod:`svrdf.study` (the files read and checked, the typed
+model built), :mod:`svrdf.rdf` (the model as triples), :mod:`svrdf.shacl` (validation) and
+:mod:`svrdf.forms` (one module a form, each registering itself); :mod:`svrdf.pipeline` chains
+them, :mod:`svrdf.services` query, serve and publish the result, and :mod:`svrdf.cli` is the
+command line. The names below are imported on first use, so that
 ``import svrdf`` stays light.
 """
 
@@ -16,16 +17,16 @@ from importlib import import_module
 __version__ = "0.1.0"
 
 _PUBLIC = {
-    "read_study": "reader",
-    "build_study": "builder",
-    "load_study": "builder",
-    "triples": "mapping",
-    "build_graph": "mapping",
-    "validate": "validation",
-    "FORMATS": "formats",
-    "get_format": "formats",
-    "write_atomically": "formats",
-    "atomic_output": "formats",
+    "read_study": "study.reader",
+    "build_study": "study.builder",
+    "load_study": "study.builder",
+    "triples": "rdf.mapping",
+    "build_graph": "rdf.mapping",
+    "validate": "shacl.validation",
+    "FORMATS": "forms",
+    "get_format": "forms",
+    "write_atomically": "forms.files",
+    "atomic_output": "forms.files",
     "export_study": "pipeline",
     "write_forms": "pipeline",
     "study_graph": "pipeline",

@@ -14,13 +14,13 @@ import shutil
 import signal
 import sys
 import warnings
-from urllib.parse import quote
 from pathlib import Path
+from urllib.parse import quote
 
 import click
 
-from . import __version__, defaults
-from .errors import InvalidGraphError, Notice, OutputError, PathError, SvrdfError
+from svrdf import __version__, defaults
+from svrdf.errors import InvalidGraphError, Notice, OutputError, PathError, SvrdfError
 
 INTERNAL_ERROR = 3
 
@@ -41,7 +41,7 @@ class _ReportedError(click.ClickException):
         self.exit_code = error.exit_code
 
     def show(self, file=None) -> None:
-        from .terminal import printable
+        from svrdf.terminal import printable
 
         click.echo(f"svrdf: error: {printable(self.format_message())}", err=True)
 
@@ -70,7 +70,7 @@ class _Group(click.Group):
                 raise _ReportedError(PathError(error)) from None
             if os.environ.get("SVRDF_DEBUG"):
                 raise
-            from .terminal import printable
+            from svrdf.terminal import printable
 
             click.echo(f"svrdf: internal error: {type(error).__name__}: {printable(str(error))} (this is a bug in "
                        "svrdf; set SVRDF_DEBUG=1 to see the traceback)", err=True)
@@ -94,7 +94,7 @@ def cli(ctx: click.Context) -> None:
     def show(message, category, *args, **kwargs):
         if not issubclass(category, Notice):
             return shown(message, category, *args, **kwargs)
-        from .terminal import printable
+        from svrdf.terminal import printable
 
         click.echo(f"svrdf: note: {printable(str(message))}", err=True)
     warnings.showwarning = show
@@ -164,13 +164,13 @@ def strict_option(command):
 
 
 def _study_dir(study_dir: Path | None) -> Path:
-    from .resources import bundled_study_dir
+    from svrdf.resources import bundled_study_dir
 
     return study_dir if study_dir is not None else bundled_study_dir()
 
 
 def _format_names() -> list[str]:
-    from .formats import DATASET_FORMATS, FORMATS
+    from svrdf.forms import DATASET_FORMATS, FORMATS
 
     return [*FORMATS, "all", *DATASET_FORMATS]
 
@@ -210,8 +210,9 @@ def export(study_dirs: tuple[Path, ...], format_name: str | None, output: str | 
       svrdf export --format all --out-dir output/
       svrdf export --study a --study b --format nquads -o studies.nq
     """
-    from .formats import FORMATS, atomic_output, format_for_path, get_dataset_format, get_format
-    from .pipeline import export_study, write_forms
+    from svrdf.forms import FORMATS, format_for_path, get_dataset_format, get_format
+    from svrdf.forms.files import atomic_output
+    from svrdf.pipeline import export_study, write_forms
 
     if output is not None and out_dir is not None:
         raise click.UsageError("give either -o/--output or --out-dir, not both")
@@ -277,8 +278,8 @@ def _export_dataset(directories: list[Path], fmt, output: str | None, out_dir: P
                     quiet: bool) -> None:
     import tempfile
 
-    from .formats import atomic_output
-    from .pipeline import export_studies
+    from svrdf.forms.files import atomic_output
+    from svrdf.pipeline import export_studies
 
     progress = _Progress(quiet)
 
@@ -305,7 +306,7 @@ def _export_dataset(directories: list[Path], fmt, output: str | None, out_dir: P
             shutil.copyfileobj(spool, sys.stdout.buffer)
         sys.stdout.buffer.flush()
         return
-    from .reader import input_files
+    from svrdf.study.reader import input_files
 
     with atomic_output(target, [path for directory in directories
                                 for path in input_files(directory)]) as handle:
@@ -335,7 +336,7 @@ def validate(study_dir: Path | None, report_format: str, strict: bool,
       svrdf validate --study path/to/my-study --format json > report.json
       svrdf validate --strict
     """
-    from .pipeline import check_study
+    from svrdf.pipeline import check_study
 
     directory = _study_dir(study_dir)
     report = check_study(directory, drop_columns)
@@ -381,8 +382,15 @@ def query(study_dirs: tuple[Path, ...], query_file: Path | None, list_queries: b
       svrdf query --format csv 'SELECT ?code WHERE { ?p <http://schema.org/identifier> ?code }'
       svrdf query --study a --study b --file q.rq --format json
     """
-    from .query import (QueryTimeout, format_result, named_queries, prepare, resolve_query,
-                        run_query, union_graph)
+    from svrdf.services.query import (
+        QueryTimeout,
+        format_result,
+        named_queries,
+        prepare,
+        resolve_query,
+        run_query,
+        union_graph,
+    )
 
     if list_queries:
         if query_text is not None or query_file is not None:
@@ -397,7 +405,7 @@ def query(study_dirs: tuple[Path, ...], query_file: Path | None, list_queries: b
             query_text = query_file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise click.BadParameter(f"cannot read {query_file}: {exc}", param_hint="'--file'")
-    from .pipeline import study_graphs
+    from svrdf.pipeline import study_graphs
 
     prepared = prepare(resolve_query(query_text))
     graphs = {study.base_iri: graph
@@ -462,7 +470,7 @@ def serve(study_dirs: tuple[Path, ...], host: str, port: int, base_url: str | No
 
     import uvicorn
 
-    from .server import Limits, create_app, listening_url
+    from svrdf.services.server import Limits, create_app, listening_url
 
     # Bound here, not by uvicorn, so that the port (picked by the system for --port 0) is known
     # for the default base URL, and a port in use is reported before anything is announced.
@@ -518,10 +526,10 @@ def publish(endpoint: str, graph_iri: str | None, study_dirs: tuple[Path, ...],
       svrdf publish --endpoint http://localhost:7878/store
       svrdf publish --endpoint http://localhost:3030/ds/data --study a --study b
     """
-    from .errors import InvalidGraphError
-    from .pipeline import check, study_graphs
-    from .publish import Endpoint, publish_graph
-    from .terminal import printable
+    from svrdf.errors import InvalidGraphError
+    from svrdf.pipeline import check, study_graphs
+    from svrdf.services.publish import Endpoint, publish_graph
+    from svrdf.terminal import printable
 
     store = Endpoint.parse(endpoint)
     directories = list(study_dirs) or [_study_dir(None)]
@@ -555,9 +563,9 @@ def init(directory: Path) -> None:
     Example:
       svrdf init my-study && svrdf validate --study my-study
     """
-    from .reader import PARTICIPANTS_FILE, STUDY_FILE
-    from .resources import bundled_study_dir, schema_file
-    from .schemas import STUDY_SCHEMA
+    from svrdf.resources import bundled_study_dir, schema_file
+    from svrdf.study.reader import PARTICIPANTS_FILE, STUDY_FILE
+    from svrdf.study.schemas import STUDY_SCHEMA
 
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise OutputError(f"{directory} already exists and is not an empty folder; "
@@ -588,7 +596,7 @@ def init(directory: Path) -> None:
 
 
 def _echo_report(report) -> None:
-    from .terminal import printable
+    from svrdf.terminal import printable
 
     click.echo(printable(report.to_text()), err=True, nl=False)
 

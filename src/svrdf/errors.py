@@ -10,7 +10,6 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-
 #: The most characters of an input's value a message quotes: enough to find it, too few to
 #: copy a file's content (a roster linked to a secrets file) onto a terminal or into a log.
 QUOTED_CHARS = 60

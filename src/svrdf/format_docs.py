@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from .schemas import PARTICIPANTS_SCHEMA, PEOPLE_SCHEMA, STUDY_SCHEMA, load_schema
+from svrdf.study.schemas import PARTICIPANTS_SCHEMA, PEOPLE_SCHEMA, STUDY_SCHEMA, load_schema
 
 TABLE_SCHEMAS = {PARTICIPANTS_SCHEMA: "participants.csv", PEOPLE_SCHEMA: "people.csv"}
 

@@ -14,15 +14,24 @@ from typing import BinaryIO
 
 from rdflib import Graph, Literal, URIRef
 
-from .builder import load_study
-from .reader import input_files
-from .errors import InvalidGraphError, StudyDataError
-from .formats import DatasetFormat, OutputFormat, atomic_output, locked_folder
-from .mapping import (LocatedTriple, StudyIris, Triple, build_graph, distinct_triples, graph_of,
-                      located_triples, new_graph)
-from .model import Study
-from .validation import ValidationReport, trace, validate
-from .vocab import DCAT, DCTERMS, RDF
+from svrdf.errors import InvalidGraphError, StudyDataError
+from svrdf.forms import DatasetFormat, OutputFormat
+from svrdf.forms.files import atomic_output, locked_folder
+from svrdf.rdf.mapping import (
+    LocatedTriple,
+    StudyIris,
+    Triple,
+    build_graph,
+    distinct_triples,
+    graph_of,
+    located_triples,
+    new_graph,
+)
+from svrdf.rdf.vocab import DCAT, DCTERMS, RDF
+from svrdf.shacl.validation import ValidationReport, trace, validate
+from svrdf.study.builder import load_study
+from svrdf.study.model import Study
+from svrdf.study.reader import input_files
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,300 @@
+"""The DCAT-AP 3 view of a study: the record that DCAT-AP harvesters (CKAN's ckanext-dcat,
+data.europa.eu) take in.
+
+A ``dcat:Catalog`` holding the ``dcat:Dataset`` with its distributions, a typed ``foaf:Agent``
+publisher, a vCard contact point, spatial and temporal coverage, and PROV links as DCAT-AP
+allows them. Nodes share their IRIs with the main graph, so the two views join up.
+
+Titles and descriptions are tagged with their language where the record says it; the data's
+languages are EU Languages authority IRIs; the access right is the COAR term. Contributors
+and funders are qualified attributions with a role, as DCAT 3 relates a dataset to agents
+other than its creator and publisher. The grant itself (award number and title) has no
+property in DCAT-AP 3, so it is left out of this record; the main graph has it
+(``schema:funding``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterator
+from typing import BinaryIO
+
+from rdflib import Graph, Literal, Namespace, URIRef
+
+from svrdf.forms.jsonld import jsonld_context, write_jsonld
+from svrdf.forms.rdf_syntax import write_rdf
+from svrdf.forms.registry import register
+from svrdf.rdf.mapping import (
+    CONTRIBUTOR_ROLE_SCHEME,
+    StudyIris,
+    Triple,
+    date_literal,
+    language_iri,
+    local_literal,
+    new_graph,
+)
+from svrdf.rdf.vocab import DCAT, DCAT3, DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
+from svrdf.study.model import Funding, Organization, Person, Study
+from svrdf.study.vocabularies import access_rights
+
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+#: The creator and funder roles, from the Library of Congress relators vocabulary.
+CREATOR_ROLE = URIRef("http://id.loc.gov/vocabulary/relators/cre")
+FUNDER_ROLE = URIRef("http://id.loc.gov/vocabulary/relators/fnd")
+def dcat_graph(study: Study) -> Graph:
+    graph = new_graph()
+    graph.bind("foaf", FOAF)
+    graph.bind("vcard", VCARD)
+    for triple in dcat_triples(study):
+        graph.add(triple)
+    return graph
+
+
+def dcat_triples(study: Study) -> Iterator[Triple]:
+    iris = StudyIris(study)
+    ds = iris.dataset
+    yield ds, RDF.type, DCAT.Dataset
+    for text in study.titles:
+        yield ds, DCTERMS.title, local_literal(text)
+    for text in study.descriptions:
+        yield ds, DCTERMS.description, local_literal(text)
+    for language in study.languages:
+        node = URIRef(language_iri(language))
+        yield ds, DCTERMS.language, node
+        yield node, RDF.type, DCTERMS.LinguisticSystem
+    for identifier in study.identifiers:
+        value = f"https://doi.org/{identifier.value}" if identifier.scheme == "DOI" else identifier.value
+        yield ds, DCTERMS.identifier, Literal(value)
+    if study.date_published:
+        yield ds, DCTERMS.issued, Literal(study.date_published.isoformat(), datatype=XSD.date)
+    for keyword in study.keywords:
+        yield ds, DCAT.keyword, Literal(keyword)
+    if study.version:
+        yield ds, DCAT3.version, Literal(study.version)
+    if study.landing_page:
+        page = URIRef(study.landing_page)
+        yield ds, DCAT.landingPage, page
+        yield page, RDF.type, FOAF.Document
+    for creator in study.creators:
+        agent = iris.person(creator)
+        yield ds, DCTERMS.creator, agent
+        yield from _person(agent, creator)
+        yield from _attribution(ds, iris.attribution(creator), agent, CREATOR_ROLE)
+        yield CREATOR_ROLE, RDFS.label, Literal("creator", lang="en")
+    for contributor in study.contributors:
+        yield from _contributor(contributor, iris)
+    for funding in study.funding:
+        yield from _funder(funding, iris)
+    publisher = study.publisher
+    if publisher:
+        yield ds, DCTERMS.publisher, iris.organization(publisher)
+        yield from _organization(iris.organization(publisher), publisher)
+    contact = study.publisher or study.catalog
+    if contact:
+        # The record names no contact person: the publisher, through its web site, is the
+        # contact a reuser has.
+        card = iris.contact_point()
+        yield ds, DCAT.contactPoint, card
+        yield card, RDF.type, VCARD.Kind
+        yield card, RDF.type, VCARD.Organization
+        yield card, VCARD.fn, Literal(contact.name)
+        if contact.url:
+            yield card, VCARD.hasURL, URIRef(contact.url)
+    for place in study.spatial_coverage:
+        node = iris.place(place)
+        yield ds, DCTERMS.spatial, node
+        yield node, RDF.type, DCTERMS.Location
+        yield node, SKOS.prefLabel, local_literal((study.metadata_language, place.name))
+        for same in place.same_as:
+            yield node, SKOS.exactMatch, URIRef(same)
+    if study.temporal_coverage:
+        yield from _period(study, iris)
+    yield from _access(study, iris)
+    for phase in study.phases:
+        node = iris.phase(phase.id)
+        yield ds, PROV.wasGeneratedBy, node
+        yield node, RDF.type, PROV.Activity
+        yield node, RDFS.label, Literal(phase.name)
+    for work in study.related_works:
+        yield ds, DCTERMS.isReferencedBy, iris.work(work)
+    for law in study.legislation:
+        yield ds, DCTERMS.relation, iris.legislation(law)
+    yield from _rights(ds, study, iris)
+    yield from _repository_distribution(study, iris)
+    if study.catalog:
+        yield from _catalog(study, iris)
+
+
+def _rights(node: URIRef, study: Study, iris: StudyIris) -> Iterator[Triple]:
+    """The licence and the conditions of access of ``node``: the distribution, where DCAT-AP
+    puts them, and the dataset itself (DCAT 3 gives every dcat:Resource dct:license and
+    dct:rights), so that a record without a distribution keeps them too."""
+    if study.license:
+        licence = URIRef(study.license.iri)
+        yield node, DCTERMS.license, licence
+        yield licence, RDF.type, DCTERMS.LicenseDocument
+        if study.license.spdx_id:
+            yield licence, DCTERMS.identifier, Literal(study.license.spdx_id)
+    if study.access and study.access.conditions:
+        # The conditions are this study's, so they get a statement of their own: the COAR
+        # term (dct:accessRights) is shared by every dataset with that access right.
+        statement = URIRef(f"{iris.base}conditions-of-access")
+        yield node, DCTERMS.rights, statement
+        yield statement, RDF.type, DCTERMS.RightsStatement
+        for text in study.access.conditions:
+            yield statement, RDFS.label, local_literal(text)
+
+
+def _repository_distribution(study: Study, iris: StudyIris) -> Iterator[Triple]:
+    """The deposited files, as the repository offers them: through its landing page or, where
+    the record gives none, through the DOI, which resolves to it. A study with neither has no
+    address to give (dcat:accessURL is mandatory), so no distribution: its licence stays on
+    the dataset."""
+    doi = study.doi
+    if study.landing_page:
+        access = URIRef(study.landing_page)
+        how = "The files of the deposit, downloadable from the repository's landing page."
+    elif doi is not None:
+        access = URIRef(f"https://doi.org/{doi.value}")
+        how = "The files of the deposit, reached through the landing page that its DOI resolves to."
+    else:
+        return
+    node = iris.distribution("repository")
+    where = study.catalog.name if study.catalog else "the repository"
+    yield iris.dataset, DCAT.distribution, node
+    yield node, RDF.type, DCAT.Distribution
+    yield node, DCAT.accessURL, access
+    yield node, DCTERMS.title, Literal(f"The deposited files on {where}")
+    yield node, DCTERMS.description, Literal(how)
+    yield from _rights(node, study, iris)
+
+
+def _access(study: Study, iris: StudyIris) -> Iterator[Triple]:
+    """The COAR access right, and the day an embargo ends."""
+    access = study.access
+    if access is None:
+        return
+    term = access_rights()[access.rights]
+    right = URIRef(term.iri)
+    yield iris.dataset, DCTERMS.accessRights, right
+    yield right, RDF.type, DCTERMS.RightsStatement
+    yield right, RDFS.label, Literal(term.label, lang="en")
+    if access.embargo_end:
+        yield iris.dataset, DCTERMS.available, Literal(access.embargo_end.isoformat(),
+                                                       datatype=XSD.date)
+
+
+def _attribution(dataset: URIRef, attribution: URIRef, agent: URIRef,
+                 role: URIRef) -> Iterator[Triple]:
+    """DCAT's qualified attribution: ``agent`` had ``role`` (a dcat:Role) for the dataset."""
+    yield dataset, PROV.qualifiedAttribution, attribution
+    yield attribution, RDF.type, PROV.Attribution
+    yield attribution, PROV.agent, agent
+    yield attribution, DCAT.hadRole, role
+    yield role, RDF.type, DCAT.Role
+
+
+def _contributor(person: Person, iris: StudyIris) -> Iterator[Triple]:
+    """A contributor, with its DataCite contributor type as the attribution's role: the same
+    attribution and role nodes as the main graph's."""
+    ds, agent = iris.dataset, iris.person(person)
+    yield ds, DCTERMS.contributor, agent
+    if person.is_organization:
+        yield from _organization(agent, Organization(person.full_name))
+    else:
+        yield from _person(agent, person)
+    if not person.role:
+        return
+    role = iris.concept(CONTRIBUTOR_ROLE_SCHEME, person.role)
+    scheme = iris.scheme(CONTRIBUTOR_ROLE_SCHEME)
+    yield from _attribution(ds, iris.attribution(person, person.role), agent, role)
+    yield role, RDF.type, SKOS.Concept
+    yield role, SKOS.notation, Literal(person.role)
+    yield role, SKOS.prefLabel, Literal(_words(person.role), lang="en")
+    yield role, SKOS.inScheme, scheme
+    yield scheme, RDF.type, SKOS.ConceptScheme
+    yield scheme, DCTERMS.title, Literal("DataCite contributor types", lang="en")
+    yield scheme, SKOS.prefLabel, Literal("DataCite contributor types", lang="en")
+
+
+def _funder(funding: Funding, iris: StudyIris) -> Iterator[Triple]:
+    """A funder, as DCAT 3 gives one: an attribution with the funder role (DCAT-AP 3 has no
+    funding property). The funder node is the main graph's (its ROR or Crossref Funder ID)."""
+    funder = funding.funder
+    agent = iris.funder(funder)
+    # A funder is an organisation; the attribution's IRI is made from its name like a
+    # person's, with the role after it.
+    attribution = iris.attribution(Person(None, None, name=funder.name), "funder")
+    yield from _attribution(iris.dataset, attribution, agent, FUNDER_ROLE)
+    yield FUNDER_ROLE, RDFS.label, Literal("funder", lang="en")
+    yield from _organization(agent, funder)
+    if funder.ror and funder.crossref_funder_id:
+        yield agent, DCTERMS.identifier, Literal(f"https://doi.org/{funder.crossref_funder_id}")
+
+
+def _words(name: str) -> str:
+    """A DataCite type's name as words: ``DataCollector`` gives ``data collector``."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).lower()
+
+
+def _catalog(study: Study, iris: StudyIris) -> Iterator[Triple]:
+    catalog_org = study.catalog
+    catalog = iris.catalog(catalog_org)
+    yield catalog, RDF.type, DCAT.Catalog
+    yield catalog, DCTERMS.title, Literal(catalog_org.name)
+    yield catalog, DCTERMS.description, Literal(
+        f"{catalog_org.name}, the catalogue in which this dataset is published.")
+    yield catalog, DCAT.dataset, iris.dataset
+    publisher = study.publisher or catalog_org
+    yield catalog, DCTERMS.publisher, iris.organization(publisher)
+    yield from _organization(iris.organization(publisher), publisher)
+    if catalog_org.url:
+        yield catalog, FOAF.homepage, URIRef(catalog_org.url)
+        yield URIRef(catalog_org.url), RDF.type, FOAF.Document
+
+
+def _person(node: URIRef, person: Person) -> Iterator[Triple]:
+    yield node, RDF.type, FOAF.Agent
+    yield node, RDF.type, FOAF.Person
+    yield node, FOAF.name, Literal(person.full_name)
+    if person.given_names:
+        yield node, FOAF.givenName, Literal(person.given_names)
+    if person.family_names:
+        yield node, FOAF.familyName, Literal(person.family_names)
+
+
+def _organization(node: URIRef, org: Organization) -> Iterator[Triple]:
+    yield node, RDF.type, FOAF.Agent
+    yield node, RDF.type, FOAF.Organization
+    yield node, FOAF.name, Literal(org.name)
+    if org.url:
+        yield node, FOAF.homepage, URIRef(org.url)
+        yield URIRef(org.url), RDF.type, FOAF.Document
+
+
+def _period(study: Study, iris: StudyIris) -> Iterator[Triple]:
+    """A dct:PeriodOfTime from temporal-coverage: its start and end dates at the precision the
+    record gives them (xsd:gYear, xsd:gYearMonth or xsd:date) where it is a date or an
+    interval of dates; any other text is kept as a label only."""
+    node = iris.temporal_coverage()
+    yield iris.dataset, DCTERMS.temporal, node
+    yield node, RDF.type, DCTERMS.PeriodOfTime
+    yield node, RDFS.label, Literal(study.temporal_coverage)
+    period = study.temporal_period
+    if period is None:
+        return
+    for predicate, date in ((DCAT.startDate, period.start), (DCAT.endDate, period.end)):
+        if date:
+            yield node, predicate, date_literal(date)
+
+
+@register("dcat", "dcat.ttl", "text/turtle", "the DCAT-AP 3 catalogue record in Turtle",
+          aliases=("dcat-ap", "dcat-turtle"))
+def write_dcat_turtle(study: Study, graph: Graph | Collection[Triple], out: BinaryIO) -> None:
+    write_rdf(dcat_graph(study), "turtle", out)
+
+
+@register("dcat-json-ld", "dcat.jsonld", "application/ld+json",
+          "the DCAT-AP 3 catalogue record in JSON-LD", aliases=("dcat-jsonld",))
+def write_dcat_jsonld(study: Study, graph: Graph | Collection[Triple], out: BinaryIO) -> None:
+    write_jsonld(dcat_graph(study), jsonld_context("dcat"), out)

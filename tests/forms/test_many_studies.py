@@ -1,0 +1,80 @@
+"""Several studies in one export: a named graph each and a DCAT catalogue of them all."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from click.testing import CliRunner
+from conftest import FIXTURES
+from rdflib import Dataset, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCAT, RDF
+
+from svrdf.cli import cli
+from svrdf.rdf.mapping import build_graph
+from svrdf.study.builder import load_study
+
+CATALOG = URIRef("urn:svrdf:catalog")
+
+
+@pytest.fixture
+def two_studies(bundled_dir):
+    return [bundled_dir, FIXTURES / "studies" / "minimal"]
+
+
+@pytest.mark.parametrize("fmt, parser", [("nquads", "nquads"), ("trig", "trig")])
+def test_each_study_is_a_named_graph_and_the_catalogue_lists_them(two_studies, tmp_path, fmt, parser):
+    target = tmp_path / f"out.{fmt}"
+    args = ["export", "--format", fmt]
+    for directory in two_studies:
+        args += ["--study", str(directory)]
+    result = CliRunner().invoke(cli, [*args, "-o", str(target)])
+    assert result.exit_code == 0, result.stderr
+    dataset = Dataset()
+    dataset.parse(target, format=parser)
+    for directory in two_studies:
+        study = load_study(directory)
+        assert isomorphic(dataset.graph(URIRef(study.base_iri)), build_graph(study))
+    catalog = dataset.default_graph
+    assert (CATALOG, RDF.type, DCAT.Catalog) in catalog
+    assert len(set(catalog.objects(CATALOG, DCAT.dataset))) == 2
+    again = tmp_path / f"again.{fmt}"
+    CliRunner().invoke(cli, [*args, "-o", str(again)])
+    assert again.read_bytes() == target.read_bytes()
+
+
+def test_single_study_formats_refuse_several_studies(two_studies):
+    result = CliRunner().invoke(cli, ["export", "--format", "turtle", "--study", str(two_studies[0]),
+                                      "--study", str(two_studies[1])])
+    assert result.exit_code == 2 and "nquads or --format trig" in result.stderr
+
+
+def test_an_invalid_study_writes_nothing(two_studies, tmp_path):
+    broken = tmp_path / "broken"
+    shutil.copytree(two_studies[1], broken)
+    text = (broken / "participants.csv").read_text().replace("C3,fieldwork", "C 3,fieldwork")
+    (broken / "participants.csv").write_text(text)
+    target = tmp_path / "out.nq"
+    target.write_bytes(b"previous")
+    result = CliRunner().invoke(cli, ["export", "--format", "nquads", "-o", str(target),
+                                      "--study", str(two_studies[0]), "--study", str(broken)])
+    assert result.exit_code == 1 and "broken" in result.stderr
+    assert target.read_bytes() == b"previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken", "out.nq"]
+
+
+@pytest.mark.parametrize("command", [
+    ["export", "--format", "nquads"],
+    ["query", "ASK { ?s ?p ?o }"],
+    ["serve", "--port", "0"],
+    # Refused before anything is sent: the no_network fixture fails any connection.
+    ["publish", "--endpoint", "http://127.0.0.1:9/store"],
+], ids=["export", "query", "serve", "publish"])
+def test_two_studies_with_one_base_iri_are_refused(two_studies, tmp_path, command, no_network):
+    copy = tmp_path / "copy"
+    shutil.copytree(two_studies[1], copy)
+    result = CliRunner().invoke(cli, [*command, "--study", str(two_studies[1]),
+                                      "--study", str(copy)])
+    assert result.exit_code == 1, result.output
+    assert "shares its base IRI" in result.stderr and str(copy) in result.stderr
