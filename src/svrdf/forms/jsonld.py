@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Collection, Iterator
 from functools import lru_cache
 from itertools import groupby
@@ -23,9 +24,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from svrdf import resources
-from svrdf.forms.rdf_syntax import reading_order
+from svrdf.forms.rdf_syntax import reading_order, write_rdf
 from svrdf.forms.registry import register
 from svrdf.rdf.mapping import Triple
+from svrdf.rdf.oxigraph_terms import to_oxigraph
 from svrdf.rdf.vocab import RDF, XSD
 from svrdf.study.model import Study
 
@@ -58,6 +60,13 @@ class Compactor:
             self.terms.setdefault(self._expand(definition.get("@id", key)), (key, coercion))
         self._keys: dict[Node, tuple[str, str | None]] = {}
         self._vocab_names: dict[Node, str] = {}
+        self._languages: set[str] = set()
+        self._datatypes: set[str] = set()
+        names = "|".join(re.escape(name) for name in context if not name.startswith("@"))
+        clash = f"(?!(?:{names}):(?!//))" if names else ""
+        #: Matches an IRI that reads back as itself written as it is (see writes_as_is).
+        self._iri_as_is = re.compile(
+            clash + r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|\\^`]*").fullmatch
 
     def _expand(self, name: str) -> str:
         prefix, colon, rest = name.partition(":")
@@ -103,12 +112,22 @@ class Compactor:
     def value(self, obj: Node, coercion: str | None) -> Any:
         if isinstance(obj, Literal):
             if obj.language:
-                return {"@language": obj.language, "@value": str(obj)}
+                if obj.language not in self._languages:
+                    to_oxigraph(obj)  # refuses a malformed tag, as the other writers do
+                    self._languages.add(obj.language)
+                # Tags are alike in any case (BCP 47): one case, so one graph gives one text.
+                return {"@language": obj.language.lower(), "@value": str(obj)}
             datatype = str(obj.datatype) if obj.datatype else str(XSD.string)
             if (coercion is None and datatype == str(XSD.string)) or coercion == datatype:
                 return str(obj)
             if datatype == str(XSD.string):
                 return {"@value": str(obj)}
+            if datatype not in self._datatypes:
+                to_oxigraph(obj)  # refuses a datatype no syntax can write, as the others do
+                if self._iri_as_is(datatype) is None:
+                    raise ValueError(f"the datatype <{datatype}> would read back as another IRI "
+                                     "in JSON-LD compacted with this context")
+                self._datatypes.add(datatype)
             return {"@type": self.vocab_name(URIRef(datatype)), "@value": str(obj)}
         if coercion == "@id":
             return self.node_id(obj)
@@ -130,20 +149,50 @@ class Compactor:
             node[key] = values[0] if len(values) == 1 else values
         return node
 
-    def nodes(self, data: Graph | Collection[Triple]) -> Iterator[dict[str, Any]]:
-        for subject, triples in groupby(reading_order(data), key=lambda triple: triple[0]):
-            yield self.node(subject, list(triples))
+    def writes_as_is(self, triples: Collection[Triple]) -> bool:
+        """Whether every IRI and blank node of the triples reads back as itself, written as it
+        is under the context: an IRI is absolute, holds nothing an IRI cannot, and its scheme is
+        no name of the context (``dct:x`` would read as a prefixed name, whatever comes after
+        the colon but ``//``); a blank node's label holds no colon. (Literals are checked as
+        they are written.)"""
+        iri = self._iri_as_is
+
+        def as_is(node: Node) -> bool:
+            kind = type(node)
+            return iri(node) is not None if kind is URIRef else kind is BNode and ":" not in node
+
+        last = None
+        for s, p, o in triples:
+            if s is not last:  # a subject's triples come together
+                last = s
+                if not as_is(s):
+                    return False
+            if not as_is(p) or (type(o) is not Literal and not as_is(o)):
+                return False
+        return True
+
+    def nodes(self, triples: Collection[Triple]) -> Iterator[dict[str, Any]]:
+        for subject, group in groupby(triples, key=lambda triple: triple[0]):
+            yield self.node(subject, list(group))
 
 
 def write_jsonld(data: Graph | Collection[Triple], context: dict[str, Any], out: BinaryIO) -> None:
     """Write the triples (in reading order, see :mod:`svrdf.forms.rdf_syntax`) as one JSON-LD
     document compacted with ``context``, which it holds inline so that reading it back needs
-    no network: one node object per subject, one at a time."""
+    no network: one node object per subject, one at a time. A graph with an IRI the context
+    would misread (which no study makes, but a query may) is written expanded, by Oxigraph.
+    Raises ValueError for a term no RDF syntax can write."""
+    triples = reading_order(data)
     compactor = Compactor(context)
+    if not compactor.writes_as_is(triples):
+        # Oxigraph's expanded JSON-LD, which needs no context, or its refusal of a term that
+        # no syntax can write (as Turtle's).
+        write_rdf(triples, "json-ld-expanded", out)
+        return
     head = json.dumps({"@context": context}, indent=2, ensure_ascii=False)[:-2]
     out.write(f'{head},\n  "@graph": ['.encode("utf-8"))
     separator = "\n"
-    for node in compactor.nodes(data):
+    for node in compactor.nodes(triples):
         text = json.dumps(node, indent=2, sort_keys=True, ensure_ascii=False)
         indented = "\n".join("    " + line for line in text.split("\n"))
         out.write((separator + indented).encode("utf-8"))

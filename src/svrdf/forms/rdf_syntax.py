@@ -14,7 +14,7 @@ alone, so the bytes are the same on every run.
 from __future__ import annotations
 
 import io
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterator
 from typing import BinaryIO
 
 import pyoxigraph
@@ -33,6 +33,8 @@ SYNTAXES: dict[str, pyoxigraph.RdfFormat] = {
     "nt": pyoxigraph.RdfFormat.N_TRIPLES,
     "nquads": pyoxigraph.RdfFormat.N_QUADS,
     "trig": pyoxigraph.RdfFormat.TRIG,
+    # JSON-LD without a context, for a graph svrdf's contexts cannot compact (svrdf.forms.jsonld)
+    "json-ld-expanded": pyoxigraph.RdfFormat.JSON_LD,
 }
 
 
@@ -47,7 +49,8 @@ def write_rdf(data: Graph | Collection[Triple], syntax: str, out: BinaryIO,
     statements: Iterator[pyoxigraph.Triple] | Iterator[pyoxigraph.Quad] = (
         converter.quads(ordered, graph_name) if rdf_format.supports_datasets
         else converter.triples(ordered))
-    pyoxigraph.serialize(statements, out, rdf_format, prefixes=_prefixes_used(ordered))
+    prefixes = _prefixes_used(ordered, graph_name) if rdf_format in _ABBREVIATING else None
+    pyoxigraph.serialize(statements, out, rdf_format, prefixes=prefixes)
 
 
 def reading_order(data: Graph | Collection[Triple]) -> list[Triple]:
@@ -73,15 +76,26 @@ def _text_key(triple: Triple) -> tuple[str, ...]:
     return (str(s), str(p), "0", str(o))
 
 
-def _prefixes_used(triples: Iterable[Triple]) -> dict[str, str]:
+#: The syntaxes that write an IRI as a prefixed name where they can.
+_ABBREVIATING = (pyoxigraph.RdfFormat.TURTLE, pyoxigraph.RdfFormat.TRIG)
+
+
+def _prefixes_used(triples: Collection[Triple], graph_name: URIRef | None) -> dict[str, str]:
     """The prefixes of the namespaces the predicates and classes use, and xsd's for the
-    datatypes: the document declares only those."""
+    datatypes: the document declares only those. Not a namespace of an IRI that ends in ".":
+    Oxigraph would write it as a prefixed name ending in an escaped dot (``schema:a\\.``),
+    which is Turtle but which rdflib's parser reads as the end of the statement."""
     type_iri = str(RDF.type)
-    is_type = str.__eq__  # str's own comparison: rdflib's is written in Python, and slower
+    is_type, ends = str.__eq__, str.endswith  # str's own: rdflib's are written in Python
     names = {p for _, p, _ in triples} | {o for _, p, o in triples if is_type(p, type_iri)}
     used = {"xsd"} | {prefix for name in names for prefix, namespace in PREFIXES.items()
                       if name.startswith(namespace)}
-    return {prefix: str(PREFIXES[prefix]) for prefix in sorted(used)}
+    dotted = {term for triple in triples for term in triple
+              if ends(term, ".") and type(term) is URIRef}
+    if graph_name is not None and ends(graph_name, "."):
+        dotted.add(graph_name)
+    return {prefix: str(PREFIXES[prefix]) for prefix in sorted(used)
+            if not any(iri.startswith(PREFIXES[prefix]) for iri in dotted)}
 
 
 @register("turtle", "study.ttl", "text/turtle", "the full graph in Turtle", aliases=("ttl",))

@@ -13,18 +13,33 @@ from rdflib.term import Node
 OxigraphTerm = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal
 
 
+_LANGUAGE_DATATYPES = frozenset(f"http://www.w3.org/1999/02/22-rdf-syntax-ns#{name}"
+                                 for name in ("langString", "dirLangString"))
+
+
 def to_oxigraph(term: Node) -> OxigraphTerm:
+    """Oxigraph's term for rdflib's. Raises ValueError for a term no RDF syntax can write,
+    which Oxigraph would otherwise take and write unreadably: a blank node label holding ":",
+    a literal typed as language-tagged without a language."""
     if isinstance(term, URIRef):
         return pyoxigraph.NamedNode(term)
     if isinstance(term, BNode):
+        if ":" in term:
+            raise ValueError(f"the blank node label {str(term)!r} holds ':', which no RDF syntax allows")
         return pyoxigraph.BlankNode(term)
     if not isinstance(term, Literal):
         raise TypeError(f"not an RDF term: {term!r}")
     if term.language:
         return pyoxigraph.Literal(str(term), language=term.language)
     if term.datatype:
+        _check_datatype(term.datatype)
         return pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(term.datatype))
     return pyoxigraph.Literal(str(term))
+
+
+def _check_datatype(datatype: str) -> None:
+    if str(datatype) in _LANGUAGE_DATATYPES:
+        raise ValueError(f"a literal without a language tag cannot have the datatype <{datatype}>")
 
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -77,6 +92,7 @@ class TermConverter:
         datatype = literal.datatype
         if datatype is None:
             return pyoxigraph.Literal(str(literal))
+        _check_datatype(datatype)
         return pyoxigraph.Literal(str(literal), datatype=self(datatype))
 
     def triples(self, triples: Iterable[tuple[Node, Node, Node]]) -> Iterator[pyoxigraph.Triple]:
