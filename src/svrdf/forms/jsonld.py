@@ -179,7 +179,7 @@ class Compactor:
 def write_jsonld(data: Graph | Collection[Triple], context: dict[str, Any], out: BinaryIO) -> None:
     """Write the triples (in reading order, see :mod:`svrdf.forms.rdf_syntax`) as one JSON-LD
     document compacted with ``context``, which it holds inline so that reading it back needs
-    no network: one node object per subject, one at a time. A graph with an IRI the context
+    no network: one node object per subject, a line each, one at a time. A graph with an IRI the context
     would misread (which no study makes, but a query may) is written expanded, by Oxigraph.
     Raises ValueError for a term no RDF syntax can write."""
     triples = reading_order(data)
@@ -191,12 +191,13 @@ def write_jsonld(data: Graph | Collection[Triple], context: dict[str, Any], out:
         return
     head = json.dumps({"@context": context}, indent=2, ensure_ascii=False)[:-2]
     out.write(f'{head},\n  "@graph": ['.encode("utf-8"))
-    separator = "\n"
+    # One node a line: a diff shows which nodes changed, and without indentation json's
+    # encoder is the one written in C.
+    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+    separator = "\n    "
     for node in compactor.nodes(triples):
-        text = json.dumps(node, indent=2, sort_keys=True, ensure_ascii=False)
-        indented = "\n".join("    " + line for line in text.split("\n"))
-        out.write((separator + indented).encode("utf-8"))
-        separator = ",\n"
+        out.write((separator + encode(node)).encode("utf-8"))
+        separator = ",\n    "
     out.write(b"\n  ]\n}\n")
 
 
