@@ -32,6 +32,25 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+class _Steps:
+    """The export's progress: a row for each step as the next one starts."""
+
+    def __init__(self) -> None:
+        self.current, self.started = "start-up", time.perf_counter()
+
+    def step(self, name: str) -> None:
+        now = time.perf_counter()
+        print(f"| {self.current} | {now - self.started:.1f} | {resident_mb():.0f} | {peak_mb():.0f} |",
+              flush=True)
+        self.current, self.started = name, now
+
+    def study(self, index: int, total: int, directory: Path) -> None:
+        pass
+
+    def report(self, report) -> None:
+        pass
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=100_000)
@@ -49,19 +68,11 @@ def main() -> None:
                         "--seed", str(args.seed)], check=True, stdout=subprocess.DEVNULL)
         print("| step that ends | seconds | RSS at its end MB | peak so far MB |")
         print("|---|---:|---:|---:|")
-        current = ["start-up"]
-        started = [time.perf_counter()]
-
-        def step(name: str) -> None:
-            now = time.perf_counter()
-            print(f"| {current[0]} | {now - started[0]:.1f} | {resident_mb():.0f} | {peak_mb():.0f} |",
-                  flush=True)
-            current[0], started[0] = name, now
-
-        export = export_study(study, progress=step)
+        steps = _Steps()
+        export = export_study(study, progress=steps)
         (Path(work) / "out").mkdir()
-        write_forms(export, [get_format(name) for name in FORMATS], Path(work) / "out", progress=step)
-        step("")
+        write_forms(export, [get_format(name) for name in FORMATS], Path(work) / "out", progress=steps)
+        steps.step("")
 
 
 if __name__ == "__main__":

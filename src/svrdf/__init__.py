@@ -29,7 +29,8 @@ _PUBLIC = {
     "atomic_output": "forms.files",
     "export_study": "pipeline",
     "write_forms": "pipeline",
-    "study_graph": "pipeline",
+    "export_studies": "pipeline",
+    "load_checked": "pipeline",
     "SvrdfError": "errors",
 }
 

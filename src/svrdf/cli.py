@@ -153,6 +153,11 @@ class _Progress:
         elif self.shown:
             click.echo("\r\033[K", err=True, nl=False)
 
+    def report(self, report) -> None:
+        if report.results:
+            self.clear_line()
+            _echo_report(report)
+
     def note(self, message: str) -> None:
         if not self.quiet:
             click.echo(message, err=True)
@@ -167,12 +172,6 @@ def _study_dir(study_dir: Path | None) -> Path:
     from svrdf.resources import bundled_study_dir
 
     return study_dir if study_dir is not None else bundled_study_dir()
-
-
-def _format_names() -> list[str]:
-    from svrdf.forms import DATASET_FORMATS, FORMATS
-
-    return [*FORMATS, "all", *DATASET_FORMATS]
 
 
 @cli.command(epilog=EXIT_CODES_HELP)
@@ -210,108 +209,20 @@ def export(study_dirs: tuple[Path, ...], format_name: str | None, output: str | 
       svrdf export --format all --out-dir output/
       svrdf export --study a --study b --format nquads -o studies.nq
     """
-    from svrdf.forms import FORMATS, format_for_path, get_dataset_format, get_format
-    from svrdf.forms.files import atomic_output
-    from svrdf.pipeline import export_study, write_forms
+    from svrdf import pipeline
 
-    if output is not None and out_dir is not None:
-        raise click.UsageError("give either -o/--output or --out-dir, not both")
-    if format_name is None:
-        guessed = format_for_path(output) if output not in (None, "-") else None
-        format_name = guessed or "turtle"
     if no_validate:
         click.echo("svrdf: WARNING: --no-validate: the graph is NOT checked against the shapes; "
                    "it may be invalid or disclose personal data.", err=True)
-    dataset_format = get_dataset_format(format_name)
-    if dataset_format is not None:
-        _export_dataset(list(study_dirs) or [_study_dir(None)], dataset_format, output, out_dir,
-                        not no_validate, strict, drop_columns, quiet)
-        return
-    if len(study_dirs) > 1:
-        raise click.UsageError(f"--format {format_name} writes one study; for several, use "
-                               "--format nquads or --format trig")
-    if format_name.lower() == "all":
-        if out_dir is None:
-            raise click.UsageError("--format all writes several files: give --out-dir DIR")
-        formats = list(FORMATS.values())
-    else:
-        try:
-            formats = [get_format(format_name)]
-        except KeyError:
-            raise click.BadParameter(
-                f"{format_name!r}; choose from {', '.join(_format_names())}",
-                param_hint="'--format'") from None
     progress = _Progress(quiet)
     try:
-        result = export_study(_study_dir(study_dirs[0] if study_dirs else None),
-                              run_validation=not no_validate, strict=strict,
-                              drop_columns=drop_columns, progress=progress.step)
+        notes = pipeline.export(list(study_dirs), format_name, output, out_dir, not no_validate,
+                                strict, drop_columns, progress, sys.stdout.buffer)
     finally:
         progress.done()
-    if result.report is not None and result.report.results:
-        _echo_report(result.report)
-    try:
-        if out_dir is not None:
-            left_out = write_forms(result, formats, out_dir, progress=progress.step)
-        elif output in (None, "-"):
-            result.write(formats[0], sys.stdout.buffer)
-            sys.stdout.buffer.flush()
-        else:
-            progress.step(f"writing {formats[0].name}")
-            with atomic_output(output, result.inputs) as handle:
-                result.write(formats[0], handle)
-    finally:
-        progress.done()
-    if out_dir is not None:
-        for fmt in formats:
-            if fmt in left_out:
-                progress.note(f"skipped {fmt.filename} (and removed any earlier one): "
-                              f"{fmt.missing(result.study)}")
-            else:
-                progress.note(f"wrote {out_dir / fmt.filename}")
-    elif output not in (None, "-"):
-        progress.note(f"wrote {output}")
-
-
-def _export_dataset(directories: list[Path], fmt, output: str | None, out_dir: Path | None,
-                    run_validation: bool, strict: bool, drop_columns: tuple[str, ...],
-                    quiet: bool) -> None:
-    import tempfile
-
-    from svrdf.forms.files import atomic_output
-    from svrdf.pipeline import export_studies
-
-    progress = _Progress(quiet)
-
-    def echo(report) -> None:
-        if report.results:
-            progress.clear_line()
-            _echo_report(report)
-
-    def write(handle) -> None:
-        try:
-            export_studies(directories, fmt, handle, run_validation, strict, drop_columns,
-                           progress.study, echo)
-        finally:
-            progress.done()
-
-    if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / fmt.filename if out_dir is not None else output
-    if target in (None, "-"):
-        # Spooled to disk first, so that a study failing late leaves stdout empty.
-        with tempfile.TemporaryFile() as spool:
-            write(spool)
-            spool.seek(0)
-            shutil.copyfileobj(spool, sys.stdout.buffer)
-        sys.stdout.buffer.flush()
-        return
-    from svrdf.study.reader import input_files
-
-    with atomic_output(target, [path for directory in directories
-                                for path in input_files(directory)]) as handle:
-        write(handle)
-    progress.note(f"wrote {target} ({len(directories)} stud{'y' if len(directories) == 1 else 'ies'})")
+    sys.stdout.buffer.flush()
+    for note in notes:
+        progress.note(note)
 
 
 @cli.command(epilog=EXIT_CODES_HELP)
@@ -405,11 +316,11 @@ def query(study_dirs: tuple[Path, ...], query_file: Path | None, list_queries: b
             query_text = query_file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise click.BadParameter(f"cannot read {query_file}: {exc}", param_hint="'--file'")
-    from svrdf.pipeline import study_graphs
+    from svrdf.pipeline import load_checked
 
     prepared = prepare(resolve_query(query_text))
-    graphs = {study.base_iri: graph
-              for _, study, graph in study_graphs(study_dirs or (_study_dir(None),))}
+    graphs = {export.study.base_iri: export.graph
+              for export in load_checked(study_dirs or (_study_dir(None),), validate=False)}
     names = next(iter(graphs.values())).namespace_manager
     try:
         output = run_query(union_graph(graphs), prepared,
@@ -526,8 +437,7 @@ def publish(endpoint: str, graph_iri: str | None, study_dirs: tuple[Path, ...],
       svrdf publish --endpoint http://localhost:7878/store
       svrdf publish --endpoint http://localhost:3030/ds/data --study a --study b
     """
-    from svrdf.errors import InvalidGraphError
-    from svrdf.pipeline import check, study_graphs
+    from svrdf.pipeline import load_checked
     from svrdf.services.publish import Endpoint, publish_graph
     from svrdf.terminal import printable
 
@@ -539,16 +449,12 @@ def publish(endpoint: str, graph_iri: str | None, study_dirs: tuple[Path, ...],
         click.echo("svrdf: WARNING: --no-validate: the graphs are NOT checked before publishing.",
                    err=True)
     # Every study is read, its base IRI claimed and its graph checked before anything is sent.
-    loaded = list(study_graphs(directories))
-    for directory, study, graph in loaded if not no_validate else ():
-        report = check(study, graph)
-        if report.violations:
-            raise InvalidGraphError(f"{directory}: the study graph has {report.summary()}; "
-                                    "nothing was published", report)
-    for _, study, graph in loaded:
-        target = graph_iri or study.base_iri
+    loaded = list(load_checked(directories, validate=not no_validate,
+                               refusal="nothing was published"))
+    for export in loaded:
+        target = graph_iri or export.study.base_iri
         # publish_graph's log lines come redacted and escaped.
-        result = publish_graph(store, target, graph, retries=retries, deadline=deadline,
+        result = publish_graph(store, target, export.graph, retries=retries, deadline=deadline,
                                log=lambda message: click.echo(f"svrdf: {message}", err=True))
         click.echo(printable(f"published <{result.graph}> to <{store}>: {result.sent} triples "
                              f"sent, {result.stored} in the store"), err=True)

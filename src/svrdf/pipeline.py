@@ -5,30 +5,39 @@ Each function here is what a CLI command does, callable from Python with the sam
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator
+import shutil
+import sys
+import tempfile
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 
-from svrdf.errors import InvalidGraphError, StudyDataError
-from svrdf.forms import DatasetFormat, OutputFormat
+from svrdf.errors import InvalidGraphError, StudyDataError, UsageError
+from svrdf.forms import (
+    DATASET_FORMATS,
+    FORMATS,
+    DatasetFormat,
+    OutputFormat,
+    format_for_path,
+    get_dataset_format,
+    get_format,
+)
+from svrdf.forms.dcat import StudiesCatalogue
 from svrdf.forms.files import atomic_output, locked_folder
 from svrdf.rdf.mapping import (
     LocatedTriple,
-    StudyIris,
     Triple,
-    build_graph,
     distinct_triples,
     graph_of,
     located_triples,
-    new_graph,
 )
-from svrdf.rdf.vocab import DCAT, DCTERMS, RDF
 from svrdf.shacl.validation import ValidationReport, trace, validate
+from svrdf.resources import bundled_study_dir
 from svrdf.study.builder import load_study
 from svrdf.study.model import Study
 from svrdf.study.reader import input_files
@@ -58,11 +67,6 @@ class Export:
         return graph_of(self.triples)
 
 
-def study_graph(directory: str | Path, drop_columns: Iterable[str] = ()) -> tuple[Study, Graph]:
-    study = load_study(directory, drop_columns=drop_columns)
-    return study, build_graph(study)
-
-
 def claim_base_iri(claimed: dict[str, str | Path], study: Study, directory: str | Path) -> None:
     """Record that ``directory``'s study names its graph by its base IRI, refusing a second
     study with the same one: their graphs would merge, or one would replace the other."""
@@ -70,15 +74,6 @@ def claim_base_iri(claimed: dict[str, str | Path], study: Study, directory: str 
         raise StudyDataError(f"shares its base IRI <{study.base_iri}> with {claimed[study.base_iri]}; "
                              "each study needs its own, to name its graph", study.origin_of("base-iri"))
     claimed[study.base_iri] = directory
-
-
-def study_graphs(directories: Iterable[str | Path]) -> Iterator[tuple[Path, Study, Graph]]:
-    """Each study folder's study and graph, in turn, refusing two studies with one base IRI."""
-    claimed: dict[str, str | Path] = {}
-    for directory in directories:
-        study, graph = study_graph(directory)
-        claim_base_iri(claimed, study, directory)
-        yield Path(directory), study, graph
 
 
 def check(study: Study, graph: Graph | Collection[Triple],
@@ -92,7 +87,10 @@ def check(study: Study, graph: Graph | Collection[Triple],
 
 
 def check_study(directory: str | Path, drop_columns: Iterable[str] = ()) -> ValidationReport:
-    return check(*study_graph(directory, drop_columns))
+    """The validation report of the study in ``directory``, whatever it finds."""
+    study = load_study(directory, drop_columns=drop_columns)
+    triples, located = _mapped(study)
+    return check(study, triples, located)
 
 
 #: Keeping where each triple came from, to trace validation results, saves mapping the study
@@ -111,49 +109,90 @@ def _mapped(study: Study) -> tuple[list[Triple], list[LocatedTriple] | None]:
     return distinct_triples(located), located
 
 
-def _refuse_failing(report: ValidationReport, strict: bool, where: str = "") -> None:
-    """Raise if the report has violations, or any result under ``strict``."""
-    if report.results if strict else report.violations:
-        raise InvalidGraphError(
-            f"{where}the study graph has {report.summary()}"
-            f"{' (--strict refuses warnings)' if strict and report.conforms else ''}; "
-            "nothing was written", report)
+class Progress(Protocol):
+    """What a long run tells as it goes: each step as it starts, each study of several, each
+    study's validation report (the CLI's shows them on stderr)."""
+
+    def step(self, name: str) -> None:
+        """A step of the run starts (reading, building, validating, writing a file)."""
+
+    def study(self, index: int, total: int, directory: Path) -> None:
+        """The ``index``-th of ``total`` studies is started."""
+
+    def report(self, report: ValidationReport) -> None:
+        """A study was validated and passed (a refused study's report goes with the error)."""
+
+
+class _Silent:
+    """The progress of a caller that wants none."""
+
+    def step(self, name: str) -> None:
+        pass
+
+    def study(self, index: int, total: int, directory: Path) -> None:
+        pass
+
+    def report(self, report: ValidationReport) -> None:
+        pass
+
+
+def load_checked(directories: Iterable[str | Path], validate: bool = True, strict: bool = False,
+                 drop_columns: Iterable[str] = (), refusal: str = "nothing was written",
+                 progress: Progress | None = None) -> Iterator[Export]:
+    """Each study folder in turn, read, built and mapped, its base IRI claimed (two studies
+    may not share one) and, if ``validate``, checked: its report goes to ``progress``, and a
+    study with a violation (or, under ``strict``, any result) is refused with
+    :class:`InvalidGraphError`, the report and ``refusal`` in its message. The one place every
+    command loads and checks studies; one study is held at a time, unless the caller keeps
+    them."""
+    tell = progress or _Silent()
+    directories = list(directories)
+    claimed: dict[str, str | Path] = {}
+    for index, directory in enumerate(directories, start=1):
+        if len(directories) > 1:
+            tell.study(index, len(directories), Path(directory))
+        tell.step("reading the study")
+        study = load_study(directory, drop_columns=drop_columns)
+        claim_base_iri(claimed, study, directory)
+        tell.step(f"building the graph of {len(study.participants):,} participants")
+        triples, located = _mapped(study)
+        report = None
+        if validate:
+            tell.step(f"validating {len(triples):,} triples")
+            report = check(study, triples, located)
+            if report.results if strict else report.violations:
+                where = f"{directory}: " if len(directories) > 1 else ""
+                raise InvalidGraphError(
+                    f"{where}the study graph has {report.summary()}"
+                    f"{' (--strict refuses warnings)' if strict and report.conforms else ''}; "
+                    f"{refusal}", report)
+            tell.report(report)
+        del located
+        yield Export(study, triples, report, tuple(input_files(directory)))
 
 
 def export_study(directory: str | Path, run_validation: bool = True, strict: bool = False,
-                 drop_columns: Iterable[str] = (),
-                 progress: Callable[[str], None] | None = None) -> Export:
+                 drop_columns: Iterable[str] = (), progress: Progress | None = None) -> Export:
     """Build and validate a study, to be written with :meth:`Export.write`. Raises
     :class:`InvalidGraphError` (with the report) when the graph has violations, or warnings
-    under ``strict``. ``progress`` hears each step's name as it starts."""
-    step = progress or (lambda name: None)
-    step("reading the study")
-    study = load_study(directory, drop_columns=drop_columns)
-    step(f"building the graph of {len(study.participants):,} participants")
-    triples, located = _mapped(study)
-    if run_validation:
-        step(f"validating {len(triples):,} triples")
-    report = check(study, triples, located) if run_validation else None
-    del located
-    if report is not None:
-        _refuse_failing(report, strict)
-    return Export(study, triples, report, tuple(input_files(directory)))
+    under ``strict``."""
+    return next(load_checked([directory], run_validation, strict, drop_columns, progress=progress))
 
 
 def write_forms(export: Export, formats: list[OutputFormat], out_dir: str | Path,
-                progress: Callable[[str], None] | None = None) -> list[OutputFormat]:
-    """Write each of the forms that the study can have to its file in ``out_dir``, and
-    return those it cannot have (DataCite without a DOI), whose files from an earlier run are
-    removed. The files appear together once all are written; if one fails, none does and the
-    old ones stay. Runs into the same folder take turns, so the folder never holds a mix of
-    two runs' files."""
-    step = progress or (lambda name: None)
+                progress: Progress | None = None) -> list[OutputFormat]:
+    """Write each of the forms that the study can have to its file in ``out_dir`` (made if
+    missing), and return those it cannot have (DataCite without a DOI), whose files from an
+    earlier run are removed. The files appear together once all are written; if one fails,
+    none does and the old ones stay. Runs into the same folder take turns, so the folder never
+    holds a mix of two runs' files."""
+    tell = progress or _Silent()
     left_out = [fmt for fmt in formats if not fmt.available(export.study)]
     with locked_folder(out_dir):
         with ExitStack() as files:
             for fmt in formats:
                 if fmt not in left_out:
-                    step(f"writing {fmt.filename}")
+                    tell.step(f"writing {fmt.filename}")
                     export.write(fmt, files.enter_context(
                         atomic_output(Path(out_dir) / fmt.filename, export.inputs)))
         for fmt in left_out:
@@ -166,45 +205,82 @@ CATALOG_IRI = URIRef("urn:svrdf:catalog")
 
 def export_studies(directories: list[str | Path], fmt: DatasetFormat, out: BinaryIO,
                    run_validation: bool = True, strict: bool = False,
-                   drop_columns: Iterable[str] = (),
-                   progress: Callable[[int, int, Path], None] | None = None,
-                   on_report: Callable[[ValidationReport], None] | None = None) -> None:
+                   drop_columns: Iterable[str] = (), progress: Progress | None = None) -> None:
     """Write several studies to ``out``, each its own named graph (its base IRI), then a DCAT
-    catalogue of them all in the default graph. One study is in memory at a time: each
-    study's validation report goes to ``on_report`` and is not kept. Raises
+    catalogue of them all in the default graph. One study is in memory at a time. Raises
     :class:`InvalidGraphError` at the first study that fails validation; the caller's output
     is then to be discarded."""
-    named: dict[str, str | Path] = {}
-    catalog = new_graph()
-    catalog.add((CATALOG_IRI, RDF.type, DCAT.Catalog))
     count = f"{len(directories)} stud{'y' if len(directories) == 1 else 'ies'}"
-    catalog.add((CATALOG_IRI, DCTERMS.title, Literal(f"svrdf catalogue of {count}")))
-    catalog.add((CATALOG_IRI, DCTERMS.description, Literal(
-        "The studies exported together by svrdf; each study's graph is the named graph of its base IRI.")))
-    for index, directory in enumerate(directories, start=1):
-        if progress:
-            progress(index, len(directories), Path(directory))
-        out.write(_export_chunk(directory, fmt, run_validation, strict, drop_columns,
-                                named, catalog, on_report))
-    out.write(fmt.chunk(catalog, None))
+    catalogue = StudiesCatalogue(
+        CATALOG_IRI, f"svrdf catalogue of {count}",
+        "The studies exported together by svrdf; each study's graph is the named graph of its base IRI.")
+    for export in load_checked(directories, run_validation, strict, drop_columns, progress=progress):
+        catalogue.add(export.study)
+        out.write(fmt.chunk(export.triples, URIRef(export.study.base_iri)))
+    out.write(fmt.chunk(catalogue.triples, None))
 
 
-def _export_chunk(directory: str | Path, fmt: DatasetFormat, run_validation: bool, strict: bool,
-                  drop_columns: Iterable[str], named: dict, catalog: Graph,
-                  on_report: Callable[[ValidationReport], None] | None) -> bytes:
-    """One study of :func:`export_studies`: its entry in the catalogue, and its chunk."""
-    study = load_study(directory, drop_columns=drop_columns)
-    # The chunk and the validation need only the distinct triples, not an rdflib graph.
-    triples, located = _mapped(study)
-    claim_base_iri(named, study, directory)
-    if run_validation:
-        report = check(study, triples, located)
-        _refuse_failing(report, strict, where=f"{directory}: ")
-        if on_report:
-            on_report(report)
-    dataset = StudyIris(study).dataset
-    catalog.add((CATALOG_IRI, DCAT.dataset, dataset))
-    catalog.add((dataset, RDF.type, DCAT.Dataset))
-    catalog.add((dataset, DCTERMS.title, Literal(study.title)))
-    catalog.add((dataset, DCTERMS.description, Literal(study.description)))
-    return fmt.chunk(triples, URIRef(study.base_iri))
+def export(directories: list[Path], format_name: str | None, output: str | None = None,
+           out_dir: Path | None = None, validate: bool = True, strict: bool = False,
+           drop_columns: Iterable[str] = (), progress: Progress | None = None,
+           stdout: BinaryIO | None = None) -> list[str]:
+    """What ``svrdf export`` does: the studies in ``directories`` (the bundled one if none)
+    written in the form ``format_name`` (else the one ``output``'s suffix names, else Turtle):
+    to the file ``output``, into the folder ``out_dir`` (``all`` writes every form there), or
+    to ``stdout``. Several studies go into one dataset form (nquads, trig). Returns what it
+    wrote or skipped, a line each, for the user. Raises :class:`UsageError` for options that do
+    not fit together, before reading anything."""
+    if output is not None and out_dir is not None:
+        raise UsageError("give either -o/--output or --out-dir, not both")
+    if format_name is None:
+        format_name = (format_for_path(output) if output not in (None, "-") else None) or "turtle"
+    directories = list(directories) or [bundled_study_dir()]
+    dataset_format = get_dataset_format(format_name)
+    if dataset_format is not None:
+        return _export_dataset(directories, dataset_format, output, out_dir, validate, strict,
+                               drop_columns, progress, stdout)
+    if len(directories) > 1:
+        raise UsageError(f"--format {format_name} writes one study; for several, use "
+                         "--format nquads or --format trig")
+    if format_name.lower() == "all":
+        if out_dir is None:
+            raise UsageError("--format all writes several files: give --out-dir DIR")
+        formats = list(FORMATS.values())
+    else:
+        try:
+            formats = [get_format(format_name)]
+        except KeyError:
+            names = [*FORMATS, "all", *DATASET_FORMATS]
+            raise UsageError(f"--format {format_name!r}: choose from {', '.join(names)}") from None
+    result = export_study(directories[0], validate, strict, drop_columns, progress)
+    if out_dir is not None:
+        left_out = write_forms(result, formats, out_dir, progress)
+        return [f"skipped {fmt.filename} (and removed any earlier one): {fmt.missing(result.study)}"
+                if fmt in left_out else f"wrote {out_dir / fmt.filename}" for fmt in formats]
+    if output in (None, "-"):
+        result.write(formats[0], stdout or sys.stdout.buffer)
+        return []
+    (progress or _Silent()).step(f"writing {formats[0].name}")
+    with atomic_output(output, result.inputs) as handle:
+        result.write(formats[0], handle)
+    return [f"wrote {output}"]
+
+
+def _export_dataset(directories: list[Path], fmt: DatasetFormat, output: str | None,
+                    out_dir: Path | None, validate: bool, strict: bool,
+                    drop_columns: Iterable[str], progress: Progress | None,
+                    stdout: BinaryIO | None) -> list[str]:
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / fmt.filename if out_dir is not None else output
+    if target in (None, "-"):
+        # Spooled to disk first, so that a study failing late leaves stdout empty.
+        with tempfile.TemporaryFile() as spool:
+            export_studies(directories, fmt, spool, validate, strict, drop_columns, progress)
+            spool.seek(0)
+            shutil.copyfileobj(spool, stdout or sys.stdout.buffer)
+        return []
+    inputs = [path for directory in directories for path in input_files(directory)]
+    with atomic_output(target, inputs) as handle:
+        export_studies(directories, fmt, handle, validate, strict, drop_columns, progress)
+    return [f"wrote {target} ({len(directories)} stud{'y' if len(directories) == 1 else 'ies'})"]

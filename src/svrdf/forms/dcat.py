@@ -19,7 +19,7 @@ import re
 from collections.abc import Collection, Iterator
 from typing import BinaryIO
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from svrdf.forms.jsonld import jsonld_context, write_jsonld
 from svrdf.forms.rdf_syntax import write_rdf
@@ -33,21 +33,39 @@ from svrdf.rdf.mapping import (
     local_literal,
     new_graph,
 )
-from svrdf.rdf.vocab import DCAT, DCAT3, DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
+from svrdf.rdf.vocab import DCAT, DCAT3, DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, VCARD, XSD
 from svrdf.study.model import Funding, Organization, Person, Study
 from svrdf.study.vocabularies import access_rights
 
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 #: The creator and funder roles, from the Library of Congress relators vocabulary.
 CREATOR_ROLE = URIRef("http://id.loc.gov/vocabulary/relators/cre")
 FUNDER_ROLE = URIRef("http://id.loc.gov/vocabulary/relators/fnd")
 def dcat_graph(study: Study) -> Graph:
     graph = new_graph()
-    graph.bind("foaf", FOAF)
-    graph.bind("vcard", VCARD)
     for triple in dcat_triples(study):
         graph.add(triple)
     return graph
+
+
+class StudiesCatalogue:
+    """The DCAT catalogue of several studies, made one study at a time: a ``dcat:Catalog``
+    linking each study's dataset, and each study's own DCAT-AP record. What ``svrdf serve``
+    publishes at /catalog and an export of several studies puts in its default graph."""
+
+    def __init__(self, iri: URIRef, title: str, description: str) -> None:
+        self.iri = iri
+        self._triples: dict[Triple, None] = dict.fromkeys([
+            (iri, RDF.type, DCAT.Catalog), (iri, DCTERMS.title, Literal(title)),
+            (iri, DCTERMS.description, Literal(description))])
+
+    def add(self, study: Study) -> None:
+        self._triples[(self.iri, DCAT.dataset, StudyIris(study).dataset)] = None
+        self._triples.update(dict.fromkeys(dcat_triples(study)))
+
+    @property
+    def triples(self) -> list[Triple]:
+        """The catalogue's distinct triples, in the order they were made."""
+        return list(self._triples)
 
 
 def dcat_triples(study: Study) -> Iterator[Triple]:
@@ -291,10 +309,10 @@ def _period(study: Study, iris: StudyIris) -> Iterator[Triple]:
 @register("dcat", "dcat.ttl", "text/turtle", "the DCAT-AP 3 catalogue record in Turtle",
           aliases=("dcat-ap", "dcat-turtle"))
 def write_dcat_turtle(study: Study, graph: Graph | Collection[Triple], out: BinaryIO) -> None:
-    write_rdf(dcat_graph(study), "turtle", out)
+    write_rdf(list(dict.fromkeys(dcat_triples(study))), "turtle", out)
 
 
 @register("dcat-json-ld", "dcat.jsonld", "application/ld+json",
           "the DCAT-AP 3 catalogue record in JSON-LD", aliases=("dcat-jsonld",))
 def write_dcat_jsonld(study: Study, graph: Graph | Collection[Triple], out: BinaryIO) -> None:
-    write_jsonld(dcat_graph(study), jsonld_context("dcat"), out)
+    write_jsonld(list(dict.fromkeys(dcat_triples(study))), jsonld_context("dcat"), out)

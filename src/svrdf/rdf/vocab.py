@@ -124,6 +124,9 @@ class DCAT3(DefinedNamespace):
     version: URIRef
 
 
+#: vCard, for DCAT-AP contact points (rdflib has no checked namespace of it).
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+
 #: Prefixes bound in every written graph, in the order a reader meets them.
 PREFIXES: dict[str, Namespace] = {
     "schema": Namespace(str(SCHEMA._NS)),
@@ -135,6 +138,8 @@ PREFIXES: dict[str, Namespace] = {
     "rdfs": Namespace(str(RDFS)),
     "owl": Namespace(str(OWL)),
     "xsd": Namespace(str(XSD)),
+    "foaf": Namespace(str(FOAF)),
+    "vcard": Namespace(str(VCARD)),
 }
 
-__all__ = ["DCAT", "DCAT3", "DCTERMS", "FOAF", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA", "SKOS", "SVRDF", "XSD"]
+__all__ = ["DCAT", "DCAT3", "DCTERMS", "FOAF", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA", "SKOS", "SVRDF", "VCARD", "XSD"]

@@ -27,7 +27,7 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.query import Result
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -36,12 +36,11 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from svrdf.defaults import SERVE_MAX_BODY, SERVE_MAX_QUERIES, SERVE_MAX_RESULTS, SERVE_QUERY_MEMORY, SERVE_QUERY_TIMEOUT
-from svrdf.errors import InvalidGraphError, UsageError
+from svrdf.errors import UsageError
 from svrdf.forms import available_formats, graph_bytes
-from svrdf.forms.dcat import dcat_graph
-from svrdf.pipeline import check, study_graphs
+from svrdf.forms.dcat import StudiesCatalogue
+from svrdf.pipeline import load_checked
 from svrdf.rdf.mapping import StudyIris, new_graph
-from svrdf.rdf.vocab import DCAT, DCTERMS, RDF
 from svrdf.services.query import (
     QueriesBusy,
     QueryError,
@@ -103,13 +102,11 @@ class ServedStudy:
 def load_studies(directories: list[Path]) -> list[ServedStudy]:
     """Load, validate and render each study once. A study with a violation is not served."""
     served = []
-    for directory, study, graph in study_graphs(directories):
-        report = check(study, graph)
-        if report.violations:
-            raise InvalidGraphError(f"{directory}: the study graph has {report.summary()}; "
-                                    "svrdf serves valid studies only", report)
-        files = {f.filename: (f.media_type, f.serialize(study, graph)) for f in available_formats(study)}
-        served.append(ServedStudy(study, graph, StudyIris(study), urlsplit(study.base_iri).path, files))
+    for export in load_checked(directories, refusal="svrdf serves valid studies only"):
+        study = export.study
+        files = {f.filename: (f.media_type, export.serialize(f)) for f in available_formats(study)}
+        served.append(ServedStudy(study, export.graph, StudyIris(study),
+                                  urlsplit(study.base_iri).path, files))
     return served
 
 
@@ -186,6 +183,11 @@ def create_app(directories: list[Path], base_url: str, limits: Limits = Limits()
     down, or with the process."""
     root = server_root(base_url)
     studies = load_studies(directories)
+    count = f"{len(studies)} qualitative stud{'y' if len(studies) == 1 else 'ies'}"
+    catalogue = StudiesCatalogue(URIRef(root + "/catalog"), "Studies served by svrdf",
+                                 f"A catalogue of the {count} this svrdf server publishes.")
+    for served in studies:
+        catalogue.add(served.study)
     union = new_graph()
     for served in studies:
         union += served.graph
@@ -307,21 +309,11 @@ def create_app(directories: list[Path], base_url: str, limits: Limits = Limits()
         return Response(body, media_type=media)
 
     async def catalog(request: Request) -> Response:
-        graph = new_graph()
-        graph.bind("foaf", "http://xmlns.com/foaf/0.1/")
-        node = URIRef(root + "/catalog")
-        graph.add((node, RDF.type, DCAT.Catalog))
-        graph.add((node, DCTERMS.title, Literal("Studies served by svrdf")))
-        graph.add((node, DCTERMS.description, Literal(
-            f"A catalogue of the {len(studies)} qualitative stud{'y' if len(studies) == 1 else 'ies'} "
-            "this svrdf server publishes.")))
-        for served in studies:
-            graph.add((node, DCAT.dataset, served.iris.dataset))
-            graph += dcat_graph(served.study)
         media = negotiate(request.headers.get("accept", ""), list(RDF_MEDIA_TYPES))
         if media is None:
             return not_acceptable(list(RDF_MEDIA_TYPES))
-        return rdf_response(graph, media)
+        return Response(graph_bytes(catalogue.triples, RDF_MEDIA_TYPES[media]), media_type=media,
+                        headers={"Vary": "Accept"})
 
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok", "studies": len(studies), "triples": len(union)})
