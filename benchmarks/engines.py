@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate_study import generate  # noqa: E402
+from generate_study import generate
 
 
 def timed(run):

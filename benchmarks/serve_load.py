@@ -71,7 +71,8 @@ def main() -> None:
             url = base + path
             started = time.perf_counter()
             with ThreadPoolExecutor(args.clients) as pool:
-                outcomes = list(pool.map(lambda _: fetch(url, accept), range(args.requests)))
+                outcomes = list(pool.map(lambda _, url=url, accept=accept: fetch(url, accept),
+                                         range(args.requests)))
             elapsed = time.perf_counter() - started
             print(f"| {name} | {args.requests / elapsed:.0f} | {outcomes.count(False)} |")
     finally:

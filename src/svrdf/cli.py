@@ -315,7 +315,7 @@ def query(study_dirs: tuple[Path, ...], query_file: Path | None, list_queries: b
         try:
             query_text = query_file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise click.BadParameter(f"cannot read {query_file}: {exc}", param_hint="'--file'")
+            raise click.BadParameter(f"cannot read {query_file}: {exc}", param_hint="'--file'") from None
     from svrdf.pipeline import load_checked
 
     prepared = prepare(resolve_query(query_text))

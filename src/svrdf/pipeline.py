@@ -36,8 +36,8 @@ from svrdf.rdf.mapping import (
     graph_of,
     located_triples,
 )
-from svrdf.shacl.validation import ValidationReport, trace, validate
 from svrdf.resources import bundled_study_dir
+from svrdf.shacl.validation import ValidationReport, trace, validate
 from svrdf.study.builder import load_study
 from svrdf.study.model import Study
 from svrdf.study.reader import input_files

@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import csv
 import datetime as dt
+import itertools
 import json
 import shutil
 from collections import Counter
@@ -24,12 +25,12 @@ from conftest import FIXTURES, REPO_ROOT, query, require_shared
 from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
+from test_conformance import SOSO, embedded_graph, shacl_violations, validate_crate
 
 from svrdf.forms import FORMATS
 from svrdf.rdf.mapping import StudyIris, build_graph, schema_org_part
 from svrdf.resources import bundled_study_dir
 from svrdf.study.builder import load_study
-from test_conformance import SOSO, embedded_graph, shacl_violations, validate_crate
 
 HOUSING = FIXTURES / "studies" / "housing-voices"
 SCHEMA = "http://schema.org/"
@@ -135,7 +136,7 @@ def facts(dom: Element) -> dict[str, Element]:
     pairs = {}
     for dl in dom.iter("dl"):
         children = list(dl)
-        for term, value in zip(children, children[1:]):
+        for term, value in itertools.pairwise(children):
             if term.tag == "dt" and value.tag == "dd":
                 pairs[text(term)] = value
     return pairs
@@ -350,7 +351,7 @@ def test_page_shows_access_licence_languages_and_funding(dom, spec):
 
 def test_page_shows_contributors_with_their_roles(dom, spec):
     heading = next(h for h in dom.iter("h2") if h.get("id") == "contributors")
-    body = list(dom.iter("body"))[0]
+    body = next(iter(dom.iter("body")))
     items = [li for ul in body.iter("ul") for li in ul.findall("li") if li.find("data") is not None]
     shown = {(text(li).split(" (")[0], li.find("data").get("value")) for li in items}
     assert heading is not None

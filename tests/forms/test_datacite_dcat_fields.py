@@ -18,13 +18,13 @@ from conftest import FIXTURES, require_shared
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
+from test_conformance import shacl_violations
 
 from svrdf.cli import cli
 from svrdf.errors import StudyDataError
 from svrdf.forms import FORMATS
 from svrdf.rdf.mapping import StudyIris, build_graph
 from svrdf.study.builder import load_study
-from test_conformance import shacl_violations
 
 HOUSING = FIXTURES / "studies" / "housing-voices"
 MINIMAL = FIXTURES / "studies" / "minimal"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import os
 import shutil
@@ -13,13 +14,13 @@ import pyoxigraph
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import REPO_ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
-from conftest import REPO_ROOT
 from svrdf.cli import cli
 from svrdf.errors import OutputError
 from svrdf.forms import FORMATS, format_for_path, get_format, graph_bytes
@@ -67,9 +68,10 @@ def test_ntriples_lines_are_unique_and_in_reading_order(serialized):
     """One line a triple, the dataset's first and each subject's types before the rest."""
     lines = serialized["nt"].decode().splitlines()
     assert len(lines) == len(set(lines))
-    assert lines[0].startswith("<https://doi.org/10.21954/ou.rd.17147720> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> ")
+    assert lines[0].startswith(
+        "<https://doi.org/10.21954/ou.rd.17147720> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> ")
     subjects = [line.split(" ", 1)[0] for line in lines]
-    assert len(set(subjects)) == sum(1 for a, b in zip(subjects, subjects[1:]) if a != b) + 1
+    assert len(set(subjects)) == sum(1 for a, b in itertools.pairwise(subjects) if a != b) + 1
 
 
 @pytest.mark.parametrize("name", sorted(FORMATS))

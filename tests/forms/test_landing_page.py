@@ -3,6 +3,7 @@ metadata that a real browser reads from the live DOM."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -53,7 +54,7 @@ def test_page_is_accessible_and_needs_no_javascript(page):
     assert tags[0] == ("html", {"lang": "en"})
     headings = [int(tag[1]) for tag, _ in tags if re.fullmatch(r"h[1-6]", tag)]
     assert headings[0] == 1 and headings.count(1) == 1
-    assert all(b - a <= 1 for a, b in zip(headings, headings[1:]))  # no skipped levels
+    assert all(b - a <= 1 for a, b in itertools.pairwise(headings))  # no skipped levels
     scripts = [attrs for tag, attrs in tags if tag == "script"]
     assert scripts == [{"type": "application/ld+json"}]
     assert all(attrs.get("scope") in ("col", "row") for tag, attrs in tags if tag == "th")

@@ -93,7 +93,6 @@ def test_generated_studies_have_the_general_shapes_conform_and_count_their_peopl
     sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
     from conftest import roster
     from generate_study import generate
-
     from test_properties import check_counts, check_export
 
     for participants, seed in ((300, 1), (40, 2)):

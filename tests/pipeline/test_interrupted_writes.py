@@ -15,7 +15,7 @@ import pytest
 from conftest import REPO_ROOT
 
 sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
-from generate_study import generate  # noqa: E402
+from generate_study import generate
 
 SVRDF = [sys.executable, "-m", "svrdf.cli"]
 

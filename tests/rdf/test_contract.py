@@ -31,7 +31,8 @@ def test_participant_pattern_and_privacy(bundled_graph):
     leaks = query(bundled_graph, """SELECT ?p ?prop { ?p a svrdf:Participant ; ?prop ?v .
         VALUES ?prop { schema:name schema:email schema:telephone schema:address schema:birthDate } }""")
     assert leaks == []
-    genders = {row[0] for row in query(bundled_graph, "SELECT DISTINCT ?g { ?p a svrdf:Participant ; schema:gender ?g }")}
+    genders = {row[0] for row in query(bundled_graph,
+                                       "SELECT DISTINCT ?g { ?p a svrdf:Participant ; schema:gender ?g }")}
     assert genders == {"http://schema.org/Male", "http://schema.org/Female"}
 
 

@@ -156,7 +156,7 @@ def test_html_is_the_landing_page_with_signposting(server):
 
 def test_bundle_files_are_served(server):
     base, _ = server
-    status, headers, body = get(base + STUDY_PATH + "datacite.xml")
+    status, _headers, body = get(base + STUDY_PATH + "datacite.xml")
     assert status == 200 and b"10.21954/ou.rd.17147720" in body
 
 
@@ -182,13 +182,14 @@ def test_sparql_endpoint_with_a_real_client(server):
 
 def test_sparql_result_media_types(server):
     base, _ = server
-    query = urllib.parse.urlencode({"query": "SELECT ?case WHERE { ?c <http://schema.org/identifier> ?case ; a <https://w3id.org/svrdf/ns#Case> } ORDER BY ?case"})
-    status, headers, body = get(f"{base}/sparql?{query}", "text/csv")
+    query = urllib.parse.urlencode({"query": "SELECT ?case WHERE { ?c <http://schema.org/identifier> ?case ; "
+                                             "a <https://w3id.org/svrdf/ns#Case> } ORDER BY ?case"})
+    status, _, body = get(f"{base}/sparql?{query}", "text/csv")
     assert status == 200 and body.decode().split() == ["case", "CA", "CB", "CC", "K1"]
-    status, headers, body = get(f"{base}/sparql?{query}", "application/sparql-results+xml")
+    status, _, body = get(f"{base}/sparql?{query}", "application/sparql-results+xml")
     assert status == 200 and b"<sparql" in body
     construct = urllib.parse.urlencode({"query": "CONSTRUCT WHERE { ?c a <https://w3id.org/svrdf/ns#Case> }"})
-    status, headers, body = get(f"{base}/sparql?{construct}", "text/turtle")
+    status, _headers, body = get(f"{base}/sparql?{construct}", "text/turtle")
     assert status == 200 and len(Graph().parse(data=body, format="turtle")) == 4
 
 
@@ -245,7 +246,7 @@ def test_timeout_and_result_limit_give_clear_statuses(server):
 
 def test_catalog_lists_every_served_study(server):
     base, _ = server
-    status, _, body = get(base + "/catalog", "text/turtle")
+    _status, _, body = get(base + "/catalog", "text/turtle")
     graph = Graph().parse(data=body, format="turtle")
     [catalog] = [c for c in graph.subjects(RDF.type, DCAT.Catalog) if str(c).endswith("/catalog")]
     assert len(set(graph.objects(catalog, DCAT.dataset))) == 2

@@ -24,7 +24,7 @@ from svrdf.shacl.validation import shapes_graph, validate
 from svrdf.study.builder import load_study
 
 sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
-from generate_study import generate  # noqa: E402
+from generate_study import generate
 
 BAD_GRAPHS = sorted(path.stem for path in (FIXTURES / "bad-graphs").glob("*.ru"))
 
@@ -350,7 +350,8 @@ ex:NodeRule a sh:NodeShape ; sh:targetClass ex:Thing ;
 ex:PathRule a sh:NodeShape ; sh:targetSubjectsOf ex:label ;
     sh:property [ sh:path ex:label ;
         sh:sparql [ sh:message "a label that another thing has too" ; sh:prefixes ex: ;
-            sh:select "SELECT DISTINCT $this ?value ?other WHERE { $this $PATH ?value . ?other $PATH ?value FILTER(?other != $this) }" ] ] ,
+            sh:select '''SELECT DISTINCT $this ?value ?other WHERE {
+                $this $PATH ?value . ?other $PATH ?value FILTER(?other != $this) }''' ] ] ,
       [ sh:path [ sh:inversePath ex:twin ] ; sh:message "a twin of several" ;
         sh:sparql [ sh:select "SELECT $this WHERE { ?a $PATH $this . ?b $PATH $this FILTER(?a != ?b) }" ] ] .
 """

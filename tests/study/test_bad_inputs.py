@@ -40,7 +40,7 @@ def assert_clean_failure(result, out: Path, exit_code: int, fragments: list[str]
     assert result.exit_code == exit_code, result.stderr
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert "Traceback" not in result.stderr
-    assert result.stderr.count("svrdf: error:") == 1 or exit_code == 1 and "Violation" in result.stderr
+    assert result.stderr.count("svrdf: error:") == 1 or (exit_code == 1 and "Violation" in result.stderr)
     for fragment in fragments:
         assert fragment in result.stderr, fragment
     assert result.stdout == ""

@@ -46,7 +46,8 @@ def atomic_output(destination: str | Path, inputs: Iterable[Path] = ()) -> Itera
             raise OutputError(f"cannot write {target}: {exc.strerror}") from None
         return
     try:
-        handle = tempfile.NamedTemporaryFile(dir=folder, prefix=f".{target.name}.", suffix=".tmp",
+        # Not a with-block: the file must outlive its handle, to be renamed into place.
+        handle = tempfile.NamedTemporaryFile(dir=folder, prefix=f".{target.name}.", suffix=".tmp",  # noqa: SIM115
                                              delete=False)
     except OSError as exc:
         raise OutputError(f"cannot write {target}: {exc.strerror}") from None

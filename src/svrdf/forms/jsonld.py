@@ -16,7 +16,7 @@ import io
 import json
 import re
 from collections.abc import Collection, Iterator
-from functools import lru_cache
+from functools import cache
 from itertools import groupby
 from typing import Any, BinaryIO
 
@@ -190,7 +190,7 @@ def write_jsonld(data: Graph | Collection[Triple], context: dict[str, Any], out:
         write_rdf(triples, "json-ld-expanded", out)
         return
     head = json.dumps({"@context": context}, indent=2, ensure_ascii=False)[:-2]
-    out.write(f'{head},\n  "@graph": ['.encode("utf-8"))
+    out.write(f'{head},\n  "@graph": ['.encode())
     # One node a line: a diff shows which nodes changed, and without indentation json's
     # encoder is the one written in C.
     encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
@@ -213,7 +213,7 @@ def jsonld_context(name: str = "svrdf") -> dict[str, Any]:
     return json.loads(_context_text(name))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _context_text(name: str) -> str:
     with open(resources.jsonld_context_file(name), encoding="utf-8") as handle:
         return json.dumps(json.load(handle)["@context"])

@@ -159,7 +159,8 @@ def _facts(study: Study, iris: StudyIris, language: str) -> str:
     rows: list[tuple[str, str]] = []
     doi = study.doi
     if doi:
-        note = ' <span class="note">(derived from the repository\'s DOI pattern; not printed in the record)</span>' if doi.derived else ""
+        note = (' <span class="note">(derived from the repository\'s DOI pattern; not printed in '
+                'the record)</span>' if doi.derived else "")
         rows.append(("DOI", _link(str(iris.dataset), doi.value) + note))
     for identifier in study.identifiers:
         if identifier.scheme != "DOI":

@@ -650,7 +650,7 @@ def _gender_values(study: Study, iris: StudyIris) -> dict[str, URIRef]:
 def _participant(participant: Participant, genders: dict[str, URIRef],
                  iris: StudyIris) -> Iterator[LocatedTriple]:
     node = iris.participant(participant.key)
-    for code, origin in zip(participant.codes, participant.code_origins):
+    for code, origin in zip(participant.codes, participant.code_origins, strict=False):
         where = _at(origin, "code") if origin and origin.field is None else origin
         for type_ in _PARTICIPANT_TYPES:
             yield node, _A, type_, where

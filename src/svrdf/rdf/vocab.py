@@ -142,4 +142,5 @@ PREFIXES: dict[str, Namespace] = {
     "vcard": Namespace(str(VCARD)),
 }
 
-__all__ = ["DCAT", "DCAT3", "DCTERMS", "FOAF", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA", "SKOS", "SVRDF", "VCARD", "XSD"]
+__all__ = ["DCAT", "DCAT3", "DCTERMS", "FOAF", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA", "SKOS", "SVRDF",
+           "VCARD", "XSD"]

@@ -642,7 +642,7 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
 
     def line(cells: list[str]) -> str:
-        return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths)).rstrip()
+        return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=False)).rstrip()
 
     rule = "  ".join("-" * width for width in widths)
     count = f"({len(rows)} row{'s' * (len(rows) != 1)})"

@@ -141,11 +141,11 @@ class DataIndex:
 @dataclass(eq=False)
 class Finding:
     """One validation result, before it becomes triples of the results graph."""
-    shape: "Shape"
+    shape: Shape
     component: URIRef
     focus: Node
     value: Node | None = None
-    details: list["Finding"] = field(default_factory=list)
+    details: list[Finding] = field(default_factory=list)
     #: sh:sourceConstraint (the node of an sh:sparql constraint), where there is one
     constraint: Node | None = None
     #: the result's messages where they are not the shape's (an sh:sparql constraint's)
@@ -194,7 +194,7 @@ class CompiledShapes:
 #: Compiled shapes by shapes graph and whether messages were required, with the graph's
 #: triples when it was compiled: a graph is mutable, so each use compares its content (a
 #: millisecond for svrdf's shapes) and an edited graph is read again, whatever its size.
-_COMPILED: "WeakKeyDictionary[Graph, dict[bool, tuple[frozenset, CompiledShapes | str]]]" = \
+_COMPILED: WeakKeyDictionary[Graph, dict[bool, tuple[frozenset, CompiledShapes | str]]] = \
     WeakKeyDictionary()
 
 

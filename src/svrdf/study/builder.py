@@ -540,7 +540,7 @@ def _quotation_codes(table: CsvTable, dropped: frozenset[str],
     for row in table.rows:
         cells = _cells(table, schema, row, dropped)
 
-        def at(name: str) -> Origin:
+        def at(name: str, row: CsvRow = row) -> Origin:
             return row.origin(table.file, name)
 
         people = cells["people"] or 1

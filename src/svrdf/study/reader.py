@@ -281,7 +281,7 @@ def read_csv(path: Path, rows_are: str = "code") -> CsvTable:
                     raise StudyFileError(
                         f"row has {len(cells)} cells; the header has {len(header)} "
                         f"({listed(header)})", Origin(file, line=line, row=line))
-                rows.append(CsvRow(line, dict(zip(header, cells))))
+                rows.append(CsvRow(line, dict(zip(header, cells, strict=False))))
             line = reader.line_num + 1
     except csv.Error as exc:
         message = str(exc)
