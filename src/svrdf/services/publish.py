@@ -203,10 +203,15 @@ class _Exchange:
     deadline: float
     log: Callable[[str], None]
 
+    def __post_init__(self) -> None:
+        if self.retries < 0:  # a caller's mistake: say so rather than guess what it meant
+            raise ValueError(f"retries must be 0 or more, not {self.retries}")
+
     def send(self, method: str, data: bytes | None, headers: dict[str, str]) -> bytes:
         """The body of the store's successful answer."""
         delay = FIRST_BACKOFF
-        for attempt in range(self.retries + 1):  # returns or raises on the last attempt
+        attempt = 0
+        while True:  # returns, or raises on the last attempt
             try:
                 answer = self._within_deadline(method, data, headers)
             except _DeadlinePassed:
@@ -231,14 +236,15 @@ class _Exchange:
                 if answer.status != 429 and answer.status < 500:
                     detail = _excerpt(answer.body.decode("utf-8", "replace"))
                     raise PublishError(f"{method} {self.subject}: {problem}: {detail}")
-            if attempt == self.retries:
-                tries = self.retries + 1
+            if attempt >= self.retries:
+                tries = attempt + 1
                 raise PublishError(f"{method} {self.subject}: {problem}; gave up after {tries} "
                                    f"tr{'y' if tries == 1 else 'ies'}")
             self.log(_fit_to_show(f"{method} {self.subject}: {problem}; trying again in "
                                   f"{delay:g} s"))
             time.sleep(delay)
             delay *= 2
+            attempt += 1
 
     def _within_deadline(self, method: str, data: bytes | None,
                          headers: dict[str, str]) -> _Answer:

@@ -38,7 +38,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.query import Result
+from rdflib.query import Result, ResultRow
 from rdflib.term import Node
 
 from svrdf.errors import SvrdfError
@@ -538,22 +538,40 @@ def _read(conn: socket.socket, size: int, deadline: float | None = None) -> byte
     return buffer
 
 
+def result_graph(result: Result) -> Graph:
+    """The graph of a CONSTRUCT or DESCRIBE result."""
+    if result.graph is None:  # rdflib gives every CONSTRUCT and DESCRIBE result one
+        raise QueryFailed(f"the {result.type} query gave no graph")
+    return result.graph
+
+
+def _serialized(result: Result, fmt: str) -> bytes:
+    """A SELECT or ASK result in rdflib's serializer ``fmt``."""
+    data = result.serialize(format=fmt)
+    if data is None:  # rdflib returns None only when given a destination to write to
+        raise QueryFailed(f"rdflib did not serialize the result as {fmt}")
+    return data
+
+
 def format_result(result: Result, fmt: str, names=None) -> bytes:
     """SELECT and ASK as a table, CSV, TSV, or SPARQL 1.1 Query Results JSON or XML;
     CONSTRUCT and DESCRIBE as Turtle, whatever ``fmt`` says."""
     if result.type in ("CONSTRUCT", "DESCRIBE"):
-        graph = result.graph
+        graph = result_graph(result)
         for prefix, namespace in PREFIXES.items():
             graph.bind(prefix, namespace, replace=True)
         return graph.serialize(format="turtle", encoding="utf-8")
     if fmt == "json":
-        return result.serialize(format="json") + b"\n"
+        return _serialized(result, "json") + b"\n"
     if fmt == "xml":
         return _xml_results(result)
     if result.type == "ASK":
         return (("true" if result.askAnswer else "false") + "\n").encode()
+    if result.vars is None:  # rdflib gives every SELECT result its variables
+        raise QueryFailed("the SELECT query gave no variables")
     variables = [str(v) for v in result.vars]
-    rows = [[row[v] for v in result.vars] for row in result]
+    # A SELECT result's rows are all ResultRows (an ASK's is a bool, a graph's are triples).
+    rows = [[row[v] for v in result.vars] for row in result if isinstance(row, ResultRow)]
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
@@ -578,12 +596,14 @@ def _xml_results(result: Result) -> bytes:
     """The SPARQL XML results, or a :class:`QueryError` if a value holds a character that no
     XML 1.0 document can (a query can make one: ``BIND("\\u0007" AS ?x)``)."""
     for row in result if result.type == "SELECT" else ():
+        if not isinstance(row, ResultRow):  # not reached: a SELECT result's rows are all ResultRows
+            continue
         for term in row:
             found = _NOT_IN_XML.search(str(term)) if term is not None else None
             if found:
                 raise QueryError(f"a value of the result holds U+{ord(found.group()):04X}, which "
                                  "XML cannot hold; ask for the JSON results instead")
-    return result.serialize(format="xml")
+    return _serialized(result, "xml")
 
 
 #: What a spreadsheet takes for the start of a formula (OWASP, "CSV Injection").

@@ -50,6 +50,7 @@ from svrdf.services.query import (
     QueryTimeout,
     format_result,
     prepare,
+    result_graph,
 )
 from svrdf.study.model import Study
 
@@ -195,7 +196,7 @@ def create_app(directories: list[Path], base_url: str, limits: Limits = Limits()
 
     def signposting(served: ServedStudy) -> str:
         page_url = root + served.base_path
-        links = []
+        links: list[tuple[str, str]] = []
         if served.study.doi:
             links.append((served.iris.dataset, 'rel="cite-as"'))
         links += [(page_url + name, f'rel="describedby"; type="{media}"')
@@ -230,8 +231,8 @@ def create_app(directories: list[Path], base_url: str, limits: Limits = Limits()
             return PlainTextResponse("Not Found\n", status_code=404)
         rest = path[len(served.base_path):]
         if rest in served.files and rest != "index.html":
-            media, body = served.files[rest]
-            return Response(body, media_type=media)
+            file_media, body = served.files[rest]
+            return Response(body, media_type=file_media)
         offered = [*RDF_MEDIA_TYPES, HTML]
         if rest in ("", "index.html"):
             graph, headers = served.graph, {"Link": signposting(served)}
@@ -266,7 +267,7 @@ def create_app(directories: list[Path], base_url: str, limits: Limits = Limits()
             if body is None:
                 return PlainTextResponse(f"Content Too Large: a request may send at most "
                                          f"{limits.max_body} bytes\n", status_code=413)
-            text = body.decode("utf-8", "replace")
+            text: str | None = body.decode("utf-8", "replace")
             if kind == FORM:
                 form = parse_qs(text)
                 if "update" in form:
@@ -359,9 +360,10 @@ def _render(media: str, max_results: int, result: Result) -> bytes:
     :class:`QueryError` when it has more than ``max_results`` rows or triples. A function of
     the module, so that (partially applied) it can be sent to the query's process."""
     if result.type in ("CONSTRUCT", "DESCRIBE"):
-        if len(result.graph) > max_results:
+        graph = result_graph(result)
+        if len(graph) > max_results:
             raise QueryError(f"the result has more than {max_results} triples; narrow the query")
-        return graph_bytes(result.graph, RDF_MEDIA_TYPES[media])
+        return graph_bytes(graph, RDF_MEDIA_TYPES[media])
     if result.type == "SELECT" and len(result.bindings) > max_results:
         raise QueryError(f"the result has more than {max_results} rows; add a LIMIT")
     return format_result(result, RESULT_MEDIA_TYPES[media])

@@ -68,14 +68,17 @@ DESCRIPTIVE = frozenset({
 
 class DataIndex:
     """The data's triples of the predicates the shapes ask about, indexed both ways, read in
-    one pass: rdflib answers a triple pattern in microseconds, a dict in nanoseconds."""
+    one pass: rdflib answers a triple pattern in microseconds, a dict in nanoseconds.
 
-    def __init__(self, data: Iterable[Triple], forward: frozenset[URIRef],
-                 backward: frozenset[URIRef]) -> None:
+    Predicates are any nodes: a shape's sh:targetSubjectsOf or sh:targetObjectsOf names one
+    with whatever term the shapes graph holds."""
+
+    def __init__(self, data: Iterable[tuple[Node, Node, Node]], forward: frozenset[Node],
+                 backward: frozenset[Node]) -> None:
         # Only where asked for: hashing a literal costs a microsecond, and most objects are.
         # A node's one value is held without a list (svrdf.shacl.multimap).
-        self._forward: dict[URIRef, dict[Node, Node | list[Node]]] = {p: {} for p in forward}
-        self._backward: dict[URIRef, dict[Node, Node | list[Node]]] = {p: {} for p in backward}
+        self._forward: dict[Node, dict[Node, Node | list[Node]]] = {p: {} for p in forward}
+        self._backward: dict[Node, dict[Node, Node | list[Node]]] = {p: {} for p in backward}
         # Slots found by the predicate object's id: the data's predicates are other objects
         # than the shapes' equal ones, and rdflib compares terms in Python.
         slots: dict[int, tuple] = {}
@@ -96,11 +99,11 @@ class DataIndex:
     def subjects(self, predicate: URIRef, obj: Node) -> Sequence[Node]:
         return held(self._backward[predicate], obj)
 
-    def subjects_of(self, predicate: URIRef) -> Iterable[Node]:
+    def subjects_of(self, predicate: Node) -> Iterable[Node]:
         """The subjects of the predicate."""
         return self._forward[predicate].keys()
 
-    def objects_of(self, predicate: URIRef) -> Iterable[Node]:
+    def objects_of(self, predicate: Node) -> Iterable[Node]:
         """The objects of the predicate."""
         return self._backward[predicate].keys()
 
@@ -164,7 +167,8 @@ Constraint = Callable[["Engine", "Shape", dict, int], tuple[set[Node], list[Find
 @dataclass(eq=False)
 class Shape:
     node: Node
-    severity: URIRef
+    #: sh:severity as the shapes give it (any term, as pyshacl takes it), else sh:Violation
+    severity: Node
     messages: tuple[Node, ...]
     deactivated: bool
     #: sh:path as written (an IRI, or the blank node of an inverse path); None for a node shape
@@ -173,7 +177,7 @@ class Shape:
     inverse: bool
     constraints: list[Constraint] = field(default_factory=list)
 
-    def value_nodes(self, data: DataIndex, focus: Node) -> list[Node]:
+    def value_nodes(self, data: DataIndex, focus: Node) -> Sequence[Node]:
         if self.predicate is None:
             return [focus]
         if self.inverse:
@@ -187,8 +191,8 @@ class CompiledShapes:
     #: (shape, its targets) for every shape that has targets
     targeted: list[tuple[Shape, dict[URIRef, list[Node]]]]
     #: the predicates whose objects the checks read, and those whose subjects they read
-    forward: frozenset[URIRef]
-    backward: frozenset[URIRef]
+    forward: frozenset[Node]
+    backward: frozenset[Node]
 
 
 #: Compiled shapes by shapes graph and whether messages were required, with the graph's
@@ -259,7 +263,8 @@ class _Compiler:
         self.check_nesting([shape for shape, _ in targeted])
         if self.require_messages:
             self.check_messages([shape for shape, _ in targeted])
-        forward, backward = {RDF.type, RDFS.subClassOf, *self.compared}, {RDF.type, RDFS.subClassOf}
+        forward: set[Node] = {RDF.type, RDFS.subClassOf, *self.compared}
+        backward: set[Node] = {RDF.type, RDFS.subClassOf}
         for shape in self.shapes.values():
             if shape.predicate is not None:
                 (backward if shape.inverse else forward).add(shape.predicate)
@@ -330,7 +335,8 @@ class _Compiler:
         g = self.graph
         return (node, RDF.type, SH.NodeShape) in g or (node, RDF.type, SH.PropertyShape) in g \
             or any(p in _BUILDERS or p in TARGET_PREDICATES or p == SH.path or
-                   (p.startswith(SH) and p not in DESCRIPTIVE) for p in g.predicates(node, None))
+                   (isinstance(p, URIRef) and p.startswith(str(SH)) and p not in DESCRIPTIVE)
+                   for p in g.predicates(node, None))
 
     def one(self, node: Node, parameter: URIRef) -> Node | None:
         values = list(self.graph.objects(node, parameter))
@@ -372,7 +378,8 @@ class _Compiler:
             deactivated=isinstance(deactivated, Literal) and deactivated.value is True,
             path_node=path_node, predicate=predicate, inverse=inverse)
         # pyshacl ignores predicates outside SHACL (custom components were refused above).
-        parameters = {p for p in g.predicates(node, None) if p.startswith(SH) and p not in DESCRIPTIVE}
+        parameters = {p for p in g.predicates(node, None)
+                      if isinstance(p, URIRef) and p.startswith(str(SH)) and p not in DESCRIPTIVE}
         if parameters.isdisjoint({SH.qualifiedValueShape}) and (
                 (node, SH.qualifiedMinCount, None) in g or (node, SH.qualifiedMaxCount, None) in g):
             raise Unsupported(f"{node} has a qualified count without sh:qualifiedValueShape")
@@ -417,15 +424,16 @@ def _class(compiler: _Compiler, node: Node, shape: Shape) -> Constraint:
     return check
 
 
-_DATATYPE_VALUES = {XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int,
-                    XSD.float: float, XSD.decimal: Decimal, XSD.boolean: bool, XSD.date: date,
-                    XSD.time: time, XSD.dateTime: datetime}
+_DATATYPE_VALUES: dict[URIRef, type | tuple[type, ...]] = {
+    XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int, XSD.float: float,
+    XSD.decimal: Decimal, XSD.boolean: bool, XSD.date: date, XSD.time: time,
+    XSD.dateTime: datetime}
 
 
 def _datatype(compiler: _Compiler, node: Node, shape: Shape) -> Constraint:
     """DatatypeConstraintComponent."""
     datatype = compiler.one(node, SH.datatype)
-    python_type = _DATATYPE_VALUES.get(datatype)
+    python_type = _DATATYPE_VALUES.get(datatype) if isinstance(datatype, URIRef) else None
 
     def actual(value: Literal) -> bool:
         return python_type is None or isinstance(value.value, python_type)
@@ -460,8 +468,8 @@ def _node_kind(compiler: _Compiler, node: Node, shape: Shape) -> Constraint:
 def _count(parameter: URIRef, component: URIRef, fails: Callable[[int, int], bool]):
     """MinCountConstraintComponent, MaxCountConstraintComponent."""
     def build(compiler: _Compiler, node: Node, shape: Shape) -> Constraint:
-        limit = compiler.integer(node, parameter)
-        if limit < 0 or shape.predicate is None:
+        limit = compiler.integer(node, parameter)  # not None: the shape has the parameter
+        if limit is None or limit < 0 or shape.predicate is None:
             raise Unsupported(f"{parameter} of {node}")
 
         def check(engine, shape, values_by_focus, depth):
@@ -485,8 +493,8 @@ def _value_text(value: Node) -> str:
 def _length(parameter: URIRef, component: URIRef, fails: Callable[[int, int], bool]):
     """MinLengthConstraintComponent, MaxLengthConstraintComponent."""
     def build(compiler: _Compiler, node: Node, shape: Shape) -> Constraint:
-        limit = compiler.integer(node, parameter)
-        if limit < 0:
+        limit = compiler.integer(node, parameter)  # not None: the shape has the parameter
+        if limit is None or limit < 0:
             raise Unsupported(f"{parameter} of {node}")
 
         def passes(value: Node) -> bool:
@@ -505,6 +513,8 @@ def _pattern(compiler: _Compiler, node: Node, shape: Shape) -> Constraint:
         raise Unsupported(f"sh:pattern of {node}")
     re_flags = 0
     if flags is not None:
+        if not isinstance(flags, Literal):  # pyshacl fails on it (no .value): let it
+            raise Unsupported(f"sh:flags of {node}")
         text = str(flags.value).lower()
         re_flags |= (re.I if "i" in text else 0) | (re.M if "m" in text else 0)
     source = str(pattern.value) if pattern.value is not None and len(pattern.value) > 1 else str(pattern)
@@ -516,7 +526,10 @@ def _pattern(compiler: _Compiler, node: Node, shape: Shape) -> Constraint:
 
 def _in(compiler: _Compiler, node: Node, shape: Shape) -> Constraint:
     """InConstraintComponent."""
-    allowed = set(compiler.graph.items(compiler.one(node, SH["in"])))
+    members = compiler.one(node, SH["in"])
+    if members is None:  # not reached: the builder runs only for a shape with sh:in
+        raise Unsupported(f"sh:in of {node}")
+    allowed = set(compiler.graph.items(members))
     return _per_value(SH.InConstraintComponent, lambda value: value in allowed)
 
 
@@ -564,8 +577,9 @@ def _at_least(value: Literal, bound: Literal) -> bool:
 
 def _less_than_or_equals(compiler: _Compiler, node: Node, shape: Shape) -> Constraint:
     """LessThanOrEqualsConstraintComponent (rdflib mode)."""
-    others = list(compiler.graph.objects(node, SH.lessThanOrEquals))
-    if not all(isinstance(other, URIRef) for other in others):
+    objects = list(compiler.graph.objects(node, SH.lessThanOrEquals))
+    others = [other for other in objects if isinstance(other, URIRef)]
+    if len(others) != len(objects):
         raise Unsupported(f"sh:lessThanOrEquals of {node}")
     compiler.compared.update(others)
 
@@ -684,7 +698,7 @@ def _qualified(compiler: _Compiler, node: Node, shape: Shape) -> Constraint:
                    for d in g.objects(node, SH.qualifiedValueShapesDisjoint))
     plans = []
     for member in g.objects(node, SH.qualifiedValueShape):
-        siblings = set()
+        siblings: set[Node] = set()
         if disjoint:
             for parent in g.subjects(SH.property, node):
                 for sibling_holder in g.objects(parent, SH.property):
@@ -815,7 +829,7 @@ _BUILDERS: dict[URIRef, Callable[[_Compiler, Node, Shape], Constraint]] = {
 # ---------------------------------------------------------------- evaluation
 
 class Engine:
-    def __init__(self, compiled: CompiledShapes, data: Iterable[Triple]) -> None:
+    def __init__(self, compiled: CompiledShapes, data: Graph | Collection[Triple]) -> None:
         self.compiled = compiled
         # Selected before the index is made, so that Oxigraph's stores (hundreds of megabytes
         # for a large study) and the index are never in memory together.

@@ -21,6 +21,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
+from svrdf.errors import ShapesError
 from svrdf.rdf.oxigraph_terms import OxigraphTerm, TermConverter, from_oxigraph, literal_key
 
 
@@ -107,8 +108,11 @@ def _store_of(triples: Iterable[tuple[Node, Node, Node]]) -> pyoxigraph.Store:
 
 def _selected(store: pyoxigraph.Store, query: str,
               data: Graph | Collection[tuple[Node, Node, Node]]) -> list[Node]:
-    return as_data_terms([row["this"] for row in store.query(query) if row["this"] is not None],
-                         data)
+    solutions = store.query(query)
+    if not isinstance(solutions, pyoxigraph.QuerySolutions):  # an ASK or CONSTRUCT as sh:select
+        raise ShapesError("the SHACL shapes cannot be run: the sh:select of a SPARQL target is "
+                          "not a SELECT query")
+    return as_data_terms([row["this"] for row in solutions if row["this"] is not None], data)
 
 
 def as_data_terms(found: list[OxigraphTerm], data: Iterable[tuple[Node, Node, Node]]
@@ -118,7 +122,7 @@ def as_data_terms(found: list[OxigraphTerm], data: Iterable[tuple[Node, Node, No
     integers), which rdflib, and so pyshacl, tell apart. The data is read only when a literal
     was found."""
     own = _own_literals(found, data)
-    nodes = []
+    nodes: list[Node] = []
     for term in found:
         node = from_oxigraph(term)
         if isinstance(node, Literal):
@@ -145,8 +149,9 @@ def as_data_term(found: list[OxigraphTerm], data: Iterable[tuple[Node, Node, Nod
 def _own_literals(found: list[OxigraphTerm], data: Iterable[tuple[Node, Node, Node]]
                   ) -> dict[tuple, list[Literal]]:
     """The data's literals that Oxigraph holds as the found ones, by :func:`literal_key`."""
-    wanted = {literal_key(from_oxigraph(term)) for term in found
-              if isinstance(term, pyoxigraph.Literal)}
+    # Only Oxigraph's literals are converted: they are few, the found IRIs many.
+    literals = (from_oxigraph(term) for term in found if isinstance(term, pyoxigraph.Literal))
+    wanted = {literal_key(literal) for literal in literals if isinstance(literal, Literal)}
     own: dict[tuple, dict[Literal, None]] = {}
     if wanted:
         for _, _, obj in data:
@@ -200,7 +205,9 @@ def _matching(triples: Iterable[tuple[Node, Node, Node]], patterns: Patterns
               ) -> Iterator[tuple[Node, Node, Node]]:
     """The triples that some pattern can match."""
     any_ends = {predicate for predicate, ends in patterns.items() if (None, None) in ends}
-    fixed_ends = {predicate: ends for predicate, ends in patterns.items() if predicate not in any_ends}
+    # Keyed by any node: the triples' predicates are looked up as they come.
+    fixed_ends: dict[Node, frozenset[tuple[URIRef | None, URIRef | None]]] = {
+        predicate: ends for predicate, ends in patterns.items() if predicate not in any_ends}
     for triple in triples:
         s, p, o = triple
         if p in any_ends:

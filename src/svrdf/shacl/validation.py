@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
@@ -23,6 +24,9 @@ from rdflib.term import Node
 from svrdf import resources
 from svrdf.errors import Notice, Origin, ShapesError
 from svrdf.rdf.mapping import LocatedTriple, Triple, graph_of, new_graph
+
+if TYPE_CHECKING:  # the engine is imported when it runs: it loads Oxigraph
+    from svrdf.shacl.engine import Finding
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 _NAMES = new_graph().namespace_manager
@@ -172,7 +176,7 @@ def _svrdf_engine_results(data: Graph | Collection[Triple], shapes: Graph
             evaluation.results_graph)
 
 
-def _finding_result(finding, shapes: Graph, names: dict[Node, str]) -> ValidationResult:
+def _finding_result(finding: Finding, shapes: Graph, names: dict[Node, str]) -> ValidationResult:
     """What :func:`_result` reads from the results graph, read from the engine's finding."""
     shape = finding.shape
     name = names.get(shape.node)
@@ -208,14 +212,15 @@ def _pyshacl_results(data: Graph, shapes: Graph, fast: bool) -> Graph:
 
     from svrdf.shacl import pyshacl_runner as fast_shacl
 
-    options = dict(inference="none", advanced=True, allow_warnings=True, do_owl_imports=False)
     try:
         if fast:
-            _, results_graph, _ = pyshacl.validate(
-                data, shacl_graph=fast_shacl.resolve_sparql_targets(shapes, data),
-                inplace=fast_shacl.may_validate_in_place(shapes), **options)
+            shacl_graph = fast_shacl.resolve_sparql_targets(shapes, data)
+            inplace = fast_shacl.may_validate_in_place(shapes)
         else:
-            _, results_graph, _ = pyshacl.validate(data, shacl_graph=shapes, **options)
+            shacl_graph, inplace = shapes, False  # pyshacl's default: it copies the data
+        _, results_graph, _ = pyshacl.validate(
+            data, shacl_graph=shacl_graph, inplace=inplace, inference="none", advanced=True,
+            allow_warnings=True, do_owl_imports=False)
     except ReportableRuntimeError as exc:
         raise ShapesError(f"the SHACL shapes cannot be run: {exc.message}") from None
     # pyshacl reports some failures (such as a SERVICE query in a SPARQL constraint) by
@@ -235,20 +240,32 @@ def _result(report: Graph, node: Node, shapes: Graph) -> ValidationResult:
     def value(predicate: URIRef) -> Node | None:
         return report.value(node, predicate)
 
-    path, inverse = value(SH.resultPath), False
-    if isinstance(path, BNode):
-        inverse_of = report.value(path, SH.inversePath)
-        path, inverse = (inverse_of, True) if isinstance(inverse_of, URIRef) else (None, False)
+    def required(predicate: URIRef) -> Node:
+        """What every result of pyshacl's has (SHACL requires it)."""
+        found = value(predicate)
+        if found is None:
+            raise ValueError(f"pyshacl's result {node.n3()} has no {predicate.n3()}")
+        return found
+
+    result_path = value(SH.resultPath)
+    path: URIRef | None = None
+    inverse = False
+    if isinstance(result_path, URIRef):
+        path = result_path
+    elif isinstance(result_path, BNode):
+        inverse_of = report.value(result_path, SH.inversePath)
+        if isinstance(inverse_of, URIRef):
+            path, inverse = inverse_of, True
     message = value(SH.resultMessage)
     return ValidationResult(
-        severity=_local_name(value(SH.resultSeverity)),
+        severity=_local_name(required(SH.resultSeverity)),
         message=str(message) if message is not None else "does not conform to its shape",
-        focus=value(SH.focusNode),
+        focus=required(SH.focusNode),
         path=path,
         inverse=inverse,
         value=value(SH.value),
-        shape=_shape_name(value(SH.sourceShape), shapes),
-        constraint=_local_name(value(SH.sourceConstraintComponent)),
+        shape=_shape_name(required(SH.sourceShape), shapes),
+        constraint=_local_name(required(SH.sourceConstraintComponent)),
     )
 
 
