@@ -15,6 +15,7 @@ import signal
 import sys
 import warnings
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import click
@@ -38,7 +39,7 @@ class _ReportedError(click.ClickException):
 
     def __init__(self, error: SvrdfError):
         super().__init__(str(error))
-        self.exit_code = error.exit_code
+        self.exit_code = error.exit_code  # type: ignore[misc]  # click reads it per instance
 
     def show(self, file=None) -> None:
         from svrdf.terminal import printable
@@ -128,7 +129,7 @@ class _Progress:
     def __init__(self, quiet: bool):
         self.quiet = quiet
         self.shown = not quiet and sys.stderr.isatty()
-        self._bar = None
+        self._bar: Any = None  # click's progress bar, made at the second study
 
     def step(self, name: str) -> None:
         if self.shown:
@@ -188,11 +189,14 @@ def _study_dir(study_dir: Path | None) -> Path:
               metavar="DIR", help="Write each format under its bundle name (study.ttl, ...) in DIR.")
 @click.option("--no-validate", is_flag=True,
               help="Skip SHACL validation. The output may then be invalid or disclose data.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+              metavar="N", help="With nquads or trig: make N studies at a time, each in a process "
+                                "of its own. The output is the same as with one.")
 @strict_option
 @drop_column_option
 @quiet_option
 def export(study_dirs: tuple[Path, ...], format_name: str | None, output: str | None,
-           out_dir: Path | None, no_validate: bool, strict: bool,
+           out_dir: Path | None, jobs: int, no_validate: bool, strict: bool,
            drop_columns: tuple[str, ...], quiet: bool) -> None:
     """Validate a study and write its RDF graph, or another of its forms.
 
@@ -208,6 +212,7 @@ def export(study_dirs: tuple[Path, ...], format_name: str | None, output: str | 
       svrdf export --study path/to/my-study --format nt -o out.nt
       svrdf export --format all --out-dir output/
       svrdf export --study a --study b --format nquads -o studies.nq
+      svrdf export --study a --study b --study c --format nquads --jobs 2 -o studies.nq
     """
     from svrdf import pipeline
 
@@ -217,7 +222,7 @@ def export(study_dirs: tuple[Path, ...], format_name: str | None, output: str | 
     progress = _Progress(quiet)
     try:
         notes = pipeline.export(list(study_dirs), format_name, output, out_dir, not no_validate,
-                                strict, drop_columns, progress, sys.stdout.buffer)
+                                strict, drop_columns, progress, sys.stdout.buffer, jobs)
     finally:
         progress.done()
     sys.stdout.buffer.flush()
@@ -318,7 +323,7 @@ def query(study_dirs: tuple[Path, ...], query_file: Path | None, list_queries: b
             raise click.BadParameter(f"cannot read {query_file}: {exc}", param_hint="'--file'") from None
     from svrdf.pipeline import load_checked
 
-    prepared = prepare(resolve_query(query_text))
+    prepared = prepare(resolve_query(query_text or ""))
     graphs = {export.study.base_iri: export.graph
               for export in load_checked(study_dirs or (_study_dir(None),), validate=False)}
     names = next(iter(graphs.values())).namespace_manager

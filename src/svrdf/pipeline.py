@@ -5,10 +5,14 @@ Each function here is what a CLI command does, callable from Python with the sam
 
 from __future__ import annotations
 
+import itertools
+import multiprocessing
 import shutil
 import sys
 import tempfile
-from collections.abc import Collection, Iterable, Iterator
+from collections import deque
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import cached_property
@@ -138,15 +142,18 @@ class _Silent:
 
 def load_checked(directories: Iterable[str | Path], validate: bool = True, strict: bool = False,
                  drop_columns: Iterable[str] = (), refusal: str = "nothing was written",
-                 progress: Progress | None = None) -> Iterator[Export]:
+                 progress: Progress | None = None, one_of_several: bool | None = None
+                 ) -> Iterator[Export]:
     """Each study folder in turn, read, built and mapped, its base IRI claimed (two studies
     may not share one) and, if ``validate``, checked: its report goes to ``progress``, and a
     study with a violation (or, under ``strict``, any result) is refused with
     :class:`InvalidGraphError`, the report and ``refusal`` in its message. The one place every
     command loads and checks studies; one study is held at a time, unless the caller keeps
-    them."""
+    them. A refusal names the study's folder when it is one of several (``one_of_several``,
+    by default: when there are several ``directories``)."""
     tell = progress or _Silent()
     directories = list(directories)
+    several = len(directories) > 1 if one_of_several is None else one_of_several
     claimed: dict[str, str | Path] = {}
     for index, directory in enumerate(directories, start=1):
         if len(directories) > 1:
@@ -161,7 +168,7 @@ def load_checked(directories: Iterable[str | Path], validate: bool = True, stric
             tell.step(f"validating {len(triples):,} triples")
             report = check(study, triples, located)
             if report.results if strict else report.violations:
-                where = f"{directory}: " if len(directories) > 1 else ""
+                where = f"{directory}: " if several else ""
                 raise InvalidGraphError(
                     f"{where}the study graph has {report.summary()}"
                     f"{' (--strict refuses warnings)' if strict and report.conforms else ''}; "
@@ -203,31 +210,116 @@ def write_forms(export: Export, formats: list[OutputFormat], out_dir: str | Path
 CATALOG_IRI = URIRef("urn:svrdf:catalog")
 
 
-def export_studies(directories: list[str | Path], fmt: DatasetFormat, out: BinaryIO,
+def export_studies(directories: Sequence[str | Path], fmt: DatasetFormat, out: BinaryIO,
                    run_validation: bool = True, strict: bool = False,
-                   drop_columns: Iterable[str] = (), progress: Progress | None = None) -> None:
+                   drop_columns: Iterable[str] = (), progress: Progress | None = None,
+                   jobs: int = 1) -> None:
     """Write several studies to ``out``, each its own named graph (its base IRI), then a DCAT
-    catalogue of them all in the default graph. One study is in memory at a time. Raises
+    catalogue of them all in the default graph. One study is in memory at a time (a few, with
+    ``jobs`` processes making them side by side; the bytes are the same). Raises
     :class:`InvalidGraphError` at the first study that fails validation; the caller's output
     is then to be discarded."""
     count = f"{len(directories)} stud{'y' if len(directories) == 1 else 'ies'}"
-    catalogue = StudiesCatalogue(
+    catalogue = _catalogue(count)
+    drop_columns = tuple(drop_columns)
+    if jobs > 1 and len(directories) > 1:
+        parts = _parts_in_processes(directories, fmt, run_validation, strict, drop_columns,
+                                    progress, jobs)
+    else:
+        parts = (_part(export, fmt, catalogue, progress) for export in load_checked(
+            directories, run_validation, strict, drop_columns, progress=progress))
+    for entry, chunk in parts:
+        catalogue.extend(entry)
+        out.write(chunk)
+    out.write(fmt.chunk(catalogue.triples, None))
+
+
+def _catalogue(count: str) -> StudiesCatalogue:
+    return StudiesCatalogue(
         CATALOG_IRI, f"svrdf catalogue of {count}",
         "The studies exported together by svrdf; each study's graph is the named graph of its base IRI.")
-    for export in load_checked(directories, run_validation, strict, drop_columns, progress=progress):
-        catalogue.add(export.study)
-        out.write(fmt.chunk(export.triples, URIRef(export.study.base_iri)))
-    out.write(fmt.chunk(catalogue.triples, None))
+
+
+def _part(export: Export, fmt: DatasetFormat, catalogue: StudiesCatalogue,
+          progress: Progress | None) -> tuple[list[Triple], bytes]:
+    """A study's entry in the catalogue and its chunk of the dataset form."""
+    (progress or _Silent()).step(f"writing {fmt.filename}")
+    return catalogue.entry(export.study), fmt.chunk(export.triples, URIRef(export.study.base_iri))
+
+
+@dataclass(frozen=True)
+class _Made:
+    """What a worker process sends back of one study: enough to claim its base IRI, tell its
+    report and write it."""
+    base_iri: str
+    conforms: bool
+    results: tuple
+    entry: list[Triple]
+    chunk: bytes
+
+
+def _make_part(directory: str | Path, fmt_name: str, validate: bool, strict: bool,
+               drop_columns: tuple[str, ...]) -> _Made | None:
+    """In a worker process: one study, loaded, checked and written; None if it fails, for the
+    parent to load it again itself and raise the error where the user sees it."""
+    fmt = get_dataset_format(fmt_name)
+    try:
+        [export] = load_checked([directory], validate, strict, drop_columns)
+        entry, chunk = _part(export, fmt, _catalogue(""), None)  # type: ignore[arg-type]
+    except Exception:
+        return None
+    report = export.report
+    return _Made(export.study.base_iri, report.conforms if report else True,
+                 report.results if report else (), entry, chunk)
+
+
+def _parts_in_processes(directories: Sequence[str | Path], fmt: DatasetFormat, validate: bool,
+                        strict: bool, drop_columns: tuple[str, ...], progress: Progress | None,
+                        jobs: int) -> Iterator[tuple[list[Triple], bytes]]:
+    """The studies' entries and chunks, made by ``jobs`` processes and taken in order. A study
+    that fails in its worker is loaded again here, so that its error is raised as it would be
+    in one process; a base IRI that two studies share is refused as it would be too."""
+    tell = progress or _Silent()
+    claimed: dict[str, str | Path] = {}
+    # Spawned, not forked: the caller may have threads, and a fork copies their locks.
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pending: deque = deque()
+        queued = iter(directories)
+        for directory in itertools.islice(queued, 2 * jobs):
+            pending.append((directory, pool.submit(_make_part, directory, fmt.name, validate,
+                                                   strict, drop_columns)))
+        index = 0
+        while pending:
+            directory, future = pending.popleft()
+            for following in itertools.islice(queued, 1):  # keep the workers busy
+                pending.append((following, pool.submit(_make_part, following, fmt.name,
+                                                       validate, strict, drop_columns)))
+            index += 1
+            tell.study(index, len(directories), Path(directory))
+            made = future.result()
+            if made is None or made.base_iri in claimed:
+                # The error, as one process would raise it (or, should the study pass now, its part).
+                study = load_study(directory, drop_columns=drop_columns)
+                claim_base_iri(claimed, study, directory)
+                [export] = load_checked([directory], validate, strict, drop_columns, progress=tell,
+                                        one_of_several=True)
+                yield _part(export, fmt, _catalogue(""), tell)
+                continue
+            claimed[made.base_iri] = directory
+            if validate:
+                tell.report(ValidationReport(made.conforms, made.results, Graph))
+            yield made.entry, made.chunk
 
 
 def export(directories: list[Path], format_name: str | None, output: str | None = None,
            out_dir: Path | None = None, validate: bool = True, strict: bool = False,
            drop_columns: Iterable[str] = (), progress: Progress | None = None,
-           stdout: BinaryIO | None = None) -> list[str]:
+           stdout: BinaryIO | None = None, jobs: int = 1) -> list[str]:
     """What ``svrdf export`` does: the studies in ``directories`` (the bundled one if none)
     written in the form ``format_name`` (else the one ``output``'s suffix names, else Turtle):
     to the file ``output``, into the folder ``out_dir`` (``all`` writes every form there), or
-    to ``stdout``. Several studies go into one dataset form (nquads, trig). Returns what it
+    to ``stdout``. Several studies go into one dataset form (nquads, trig), made by ``jobs``
+    processes side by side. Returns what it
     wrote or skipped, a line each, for the user. Raises :class:`UsageError` for options that do
     not fit together, before reading anything."""
     if output is not None and out_dir is not None:
@@ -238,7 +330,7 @@ def export(directories: list[Path], format_name: str | None, output: str | None 
     dataset_format = get_dataset_format(format_name)
     if dataset_format is not None:
         return _export_dataset(directories, dataset_format, output, out_dir, validate, strict,
-                               drop_columns, progress, stdout)
+                               drop_columns, progress, stdout, jobs)
     if len(directories) > 1:
         raise UsageError(f"--format {format_name} writes one study; for several, use "
                          "--format nquads or --format trig")
@@ -269,18 +361,18 @@ def export(directories: list[Path], format_name: str | None, output: str | None 
 def _export_dataset(directories: list[Path], fmt: DatasetFormat, output: str | None,
                     out_dir: Path | None, validate: bool, strict: bool,
                     drop_columns: Iterable[str], progress: Progress | None,
-                    stdout: BinaryIO | None) -> list[str]:
+                    stdout: BinaryIO | None, jobs: int) -> list[str]:
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / fmt.filename if out_dir is not None else output
     if target in (None, "-"):
         # Spooled to disk first, so that a study failing late leaves stdout empty.
         with tempfile.TemporaryFile() as spool:
-            export_studies(directories, fmt, spool, validate, strict, drop_columns, progress)
+            export_studies(directories, fmt, spool, validate, strict, drop_columns, progress, jobs)
             spool.seek(0)
             shutil.copyfileobj(spool, stdout or sys.stdout.buffer)
         return []
     inputs = [path for directory in directories for path in input_files(directory)]
     with atomic_output(target, inputs) as handle:
-        export_studies(directories, fmt, handle, validate, strict, drop_columns, progress)
+        export_studies(directories, fmt, handle, validate, strict, drop_columns, progress, jobs)
     return [f"wrote {target} ({len(directories)} stud{'y' if len(directories) == 1 else 'ies'})"]

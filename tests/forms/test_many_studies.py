@@ -50,27 +50,41 @@ def test_single_study_formats_refuse_several_studies(two_studies):
     assert result.exit_code == 2 and "nquads or --format trig" in result.stderr
 
 
-def test_an_invalid_study_writes_nothing(two_studies, tmp_path):
+def test_studies_made_in_several_processes_give_the_same_bytes(two_studies, tmp_path):
+    studies = [*two_studies, FIXTURES / "studies" / "housing-voices"]
+    args = ["export", "--format", "nquads", *(a for d in studies for a in ("--study", str(d)))]
+    outputs = []
+    for jobs in ("1", "2"):
+        target = tmp_path / f"jobs-{jobs}.nq"
+        result = CliRunner().invoke(cli, [*args, "--jobs", jobs, "-o", str(target)])
+        assert result.exit_code == 0, result.stderr
+        outputs.append(target.read_bytes())
+    assert outputs[0] == outputs[1] and outputs[0].count(b"\n") > 1000
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_invalid_study_writes_nothing(two_studies, tmp_path, jobs):
     broken = tmp_path / "broken"
     shutil.copytree(two_studies[1], broken)
     text = (broken / "participants.csv").read_text().replace("C3,fieldwork", "C 3,fieldwork")
     (broken / "participants.csv").write_text(text)
     target = tmp_path / "out.nq"
     target.write_bytes(b"previous")
-    result = CliRunner().invoke(cli, ["export", "--format", "nquads", "-o", str(target),
+    result = CliRunner().invoke(cli, ["export", "--format", "nquads", "-o", str(target), "--jobs", jobs,
                                       "--study", str(two_studies[0]), "--study", str(broken)])
-    assert result.exit_code == 1 and "broken" in result.stderr
+    assert result.exit_code == 1 and f"{broken}/participants.csv, row 5, field 'code'" in result.stderr
     assert target.read_bytes() == b"previous"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken", "out.nq"]
 
 
 @pytest.mark.parametrize("command", [
     ["export", "--format", "nquads"],
+    ["export", "--format", "nquads", "--jobs", "2"],
     ["query", "ASK { ?s ?p ?o }"],
     ["serve", "--port", "0"],
     # Refused before anything is sent: the no_network fixture fails any connection.
     ["publish", "--endpoint", "http://127.0.0.1:9/store"],
-], ids=["export", "query", "serve", "publish"])
+], ids=["export", "export-in-processes", "query", "serve", "publish"])
 def test_two_studies_with_one_base_iri_are_refused(two_studies, tmp_path, command, no_network):
     copy = tmp_path / "copy"
     shutil.copytree(two_studies[1], copy)

@@ -59,8 +59,14 @@ class StudiesCatalogue:
             (iri, DCTERMS.description, Literal(description))])
 
     def add(self, study: Study) -> None:
-        self._triples[(self.iri, DCAT.dataset, StudyIris(study).dataset)] = None
-        self._triples.update(dict.fromkeys(dcat_triples(study)))
+        self.extend(self.entry(study))
+
+    def entry(self, study: Study) -> list[Triple]:
+        """What the catalogue holds of one study (made apart, in a worker process, say)."""
+        return [(self.iri, DCAT.dataset, StudyIris(study).dataset), *dcat_triples(study)]
+
+    def extend(self, entry: list[Triple]) -> None:
+        self._triples.update(dict.fromkeys(entry))
 
     @property
     def triples(self) -> list[Triple]:
@@ -257,6 +263,8 @@ def _words(name: str) -> str:
 
 def _catalog(study: Study, iris: StudyIris) -> Iterator[Triple]:
     catalog_org = study.catalog
+    if catalog_org is None:
+        return
     catalog = iris.catalog(catalog_org)
     yield catalog, RDF.type, DCAT.Catalog
     yield catalog, DCTERMS.title, Literal(catalog_org.name)

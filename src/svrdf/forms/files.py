@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from svrdf.errors import OutputError
 
@@ -53,7 +53,7 @@ def atomic_output(destination: str | Path, inputs: Iterable[Path] = ()) -> Itera
         raise OutputError(f"cannot write {target}: {exc.strerror}") from None
     try:
         with handle:
-            yield handle
+            yield cast(BinaryIO, handle)  # a binary file, behind tempfile's wrapper
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(handle.name, _mode_for(target))

@@ -21,7 +21,7 @@ from itertools import groupby
 from typing import Any, BinaryIO
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
 from svrdf import resources
 from svrdf.forms.rdf_syntax import reading_order, write_rdf
@@ -157,7 +157,7 @@ class Compactor:
         they are written.)"""
         iri = self._iri_as_is
 
-        def as_is(node: Node) -> bool:
+        def as_is(node: Identifier) -> bool:
             kind = type(node)
             return iri(node) is not None if kind is URIRef else kind is BNode and ":" not in node
 

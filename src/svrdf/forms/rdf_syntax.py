@@ -14,8 +14,8 @@ alone, so the bytes are the same on every run.
 from __future__ import annotations
 
 import io
-from collections.abc import Collection, Iterator
-from typing import BinaryIO
+from collections.abc import Collection, Iterable, Iterator
+from typing import BinaryIO, cast
 
 import pyoxigraph
 from rdflib import Graph, Literal, URIRef
@@ -57,8 +57,9 @@ def reading_order(data: Graph | Collection[Triple]) -> list[Triple]:
     """The triples subject by subject, in the order each subject first appears, a subject's
     types first and its other predicates in the order they first appear anywhere. An rdflib
     graph, which has no order of its own, is first sorted by its terms' text."""
-    triples: list[Triple] = (sorted(data, key=_text_key) if isinstance(data, Graph)
-                             else list(data))
+    # An rdflib graph's terms are identifiers too (svrdf's graphs hold no formulas).
+    triples: list[Triple] = (sorted(cast(Iterable[Triple], data), key=_text_key)
+                             if isinstance(data, Graph) else list(data))
     subjects: dict[Node, int] = {}
     predicates: dict[Node, int] = {RDF.type: -1}
     for s, p, _ in triples:

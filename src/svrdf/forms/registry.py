@@ -81,7 +81,7 @@ def get_format(name: str) -> OutputFormat:
 def format_for_path(path: str | Path) -> str | None:
     """The name of the format a file name's suffix implies, if any."""
     suffix = Path(path).suffix.lower()
-    every = [*FORMATS.values(), *DATASET_FORMATS.values()]
+    every: list[OutputFormat | DatasetFormat] = [*FORMATS.values(), *DATASET_FORMATS.values()]
     return next((f.name for f in every if suffix and Path(f.filename).suffix == suffix), None)
 
 

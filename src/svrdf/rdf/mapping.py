@@ -15,10 +15,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from typing import cast
 from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib.term import Identifier
 
 from svrdf.errors import Origin
 from svrdf.rdf.vocab import DCAT, DCAT3, DCTERMS, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, SVRDF, XSD
@@ -39,8 +40,9 @@ from svrdf.study.model import (
 )
 from svrdf.study.vocabularies import access_rights, language_code_3, modes_of_collection
 
-Triple = tuple[Node, Node, Node]
-LocatedTriple = tuple[Node, Node, Node, Origin | None]
+#: A triple of RDF terms (IRIs, blank nodes, literals: rdflib's identifiers, which are strings).
+Triple = tuple[Identifier, Identifier, Identifier]
+LocatedTriple = tuple[Identifier, Identifier, Identifier, Origin | None]
 
 SECTOR_SCHEME = "sector"
 GENDER_SCHEME = "gender"
@@ -450,6 +452,8 @@ def _dataset(study: Study, iris: StudyIris) -> Iterator[LocatedTriple]:
 
 
 def _catalog(study: Study, iris: StudyIris) -> Iterator[LocatedTriple]:
+    if study.catalog is None:
+        return
     catalog, where = iris.catalog(study.catalog), study.origin_of("catalog")
     yield iris.dataset, SCHEMA.includedInDataCatalog, catalog, where
     yield catalog, RDF.type, SCHEMA.DataCatalog, where
@@ -681,8 +685,9 @@ def schema_org_part(data: Graph | Iterable[Triple], root: URIRef) -> Graph:
     ``data`` may be a study's triples: only their schema.org triples are indexed, once."""
     schema, type_iri = str(SCHEMA._NS), str(RDF.type)
     starts, equals = str.startswith, str.__eq__  # str's own: rdflib's are written in Python
-    schema_triples: dict[Node, list[tuple[Node, Node]]] = {}
-    for s, p, o in data:
+    schema_triples: dict[Identifier, list[tuple[Identifier, Identifier]]] = {}
+    # An rdflib graph's terms are identifiers too (svrdf's graphs hold no formulas).
+    for s, p, o in cast(Iterable[Triple], data):
         if starts(p, schema) or (equals(p, type_iri) and starts(o, schema)):
             schema_triples.setdefault(s, []).append((p, o))
     part = new_graph()

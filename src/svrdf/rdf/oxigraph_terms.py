@@ -93,14 +93,16 @@ class TermConverter:
         if datatype is None:
             return pyoxigraph.Literal(str(literal))
         _check_datatype(datatype)
-        return pyoxigraph.Literal(str(literal), datatype=self(datatype))
+        return pyoxigraph.Literal(str(literal), datatype=pyoxigraph.NamedNode(datatype))
 
+    # A triple's subject is never a literal, nor its predicate anything but an IRI: the terms
+    # are not narrowed one by one, which would cost a call each in the loops below.
     def triples(self, triples: Iterable[tuple[Node, Node, Node]]) -> Iterator[pyoxigraph.Triple]:
         for s, p, o in triples:
-            yield pyoxigraph.Triple(self(s), self(p), self(o))
+            yield pyoxigraph.Triple(self(s), self(p), self(o))  # type: ignore[arg-type]
 
     def quads(self, triples: Iterable[tuple[Node, Node, Node]],
-              graph_name: Node | None = None) -> Iterator[pyoxigraph.Quad]:
-        name = self(graph_name) if graph_name is not None else pyoxigraph.DefaultGraph()
+              graph_name: URIRef | None = None) -> Iterator[pyoxigraph.Quad]:
+        name = pyoxigraph.NamedNode(graph_name) if graph_name is not None else pyoxigraph.DefaultGraph()
         for s, p, o in triples:
-            yield pyoxigraph.Quad(self(s), self(p), self(o), name)
+            yield pyoxigraph.Quad(self(s), self(p), self(o), name)  # type: ignore[arg-type]

@@ -302,13 +302,13 @@ def _check_dates(phases: tuple[Phase, ...], codes: tuple[QuotationCode, ...],
             continue
         start, end = code.date.start, code.date.end
         where = code.origin.with_field("date") if code.origin else None
-        phase = by_id.get(code.phase or "")
-        if phase and phase.start_date and start and not in_order(phase.start_date, start):
+        in_phase = by_id.get(code.phase or "")
+        if in_phase and in_phase.start_date and start and not in_order(in_phase.start_date, start):
             raise StudyDataError(f"the event is dated {code.date}, before its phase "
-                                 f"'{phase.id}' starts ({phase.start_date})", where)
-        if phase and phase.end_date and end and not in_order(end, phase.end_date):
+                                 f"'{in_phase.id}' starts ({in_phase.start_date})", where)
+        if in_phase and in_phase.end_date and end and not in_order(end, in_phase.end_date):
             raise StudyDataError(f"the event is dated {code.date}, after its phase "
-                                 f"'{phase.id}' ends ({phase.end_date})", where)
+                                 f"'{in_phase.id}' ends ({in_phase.end_date})", where)
         if published_date and end and not in_order(end, published_date):
             raise StudyDataError(f"the event is dated {code.date}, after the dataset was "
                                  f"published ({published_date})", where)
@@ -343,6 +343,7 @@ def _person(s: _Node) -> Person:
                                  "(its check digit is wrong)", s.origin("orcid"))
         orcid = f"https://orcid.org/{digits}"
     affiliation = s.get("affiliation")
+    organization: Organization | None
     if isinstance(affiliation, dict):
         organization = _organization(s.node("affiliation"))  # type: ignore[arg-type]
     else:
@@ -686,17 +687,17 @@ class _Grouping:
         for person in self.people:
             self._root(f"#{person.id}")
             for code_name in person.codes:
-                code = self.codes.get(code_name)
+                named = self.codes.get(code_name)
                 where = person.origin.with_field("codes") if person.origin else None
-                if code is None:
+                if named is None:
                     raise StudyDataError(f"names the code '{code_name}', which has no row in "
                                          "participants.csv", where)
-                if code.is_joint:
-                    members.setdefault(code.code, []).append(person)
-                    if len(members[code.code]) > code.people:
+                if named.is_joint:
+                    members.setdefault(named.code, []).append(person)
+                    if len(members[named.code]) > named.people:
                         raise StudyDataError(
-                            f"'{code.code}' stands for {code.people} people, but people.csv "
-                            f"lists {len(members[code.code])} under it", where)
+                            f"'{named.code}' stands for {named.people} people, but people.csv "
+                            f"lists {len(members[named.code])} under it", where)
                     continue
                 if code_name in claimed:
                     raise StudyDataError(f"the code '{code_name}' is listed for two people, "
@@ -716,13 +717,14 @@ class _Grouping:
                     "other_codes in participants.csv ties their codes together",
                     self.person[listed[1]].origin)
             own = sorted((n for n in nodes if not n.startswith("#")), key=self._primary_rank)
-            person = self.person[listed[0]] if listed else None
-            key = person.id if person else own[0]
+            listed_person = self.person[listed[0]] if listed else None
+            key = listed_person.id if listed_person else own[0]
             if key in built:
                 raise StudyDataError(f"person '{key}' of people.csv has the name of another "
                                      "person's code; give the person another identifier",
-                                     person.origin if person else built[key].listed.origin)  # type: ignore[union-attr]
-            built[key] = _Person(key, [self.codes[c] for c in own], person)
+                                     listed_person.origin if listed_person
+                                     else built[key].listed.origin)  # type: ignore[union-attr]
+            built[key] = _Person(key, [self.codes[c] for c in own], listed_person)
             owner[root] = key
         for person in self.people:
             for code_name in person.codes:
@@ -733,9 +735,10 @@ class _Grouping:
         # those that give one gender per person.
         groups = [code for code in self.codes.values() if code.is_joint]
         for code in groups:
-            if len(code.genders) == 1:
+            everyones = code.genders[0] if len(code.genders) == 1 else None
+            if everyones:
                 for person in members.get(code.code, []):
-                    built[person.id].add_group_gender(code.genders[0], code.origin)
+                    built[person.id].add_group_gender(everyones, code.origin)
         anonymous = {code.code: list(self._group(code, members.get(code.code, []), built))
                      for code in groups}
         result: list[Participant] = []
@@ -778,9 +781,10 @@ class _Grouping:
                 slots.remove(known[0])
             elif None in slots:
                 slots.remove(None)
-            elif not known and len(set(slots)) == 1:
+            elif not known and len(set(slots)) == 1 and (left := slots[0]) is not None:
                 # Every gender left is the same one: it is this person's too.
-                member.add_group_gender(slots.pop(), where)
+                slots.pop()
+                member.add_group_gender(left, where)
             else:
                 row = code.origin.row if code.origin else "?"
                 what = f"gender {known[0]} is not among them" if known else (

@@ -173,6 +173,9 @@ def read_yaml(path: Path) -> YamlDocument:
     loader = None
     try:
         node, loader = _compose(text, path)
+        if node is None:
+            raise StudyFileError("the file holds no YAML document, only comments or blank lines",
+                                 Origin(str(path)))
         lines: dict[YamlPath, int] = {}
         _collect_lines(node, (), lines, str(path))
         data = loader.construct_document(node)
@@ -183,9 +186,10 @@ def read_yaml(path: Path) -> YamlDocument:
                              Origin(str(path), line=line)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
+        line_of_mark = mark.line + 1 if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
-        raise StudyFileError(f"YAML does not parse: {problem}", Origin(str(path), line=line)) from None
+        raise StudyFileError(f"YAML does not parse: {problem}",
+                             Origin(str(path), line=line_of_mark)) from None
     except yaml.YAMLError as exc:
         raise StudyFileError(f"YAML does not parse: {exc}", Origin(str(path))) from None
     except RecursionError:
@@ -199,7 +203,7 @@ def read_yaml(path: Path) -> YamlDocument:
     return YamlDocument(str(path), data, lines)
 
 
-def _compose(text: str, path: Path) -> tuple[yaml.Node, yaml.SafeLoader]:
+def _compose(text: str, path: Path) -> tuple[yaml.Node | None, yaml.SafeLoader | yaml.CSafeLoader]:
     """The document's node tree, and the loader to construct it with. libyaml composes ten
     times faster than PyYAML's Python parser, but cannot be stopped at an alias; a text
     without '&' and '*' has no anchors or aliases to stop at. Errors are worded by PyYAML."""

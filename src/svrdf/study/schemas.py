@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 
@@ -148,10 +148,15 @@ def _position(doc: YamlDocument, path: YamlPath) -> tuple[int, int]:
 def _study_error(doc: YamlDocument, error: ValidationError) -> StudyDataError:
     error = _deepest(error)
     path: YamlPath = tuple(error.absolute_path)
-    instance, schema, kind = error.instance, error.schema, error.validator
+    # jsonschema types these loosely (a schema may be a bool, a value unset); svrdf's schemas
+    # are mappings, and an error always carries its instance and validator.
+    instance: Any = error.instance
+    schema: dict[str, Any] = cast(dict[str, Any], error.schema)
+    kind: Any = error.validator
+    validator_value: Any = error.validator_value
     expected = schema.get("x-expected")
     if kind == "required":
-        missing = next(k for k in error.validator_value if k not in instance)
+        missing = next(k for k in validator_value if k not in instance)
         unknown = [k for k in instance if k not in schema.get("properties", {})]
         typo = difflib.get_close_matches(missing, unknown, n=1)
         if typo:
@@ -168,7 +173,7 @@ def _study_error(doc: YamlDocument, error: ValidationError) -> StudyDataError:
         hint = f"did you mean '{guess[0]}'?" if guess else f"known keys: {', '.join(known)}"
         return StudyDataError(f"unknown key {quoted(extra)}; {hint}", doc.origin(path + (extra,)))
     if kind == "enum":
-        choices = ", ".join(str(v) for v in error.validator_value)
+        choices = ", ".join(str(v) for v in validator_value)
         return StudyDataError(f"expected one of {choices}, got {describe(instance)}",
                               doc.origin(path))
     if kind in ("minItems", "minProperties"):
@@ -179,8 +184,8 @@ def _study_error(doc: YamlDocument, error: ValidationError) -> StudyDataError:
         return StudyDataError(f"expected an absolute http(s) address, got {describe(instance)}: "
                               f"{error.cause}", doc.origin(path))
     if kind == "type":
-        types = error.validator_value if isinstance(error.validator_value, list) else [
-            error.validator_value]
+        types: list[str] = validator_value if isinstance(validator_value, list) else [
+            validator_value]
         wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in types)
         if types == ["string"] and expected:  # "a date as YYYY-MM-DD" says more than "text"
             wanted = expected
@@ -201,8 +206,9 @@ def _deepest(error: ValidationError) -> ValidationError:
     if error.validator not in ("oneOf", "anyOf") or not error.context:
         return error
     kind = _json_kind(error.instance)
+    branches: Any = error.validator_value  # the oneOf's list of schemas
     same_kind = [sub for sub in error.context
-                 if _branch_kind(error.validator_value[sub.relative_schema_path[0]]) == kind
+                 if _branch_kind(branches[sub.relative_schema_path[0]]) == kind
                  and sub.validator != "type"]
     if len({sub.relative_schema_path[0] for sub in same_kind}) != 1:
         # No branch, or several, of the value's kind: what they all expect says most.
