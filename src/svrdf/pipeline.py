@@ -98,9 +98,9 @@ def check_study(directory: str | Path, drop_columns: Iterable[str] = ()) -> Vali
 
 
 #: Keeping where each triple came from, to trace validation results, saves mapping the study
-#: again but costs some 170 bytes a triple: 3 MB for a study of 1,000 participants, 300 MB for
-#: one of 100,000. Above this many participants the origins are never kept, and tracing maps
-#: the study again: the same way for every large study, so its cost grows with its size.
+#: again but costs an origin and a tuple a triple, more than the triple itself. Above this many
+#: participants the origins are never kept, and tracing maps the study again: the same way for
+#: every large study, so its cost grows with its size.
 KEEP_ORIGINS_UP_TO = 1_000
 
 

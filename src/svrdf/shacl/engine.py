@@ -1,8 +1,8 @@
 """svrdf's own SHACL engine: pyshacl's results, for the part of SHACL that svrdf's shapes use.
 
 pyshacl re-reads every shape's parameters and rebuilds its constraint objects for every focus
-node it checks, so most of a validation is overhead: on a study of 10,000 participants it
-takes 46 s, this engine 4 s (``python benchmarks/engines.py --participants 10000``). This
+node it checks, so most of a validation is overhead (``python benchmarks/engines.py`` times
+the two side by side). This
 engine reads the shapes once (:func:`compile_shapes`), indexes the data by predicate, and
 evaluates each constraint the way pyshacl's own component does, with svrdf's settings (no
 inference, SHACL-AF targets, warnings allowed). It returns a validation's findings

@@ -1,10 +1,9 @@
 """A dict of keys to values, one or several, that holds a key's one value as it is and only
 several in a list.
 
-Most of a study's nodes have one value for a predicate, and a list for each would cost some
-60 bytes a key: 90 MB in the SHACL engine's index and 170 MB in the Turtle writer's on a study
-of 100,000 participants. Values are never lists themselves (they are RDF terms), so a list
-always means several.
+Most of a study's nodes have one value for a predicate, and a list for each would cost a list
+object per key, which on a large study adds up to a good share of the SHACL engine's index.
+Values are never lists themselves (they are RDF terms), so a list always means several.
 """
 
 from __future__ import annotations

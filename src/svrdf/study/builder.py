@@ -965,8 +965,8 @@ def _phone_number_in(text: str) -> str | None:
             if _digits(run.group()) >= _FEWEST_PHONE_DIGITS]
     if not runs:
         return None
-    # Imported only here, for the few values that may hold a number: it and its plans take
-    # 15 to 30 ms to load, which `svrdf --help` and most studies need not pay.
+    # Imported only here, for the few values that may hold a number: it and its numbering plans
+    # take a while to load, which `svrdf --help` and most studies need not pay.
     from phonenumbers import Leniency, PhoneNumberMatcher
 
     for run in runs:

@@ -204,7 +204,7 @@ def read_yaml(path: Path) -> YamlDocument:
 
 
 def _compose(text: str, path: Path) -> tuple[yaml.Node | None, yaml.SafeLoader | yaml.CSafeLoader]:
-    """The document's node tree, and the loader to construct it with. libyaml composes ten
+    """The document's node tree, and the loader to construct it with. libyaml composes many
     times faster than PyYAML's Python parser, but cannot be stopped at an alias; a text
     without '&' and '*' has no anchors or aliases to stop at. Errors are worded by PyYAML."""
     if yaml.__with_libyaml__ and "&" not in text and "*" not in text:
