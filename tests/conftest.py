@@ -9,6 +9,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 import yaml
 from rdflib import Graph
@@ -55,6 +56,46 @@ def apply_edit(study: Path, edit: dict) -> None:
         text = path.read_text(encoding="utf-8")
         assert edit["old"] in text, f"the case's edit does not apply: {edit['old']!r}"
         path.write_text(text.replace(edit["old"], edit["new"], 1), encoding="utf-8")
+
+
+#: Each syntax a written form is read back in, by rdflib's name and by Oxigraph's.
+READ_BACK_SYNTAXES = {"turtle": pyoxigraph.RdfFormat.TURTLE, "nt": pyoxigraph.RdfFormat.N_TRIPLES,
+                      "json-ld": pyoxigraph.RdfFormat.JSON_LD, "trig": pyoxigraph.RdfFormat.TRIG,
+                      "nquads": pyoxigraph.RdfFormat.N_QUADS}
+
+
+def assert_reads_back(data: bytes, syntax: str, expected) -> None:
+    """``data`` read by rdflib and by Oxigraph, each on its own, is the graph of ``expected``
+    (triples, or an rdflib graph), named graphs merged, "x"^^xsd:string taken as "x" (one term
+    in RDF 1.1, two in rdflib)."""
+    from rdflib import Dataset
+    from rdflib.compare import isomorphic
+
+    from svrdf.rdf.oxigraph_terms import from_oxigraph
+
+    if syntax in ("trig", "nquads"):
+        dataset = Dataset()
+        dataset.parse(data=data, format=syntax)
+        by_rdflib = [(s, p, o) for s, p, o, _ in dataset.quads((None, None, None, None))]
+    else:
+        by_rdflib = list(Graph().parse(data=data, format=syntax))
+    by_oxigraph = [(from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object))
+                   for q in pyoxigraph.parse(data, format=READ_BACK_SYNTAXES[syntax])]
+    wanted = _rdf11(expected)
+    assert isomorphic(_rdf11(by_rdflib), wanted), f"rdflib reads another graph from the {syntax}"
+    assert isomorphic(_rdf11(by_oxigraph), wanted), f"Oxigraph reads another graph from the {syntax}"
+
+
+def _rdf11(triples) -> Graph:
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
+    graph = Graph()
+    for s, p, o in triples:
+        if isinstance(o, Literal) and o.datatype == XSD.string:
+            o = Literal(str(o))
+        graph.add((s, p, o))
+    return graph
 
 
 def require_shared(relative: str) -> Path:
