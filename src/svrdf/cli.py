@@ -31,7 +31,8 @@ Exit codes:
   1  the study is invalid (a SHACL violation, or a value the study files may not hold)
   2  usage error, or a file that cannot be read or written
   3  svrdf itself failed (a bug: set SVRDF_DEBUG=1 for the traceback)
-  130, 143  stopped by Ctrl-C or SIGTERM (nothing half-written is left)"""
+  130, 143  stopped by Ctrl-C or SIGTERM (nothing half-written is left)
+  141  the reader of stdout went away (as in `svrdf export | head`)"""
 
 
 class _ReportedError(click.ClickException):
@@ -56,9 +57,14 @@ class _Group(click.Group):
             raise _ReportedError(error) from None
         except SvrdfError as error:
             raise _ReportedError(error) from None
-        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort,
-                BrokenPipeError):
-            raise  # click reports these itself (a closed pipe, as in `svrdf ... | head`, quietly)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise  # click reports these itself
+        except BrokenPipeError:
+            # The reader went away (`svrdf export | head`): quietly, with the status of a
+            # process a shell saw stopped by SIGPIPE, not 1, which means an invalid study.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # nothing more to flush into the closed pipe
+            sys.exit(128 + signal.SIGPIPE)
         except KeyboardInterrupt:
             # Every open output's cleanup has run on the way here; 130 is a shell's status for
             # a command stopped by Ctrl-C (click's own would be 1, which means an invalid study).
@@ -222,10 +228,11 @@ def export(study_dirs: tuple[Path, ...], format_name: str | None, output: str | 
     progress = _Progress(quiet)
     try:
         notes = pipeline.export(list(study_dirs), format_name, output, out_dir, not no_validate,
-                                strict, drop_columns, progress, sys.stdout.buffer, jobs)
+                                strict, drop_columns, progress, None, jobs)
     finally:
         progress.done()
-    sys.stdout.buffer.flush()
+    if output in (None, "-") and out_dir is None:
+        sys.stdout.buffer.flush()
     for note in notes:
         progress.note(note)
 
@@ -407,6 +414,9 @@ def serve(study_dirs: tuple[Path, ...], host: str, port: int, base_url: str | No
         log_config["handlers"]["access"]["stream"] = "ext://sys.stderr"
         config = uvicorn.Config(app, host=host, port=port, log_level="info", access_log=True,
                                 log_config=log_config)
+        # uvicorn shuts down gracefully on SIGTERM and then raises it again; the export's
+        # handler, which speaks of half-written output, is not the one to meet it.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         uvicorn.Server(config).run(sockets=[listener])
 
 

@@ -12,8 +12,7 @@ import sys
 import tempfile
 from collections import deque
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -142,19 +141,20 @@ class _Silent:
 
 def load_checked(directories: Iterable[str | Path], validate: bool = True, strict: bool = False,
                  drop_columns: Iterable[str] = (), refusal: str = "nothing was written",
-                 progress: Progress | None = None, one_of_several: bool | None = None
-                 ) -> Iterator[Export]:
+                 progress: Progress | None = None, one_of_several: bool | None = None,
+                 claimed: dict[str, str | Path] | None = None) -> Iterator[Export]:
     """Each study folder in turn, read, built and mapped, its base IRI claimed (two studies
     may not share one) and, if ``validate``, checked: its report goes to ``progress``, and a
     study with a violation (or, under ``strict``, any result) is refused with
     :class:`InvalidGraphError`, the report and ``refusal`` in its message. The one place every
     command loads and checks studies; one study is held at a time, unless the caller keeps
     them. A refusal names the study's folder when it is one of several (``one_of_several``,
-    by default: when there are several ``directories``)."""
+    by default: when there are several ``directories``). ``claimed`` holds the base IRIs
+    claimed before, by folder."""
     tell = progress or _Silent()
     directories = list(directories)
     several = len(directories) > 1 if one_of_several is None else one_of_several
-    claimed: dict[str, str | Path] = {}
+    claimed = {} if claimed is None else claimed
     for index, directory in enumerate(directories, start=1):
         if len(directories) > 1:
             tell.study(index, len(directories), Path(directory))
@@ -281,34 +281,40 @@ def _parts_in_processes(directories: Sequence[str | Path], fmt: DatasetFormat, v
     in one process; a base IRI that two studies share is refused as it would be too."""
     tell = progress or _Silent()
     claimed: dict[str, str | Path] = {}
-    # Spawned, not forked: the caller may have threads, and a fork copies their locks.
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+    # Spawned, not forked: the caller may have threads, and a fork copies their locks. Leaving
+    # the block (an error, Ctrl-C, SIGTERM) terminates the workers at once, studies half made.
+    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
         pending: deque = deque()
         queued = iter(directories)
+
+        def send(directory: str | Path) -> None:
+            pending.append((directory, pool.apply_async(
+                _make_part, (directory, fmt.name, validate, strict, drop_columns))))
+
         for directory in itertools.islice(queued, 2 * jobs):
-            pending.append((directory, pool.submit(_make_part, directory, fmt.name, validate,
-                                                   strict, drop_columns)))
+            send(directory)
         index = 0
         while pending:
-            directory, future = pending.popleft()
+            directory, made_later = pending.popleft()
             for following in itertools.islice(queued, 1):  # keep the workers busy
-                pending.append((following, pool.submit(_make_part, following, fmt.name,
-                                                       validate, strict, drop_columns)))
+                send(following)
             index += 1
             tell.study(index, len(directories), Path(directory))
-            made = future.result()
+            made = made_later.get()
             if made is None or made.base_iri in claimed:
-                # The error, as one process would raise it (or, should the study pass now, its part).
-                study = load_study(directory, drop_columns=drop_columns)
-                claim_base_iri(claimed, study, directory)
+                # The error, as one process raises it (or, should the study pass now, its part).
                 [export] = load_checked([directory], validate, strict, drop_columns, progress=tell,
-                                        one_of_several=True)
+                                        one_of_several=True, claimed=claimed)
                 yield _part(export, fmt, _catalogue(""), tell)
                 continue
             claimed[made.base_iri] = directory
             if validate:
-                tell.report(ValidationReport(made.conforms, made.results, Graph))
+                tell.report(ValidationReport(made.conforms, made.results, _graph_left_behind))
             yield made.entry, made.chunk
+
+
+def _graph_left_behind() -> Graph:
+    raise RuntimeError("the results graph of a study made in a worker process stays there")
 
 
 def export(directories: list[Path], format_name: str | None, output: str | None = None,
@@ -318,22 +324,24 @@ def export(directories: list[Path], format_name: str | None, output: str | None 
     """What ``svrdf export`` does: the studies in ``directories`` (the bundled one if none)
     written in the form ``format_name`` (else the one ``output``'s suffix names, else Turtle):
     to the file ``output``, into the folder ``out_dir`` (``all`` writes every form there), or
-    to ``stdout``. Several studies go into one dataset form (nquads, trig), made by ``jobs``
-    processes side by side. Returns what it
-    wrote or skipped, a line each, for the user. Raises :class:`UsageError` for options that do
-    not fit together, before reading anything."""
+    to ``stdout`` (the process's own if None). Several studies go into one dataset form
+    (nquads, trig), made by ``jobs`` processes side by side. Returns what it wrote or skipped,
+    a line each, for the user. Raises :class:`UsageError` for options that do not fit
+    together, before reading anything."""
     if output is not None and out_dir is not None:
         raise UsageError("give either -o/--output or --out-dir, not both")
+    several = len(directories) > 1
     if format_name is None:
-        format_name = (format_for_path(output) if output not in (None, "-") else None) or "turtle"
+        format_name = format_for_path(output) if output not in (None, "-") else None
+        if format_name is None and several:
+            raise UsageError("several studies go into one file of a dataset form: give "
+                             "--format nquads or --format trig")
+    format_name = format_name or "turtle"
     directories = list(directories) or [bundled_study_dir()]
     dataset_format = get_dataset_format(format_name)
     if dataset_format is not None:
         return _export_dataset(directories, dataset_format, output, out_dir, validate, strict,
                                drop_columns, progress, stdout, jobs)
-    if len(directories) > 1:
-        raise UsageError(f"--format {format_name} writes one study; for several, use "
-                         "--format nquads or --format trig")
     if format_name.lower() == "all":
         if out_dir is None:
             raise UsageError("--format all writes several files: give --out-dir DIR")
@@ -344,6 +352,12 @@ def export(directories: list[Path], format_name: str | None, output: str | None 
         except KeyError:
             names = [*FORMATS, "all", *DATASET_FORMATS]
             raise UsageError(f"--format {format_name!r}: choose from {', '.join(names)}") from None
+    if several:
+        raise UsageError(f"--format {format_name} writes one study; for several, use "
+                         "--format nquads or --format trig")
+    if jobs > 1:
+        raise UsageError("--jobs makes several studies at a time: it goes with --format nquads "
+                         "or trig and several --study")
     result = export_study(directories[0], validate, strict, drop_columns, progress)
     if out_dir is not None:
         left_out = write_forms(result, formats, out_dir, progress)
@@ -362,8 +376,6 @@ def _export_dataset(directories: list[Path], fmt: DatasetFormat, output: str | N
                     out_dir: Path | None, validate: bool, strict: bool,
                     drop_columns: Iterable[str], progress: Progress | None,
                     stdout: BinaryIO | None, jobs: int) -> list[str]:
-    if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / fmt.filename if out_dir is not None else output
     if target in (None, "-"):
         # Spooled to disk first, so that a study failing late leaves stdout empty.
@@ -373,6 +385,7 @@ def _export_dataset(directories: list[Path], fmt: DatasetFormat, output: str | N
             shutil.copyfileobj(spool, stdout or sys.stdout.buffer)
         return []
     inputs = [path for directory in directories for path in input_files(directory)]
-    with atomic_output(target, inputs) as handle:
+    with locked_folder(out_dir) if out_dir is not None else nullcontext(), \
+            atomic_output(target, inputs) as handle:
         export_studies(directories, fmt, handle, validate, strict, drop_columns, progress, jobs)
     return [f"wrote {target} ({len(directories)} stud{'y' if len(directories) == 1 else 'ies'})"]

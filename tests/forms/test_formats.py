@@ -34,7 +34,7 @@ def serialized(bundled_study, bundled_graph):
 
 
 @pytest.mark.parametrize("name", sorted(RDFLIB_FORMAT))
-def test_each_form_parses_back_to_theassert_reads_back(serialized, bundled_graph, name, no_network):
+def test_each_form_parses_back_to_the_same_graph(serialized, bundled_graph, name, no_network):
     parsed = Graph().parse(data=serialized[name], format=RDFLIB_FORMAT[name])
     assert len(parsed) == len(bundled_graph) > 300
     assert isomorphic(parsed, bundled_graph)

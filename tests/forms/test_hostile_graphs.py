@@ -37,7 +37,7 @@ def test_jsonld_iris_whose_scheme_is_a_context_prefix_read_back(context):
 
 
 @pytest.mark.parametrize("iri", ["prov:wasGeneratedBy", "dct:creator", "svrdf:inCase"])
-def test_jsonld_of_an_iri_spelled_like_a_termassert_reads_back(iri):
+def test_jsonld_of_an_iri_spelled_like_a_term_reads_back(iri):
     """An IRI that is itself the name of a term (scheme "prov") cannot be a key under the
     context: the document is written expanded, and reads back as the graph."""
     triples = [(S, URIRef(iri), Literal("x")), (S, URIRef(SCHEMA + "gender"), URIRef(iri))]

@@ -40,7 +40,7 @@ def test_each_study_is_a_named_graph_and_the_catalogue_lists_them(two_studies, t
     assert (CATALOG, RDF.type, DCAT.Catalog) in catalog
     assert len(set(catalog.objects(CATALOG, DCAT.dataset))) == 2
     again = tmp_path / f"again.{fmt}"
-    CliRunner().invoke(cli, [*args, "-o", str(again)])
+    assert CliRunner().invoke(cli, [*args, "-o", str(again)]).exit_code == 0
     assert again.read_bytes() == target.read_bytes()
 
 
@@ -60,6 +60,34 @@ def test_studies_made_in_several_processes_give_the_same_bytes(two_studies, tmp_
         assert result.exit_code == 0, result.stderr
         outputs.append(target.read_bytes())
     assert outputs[0] == outputs[1] and outputs[0].count(b"\n") > 1000
+
+
+def test_a_failing_first_study_stops_an_export_in_processes_without_waiting_for_the_rest(
+        two_studies, tmp_path):
+    """Found in review: the worker pool finished every queued study before the first one's
+    error came out. Leaving the pool now stops its workers, studies half made."""
+    import sys
+    import time
+
+    from conftest import REPO_ROOT
+
+    sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
+    from generate_study import generate
+
+    broken = tmp_path / "broken"
+    shutil.copytree(two_studies[1], broken)
+    (broken / "participants.csv").write_text(
+        (broken / "participants.csv").read_text().replace("C3,fieldwork", "C 3,fieldwork"))
+    large = [generate(tmp_path / f"large{n}", 12000, seed=n) for n in range(3)]
+    args = ["export", "--format", "nquads", "--jobs", "2", "-o", str(tmp_path / "out.nq"),
+            *(a for d in [broken, *large] for a in ("--study", str(d)))]
+    started = time.perf_counter()
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1 and "field 'code'" in result.stderr
+    one = time.perf_counter() - started
+    started = time.perf_counter()
+    assert CliRunner().invoke(cli, [*args[:7], "--study", str(large[0])]).exit_code == 0
+    assert one < time.perf_counter() - started  # less than making one of the large studies
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])

@@ -266,3 +266,17 @@ def test_quiet_export_writes_the_file_and_says_nothing_but_warnings(tmp_path):
     assert "Warning:" in quiet.stderr  # results are never silenced
     # Not a terminal: no progress line either way.
     assert "\r" not in loud.stderr and "reading the study" not in loud.stderr
+
+
+def test_a_reader_that_goes_away_stops_an_export_quietly_with_141(tmp_path):
+    """`svrdf export | head -1`: the closed pipe is not an invalid study (1) nor a bug (3)."""
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-m", "svrdf.cli", "export", "--format", "nt", "-q"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout.readline().startswith(b"<")
+    process.stdout.close()
+    _, errors = process.communicate(timeout=60)
+    assert process.returncode == 141
+    assert b"Traceback" not in errors and b"internal error" not in errors

@@ -79,6 +79,15 @@ def test_no_module_imports_itself_through_a_chain():
     assert cycles == []
 
 
+def test_every_import_of_svrdf_is_absolute():
+    """The checks above read absolute imports; a relative one (from ..forms import x) would slip
+    past them, so there are none."""
+    relative = [f"{path.relative_to(PACKAGE)}:{node.lineno}" for path in _modules().values()
+                for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                if isinstance(node, ast.ImportFrom) and node.level > 0]
+    assert relative == []
+
+
 def test_the_checks_catch_a_backward_import(tmp_path):
     """The rule is not vacuous: the study stage importing the forms would be caught."""
     modules = _modules()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shutil
 import signal
@@ -488,6 +489,51 @@ def test_csv_and_tsv_answers_defuse_formulas_and_json_is_exact(server):
 
 
 # Last, as it stops the module's server.
+def test_a_query_slow_to_parse_holds_up_no_other_request(server):
+    """Found in review: the server parsed each query itself, on its event loop, before its
+    process did; a query of a hundred kilobytes held every client up for tens of seconds. It is
+    parsed in its query process now, under its time limit."""
+    base, _ = server
+    slow = "SELECT ?s WHERE { ?s ?p ?o FILTER(" + " || ".join(f"?o = {n}" for n in range(8000)) + ") }"
+    answers: list[int] = []
+    sender = threading.Thread(target=lambda: answers.append(get(
+        f"{base}/sparql", data=slow.encode(), content_type="application/sparql-query")[0]))
+    sender.start()
+    time.sleep(0.5)  # the slow query is being parsed by now
+    started = time.perf_counter()
+    status, _, _ = get(f"{base}/health")
+    assert status == 200 and time.perf_counter() - started < 3
+    sender.join(60)
+    assert answers and answers[0] in (200, 400, 503)  # answered, within its own limits
+
+
+def test_query_processes_hold_none_of_the_servers_sockets(server):
+    """Found in review: the pool's processes, which run untrusted queries, kept the server's
+    listening socket open. Each holds only its own end of its pipe to the server."""
+    _, process = server
+
+    def sockets(pid: int) -> set[str]:
+        found = set()
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            try:
+                target = os.readlink(fd)
+            except OSError:
+                continue
+            if target.startswith("socket:"):
+                found.add(target)
+        return found
+
+    def descendants(pid: int) -> list[int]:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        return [int(c) for c in children] + [d for c in children for d in descendants(int(c))]
+
+    pool = descendants(process.pid)
+    assert len(pool) >= 2  # the forker and at least one query process
+    held_by_server = sockets(process.pid)
+    for pid in pool:
+        assert not sockets(pid) & held_by_server, pid
+
+
 def test_sigterm_shuts_down_gracefully_after_logging_each_request(server):
     base, process = server
     get(base + "/health")
@@ -503,3 +549,4 @@ def test_sigterm_shuts_down_gracefully_after_logging_each_request(server):
     assert "Shutting down" in log and "Finished server process" in log
     # The query processes and their forker end with the server.
     assert not any(Path(f"/proc/{pid}").exists() for pid in (forker, *query_processes))
+

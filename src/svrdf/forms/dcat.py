@@ -31,7 +31,6 @@ from svrdf.rdf.mapping import (
     date_literal,
     language_iri,
     local_literal,
-    new_graph,
 )
 from svrdf.rdf.vocab import DCAT, DCAT3, DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, VCARD, XSD
 from svrdf.study.model import Funding, Organization, Person, Study
@@ -40,13 +39,6 @@ from svrdf.study.vocabularies import access_rights
 #: The creator and funder roles, from the Library of Congress relators vocabulary.
 CREATOR_ROLE = URIRef("http://id.loc.gov/vocabulary/relators/cre")
 FUNDER_ROLE = URIRef("http://id.loc.gov/vocabulary/relators/fnd")
-def dcat_graph(study: Study) -> Graph:
-    graph = new_graph()
-    for triple in dcat_triples(study):
-        graph.add(triple)
-    return graph
-
-
 class StudiesCatalogue:
     """The DCAT catalogue of several studies, made one study at a time: a ``dcat:Catalog``
     linking each study's dataset, and each study's own DCAT-AP record. What ``svrdf serve``

@@ -5,7 +5,7 @@ the network (``SERVICE``, or ``FROM``/``FROM NAMED`` with a remote graph) or not
 line and column of the problem. It runs in a process of its own under a time limit (and, for
 ``svrdf serve``, a memory limit), so that a query past its limit can be stopped: forked for it
 by ``svrdf query``, taken from a :class:`QueryPool` made at start-up by ``svrdf serve``. Named queries
-ship as ``.rq`` files in ``svrdf/queries/``, each opening with a comment that says what it
+ship as ``.rq`` files in ``svrdf/services/queries/``, each opening with a comment that says what it
 answers.
 
 Results in CSV and TSV are for spreadsheets too, so a value a spreadsheet would run as a formula
@@ -36,13 +36,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
+from typing import TypeVar
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.query import Result, ResultRow
 from rdflib.term import Node
 
 from svrdf.errors import SvrdfError
-from svrdf.rdf.vocab import PREFIXES, XSD
+from svrdf.rdf.vocab import XSD
 from svrdf.terminal import printable
 
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
@@ -184,6 +185,10 @@ def run_query(graph: Graph, prepared, render: Callable[[Result], bytes], timeout
     return _returned(answer)
 
 
+#: What a query's process makes of its result and sends back (bytes, or bytes and their type).
+Rendered = TypeVar("Rendered")
+
+
 class QueryPool:
     """Query processes made once, before the caller has any thread, for a server to run its
     queries in: forking from a thread of a multi-threaded process is unsafe (the child gets
@@ -209,8 +214,8 @@ class QueryPool:
         self._closed = False
         self._idle = [self._new_process() for _ in range(size)]
 
-    def run(self, query: str, render: Callable[[Result], bytes], timeout: float,
-            memory_mb: int | None = None) -> bytes:
+    def run(self, query: str, render: Callable[[Result], Rendered], timeout: float,
+            memory_mb: int | None = None) -> Rendered:
         """Run ``query`` (its text: a prepared query cannot be sent to another process) in an
         idle query process, as :func:`run_query` does, and give the process back (or its
         replacement) before returning. Raises :class:`QueriesBusy` at once if none is idle.
@@ -273,10 +278,11 @@ class QueryPool:
             try:
                 process = self._new_process()
             except QueryFailed as error:
-                if not self._closed:
-                    _log.error("svrdf: %s: %d queries can run at once, not %d", error.message,
-                               self.size - 1, self.size)
-                    self.size -= 1
+                with self._idle_lock:
+                    if not self._closed:
+                        self.size -= 1
+                        _log.error("svrdf: %s: %d queries can run at once, not %d", error.message,
+                                   self.size, self.size + 1)
                 return
         with self._idle_lock:
             if self._closed:
@@ -349,6 +355,12 @@ def _fork(target, *args, close=()) -> int:
     try:
         for sock in close:
             sock.close()
+        # Nothing else of the parent's stays open here: not the server's listening socket nor
+        # its clients' connections, which a process running untrusted queries has no use for.
+        keep = sorted({0, 1, 2} | {arg.fileno() for arg in args if isinstance(arg, socket.socket)})
+        for low, high in zip([-1, *keep], [*keep, os.sysconf("SC_OPEN_MAX")], strict=True):
+            if low + 1 < high:  # an empty range may close everything (close_range's last is high-1)
+                os.closerange(low + 1, high)
         target(*args)
         status = 0
     finally:
@@ -445,8 +457,8 @@ _PREPARED_KEPT = 32
 _PREPARED_MAX_CHARS = 16 * 1024
 
 
-def _answer(graph: Graph, query, render: Callable[[Result], bytes], timeout: float,
-            memory_mb: int | None, prepared: OrderedDict[str, object]) -> bytes | SvrdfError:
+def _answer(graph: Graph, query, render: Callable[[Result], Rendered], timeout: float,
+            memory_mb: int | None, prepared: OrderedDict[str, object]) -> Rendered | SvrdfError:
     """Run and render the query (prepared, or its text, prepared here or taken from
     ``prepared``) under the process's limits: the bytes, or the error."""
     # Should the server die before it can stop this process, the kernel stops it instead.
@@ -478,7 +490,7 @@ def _answer(graph: Graph, query, render: Callable[[Result], bytes], timeout: flo
             resource.setrlimit(kind, previous)
 
 
-def _returned(answer: bytes | SvrdfError) -> bytes:
+def _returned(answer: Rendered | SvrdfError) -> Rendered:
     if isinstance(answer, SvrdfError):
         raise answer
     return answer
@@ -557,10 +569,9 @@ def format_result(result: Result, fmt: str, names=None) -> bytes:
     """SELECT and ASK as a table, CSV, TSV, or SPARQL 1.1 Query Results JSON or XML;
     CONSTRUCT and DESCRIBE as Turtle, whatever ``fmt`` says."""
     if result.type in ("CONSTRUCT", "DESCRIBE"):
-        graph = result_graph(result)
-        for prefix, namespace in PREFIXES.items():
-            graph.bind(prefix, namespace, replace=True)
-        return graph.serialize(format="turtle", encoding="utf-8")
+        from svrdf.forms import graph_bytes  # the one Turtle writer of every form
+
+        return graph_bytes(result_graph(result), "turtle")
     if fmt == "json":
         return _serialized(result, "json") + b"\n"
     if fmt == "xml":

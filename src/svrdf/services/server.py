@@ -49,7 +49,6 @@ from svrdf.services.query import (
     QueryPool,
     QueryTimeout,
     format_result,
-    prepare,
     result_graph,
 )
 from svrdf.study.model import Study
@@ -280,21 +279,15 @@ def create_app(directories: list[Path], base_url: str, limits: Limits = Limits()
         if not text:
             return PlainTextResponse("Bad Request: no 'query' given\n", status_code=400)
         try:
-            prepared = prepare(text)
-        except QueryError as error:
-            status = 403 if "updates are refused" in error.message else 400
-            return PlainTextResponse(f"{error.message}\n", status_code=status)
-        offered = (list(RDF_MEDIA_TYPES) if prepared.algebra.name in ("ConstructQuery", "DescribeQuery")
-                   else list(RESULT_MEDIA_TYPES))
-        media = negotiate(request.headers.get("accept", ""), offered)
-        if media is None:
-            return not_acceptable(offered)
-        try:
             # In a thread, so the event loop answers other clients while the query runs; the
-            # query's process is taken and given back (or replaced) in the same thread.
-            body = await run_in_threadpool(pool.run, text,
-                                           partial(_render, media, limits.max_results),
-                                           limits.query_timeout, limits.query_memory)
+            # query's process is taken and given back (or replaced) in the same thread. The
+            # query is parsed there too, under its limits: a huge one costs its own process.
+            media, body = await run_in_threadpool(
+                pool.run, text,
+                partial(_render, request.headers.get("accept", ""), limits.max_results),
+                limits.query_timeout, limits.query_memory)
+        except _NotAcceptable as error:
+            return not_acceptable(error.offered)
         except QueriesBusy as error:
             # Turned away, not queued: a queue would hold every waiting client's connection and
             # answer them later than a retry would. By the time given, a slot has come free.
@@ -302,6 +295,8 @@ def create_app(directories: list[Path], base_url: str, limits: Limits = Limits()
                 f"Service Unavailable: {error}; try again later\n",
                 status_code=503, headers={"Retry-After": str(math.ceil(limits.query_timeout))})
         except QueryError as error:
+            if "updates are refused" in error.message:
+                return PlainTextResponse(f"{error.message}\n", status_code=403)
             return PlainTextResponse(f"Bad Request: {error}\n", status_code=400)
         except (QueryTimeout, QueryOutOfMemory) as error:
             return PlainTextResponse(f"Service Unavailable: {error}\n", status_code=503)
@@ -355,15 +350,30 @@ async def _read_body(request: Request, limit: int) -> bytes | None:
     return bytes(body)
 
 
-def _render(media: str, max_results: int, result: Result) -> bytes:
-    """What the query's process makes of its result: the answer's bytes in ``media``, or a
-    :class:`QueryError` when it has more than ``max_results`` rows or triples. A function of
-    the module, so that (partially applied) it can be sent to the query's process."""
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
+class _NotAcceptable(QueryError):
+    """No media type the client accepts is one the query's answer comes in."""
+
+    @property
+    def offered(self) -> list[str]:
+        return self.message.split(": ", 1)[1].split(", ")
+
+
+def _render(accept: str, max_results: int, result: Result) -> tuple[str, bytes]:
+    """What the query's process makes of its result: the media type the client's Accept header
+    prefers among those of the answer's kind (a graph's or a table's), and the answer's bytes
+    in it; or a :class:`QueryError` when it has more than ``max_results`` rows or triples. A
+    function of the module, so that (partially applied) it can be sent to the query's
+    process."""
+    is_graph = result.type in ("CONSTRUCT", "DESCRIBE")
+    offered = list(RDF_MEDIA_TYPES if is_graph else RESULT_MEDIA_TYPES)
+    media = negotiate(accept, offered)
+    if media is None:
+        raise _NotAcceptable(f"this resource is available as: {', '.join(offered)}")
+    if is_graph:
         graph = result_graph(result)
         if len(graph) > max_results:
             raise QueryError(f"the result has more than {max_results} triples; narrow the query")
-        return graph_bytes(graph, RDF_MEDIA_TYPES[media])
+        return media, graph_bytes(graph, RDF_MEDIA_TYPES[media])
     if result.type == "SELECT" and len(result.bindings) > max_results:
         raise QueryError(f"the result has more than {max_results} rows; add a LIMIT")
-    return format_result(result, RESULT_MEDIA_TYPES[media])
+    return media, format_result(result, RESULT_MEDIA_TYPES[media])

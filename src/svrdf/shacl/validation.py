@@ -132,7 +132,7 @@ def shapes_graph() -> Graph:
 
 #: "svrdf": svrdf's own engine where it claims the shapes, else (with a :class:`Notice`)
 #: "pyshacl-fast": pyshacl given the SPARQL targets answered by Oxigraph and the graph to
-#: validate in place (fast_shacl, pyshacl's public arguments only); "pyshacl": plain pyshacl,
+#: validate in place (pyshacl_runner, pyshacl's public arguments only); "pyshacl": plain pyshacl,
 #: the reference.
 ENGINES = ("svrdf", "pyshacl-fast", "pyshacl")
 
@@ -210,12 +210,12 @@ def _pyshacl_results(data: Graph, shapes: Graph, fast: bool) -> Graph:
     import pyshacl  # heavy: imported only when a graph is validated
     from pyshacl.errors import ReportableRuntimeError
 
-    from svrdf.shacl import pyshacl_runner as fast_shacl
+    from svrdf.shacl import pyshacl_runner
 
     try:
         if fast:
-            shacl_graph = fast_shacl.resolve_sparql_targets(shapes, data)
-            inplace = fast_shacl.may_validate_in_place(shapes)
+            shacl_graph = pyshacl_runner.resolve_sparql_targets(shapes, data)
+            inplace = pyshacl_runner.may_validate_in_place(shapes)
         else:
             shacl_graph, inplace = shapes, False  # pyshacl's default: it copies the data
         _, results_graph, _ = pyshacl.validate(
