@@ -189,8 +189,15 @@ def test_sparql_targets_loaded_query_by_query_find_the_same_nodes(bundled_graph,
     from svrdf.shacl import pyshacl_runner as fast_shacl
 
     monkeypatch.setattr(fast_shacl, "LOAD_BY_QUERY_ABOVE", 0)  # even these small graphs
+    selected_some = False
     for graph in (*generated_graphs, *(_bad_graph(bundled_graph, n) for n in BAD_GRAPHS)):
         _assert_same_results(graph)
+        # A study's triples (as an export hands them over) select what its rdflib graph does.
+        as_triples = fast_shacl.select_sparql_targets(shapes_graph(), list(graph))
+        as_graph = fast_shacl.select_sparql_targets(shapes_graph(), graph)
+        assert {k: set(v) for k, v in as_triples.items()} == {k: set(v) for k, v in as_graph.items()}
+        selected_some |= any(as_graph.values())
+    assert selected_some  # the bad graphs break the rules the targets select for
 
 
 def test_any_triple_may_match_a_variable_or_a_path_predicate():

@@ -74,7 +74,31 @@ def select_sparql_targets(shapes: Graph, data: Graph | Collection[tuple[Node, No
     if len(data) <= LOAD_BY_QUERY_ABOVE:
         store = _store_of(data)
         return {key: _selected(store, query, data) for key, query in queries.items()}
-    return {key: _selected(store_for(data, [query]), query, data) for key, query in queries.items()}
+    patterns = {key: _patterns_in(query) for key, query in queries.items()}
+    if any(found is None for found in patterns.values()):
+        return {key: _selected(store_for(data, [query]), query, data)
+                for key, query in queries.items()}
+    # One pass over the data for every query, keeping each predicate's triples (references
+    # only), and one converter for every store: a large study's terms are made once.
+    by_predicate: dict[Node, list[tuple[Node, Node, Node]]] = {
+        predicate: [] for found in patterns.values() if found for predicate in found}
+    if isinstance(data, Graph):
+        for predicate, of_predicate in by_predicate.items():
+            of_predicate.extend(data.triples((None, predicate, None)))
+    else:
+        for triple in data:
+            kept = by_predicate.get(triple[1])
+            if kept is not None:
+                kept.append(triple)
+    converter = TermConverter()
+    selected = {}
+    for key, query in queries.items():
+        found = patterns[key] or {}
+        candidates = (triple for predicate in found for triple in by_predicate[predicate])
+        store = pyoxigraph.Store()
+        store.bulk_extend(converter.quads(_matching(candidates, found)))
+        selected[key] = _selected(store, query, data)
+    return selected
 
 
 def store_for(data: Graph | Collection[tuple[Node, Node, Node]], queries: Iterable[str]
@@ -199,6 +223,9 @@ def _fixed(term: Node) -> URIRef | None:
     return term if isinstance(term, URIRef) else None
 
 
+_same_text = str.__eq__
+
+
 def _matching(triples: Iterable[tuple[Node, Node, Node]], patterns: Patterns
               ) -> Iterator[tuple[Node, Node, Node]]:
     """The triples that some pattern can match."""
@@ -212,7 +239,11 @@ def _matching(triples: Iterable[tuple[Node, Node, Node]], patterns: Patterns
             yield triple
             continue
         ends = fixed_ends.get(p)
-        if ends and any((fs is None or fs == s) and (fo is None or fo == o) for fs, fo in ends):
+        # A pattern's fixed term is an IRI: it matches an IRI of the same text (compared as
+        # str, in C; rdflib's comparison, in Python, would say the same, slowly).
+        if ends and any((fs is None or (type(s) is URIRef and _same_text(fs, s)))
+                        and (fo is None or (type(o) is URIRef and _same_text(fo, o)))
+                        for fs, fo in ends):
             yield triple
 
 
