@@ -98,6 +98,7 @@ def select_sparql_targets(shapes: Graph, data: Graph | Collection[tuple[Node, No
         store = pyoxigraph.Store()
         store.bulk_extend(converter.quads(_matching(candidates, found)))
         selected[key] = _selected(store, query, data)
+        del store  # before the next query's is made: one store at a time
     return selected
 
 
