@@ -10,7 +10,6 @@ import multiprocessing
 import shutil
 import sys
 import tempfile
-from array import array
 from collections import deque
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import ExitStack, nullcontext
@@ -21,7 +20,7 @@ from typing import BinaryIO, Protocol
 
 from rdflib import Graph, URIRef
 
-from svrdf.errors import InvalidGraphError, Origin, StudyDataError, UsageError
+from svrdf.errors import InvalidGraphError, StudyDataError, UsageError
 from svrdf.forms import (
     DATASET_FORMATS,
     FORMATS,
@@ -36,6 +35,7 @@ from svrdf.forms.files import atomic_output, locked_folder
 from svrdf.rdf.mapping import (
     LocatedTriple,
     Triple,
+    distinct_triples,
     graph_of,
     located_triples,
 )
@@ -92,32 +92,24 @@ def check(study: Study, graph: Graph | Collection[Triple],
 def check_study(directory: str | Path, drop_columns: Iterable[str] = ()) -> ValidationReport:
     """The validation report of the study in ``directory``, whatever it finds."""
     study = load_study(directory, drop_columns=drop_columns)
-    mapped = Mapped(located_triples(study))
-    return check(study, mapped.triples, mapped.located())
+    triples, located = _mapped(study)
+    return check(study, triples, located)
 
 
-class Mapped:
-    """A study's triples, once each in the order the study maps them, and where each came
-    from: as the mapping made them, each triple's number among the distinct ones and its
-    origin (a triple several inputs support comes once per origin). That costs a number and a
-    reference a triple where keeping the located triples themselves would cost a tuple each,
-    so tracing results never has to map the study again."""
+#: Keeping where each triple came from, to trace validation results, saves mapping the study
+#: again but costs an origin and a tuple a triple, more than the triple itself. Above this many
+#: participants the origins are never kept, and tracing maps the study again: the same way for
+#: every large study, so its cost grows with its size.
+KEEP_ORIGINS_UP_TO = 1_000
 
-    def __init__(self, located: Iterable[LocatedTriple]) -> None:
-        numbers: dict[Triple, int] = {}
-        self._which = array("I")  # 4 bytes a number
-        self._origins: list[Origin | None] = []
-        number, which, origins = numbers.setdefault, self._which.append, self._origins.append
-        for s, p, o, origin in located:
-            which(number((s, p, o), len(numbers)))
-            origins(origin)
-        self.triples: list[Triple] = list(numbers)
 
-    def located(self) -> Iterator[LocatedTriple]:
-        """The located triples, in the order the mapping made them."""
-        triples = self.triples
-        return ((*triples[number], origin) for number, origin in zip(self._which, self._origins,
-                                                                       strict=True))
+def _mapped(study: Study) -> tuple[list[Triple], list[LocatedTriple] | None]:
+    """The study's distinct triples, and its located triples for tracing results (None above
+    KEEP_ORIGINS_UP_TO participants: tracing maps the study again)."""
+    if len(study.participants) > KEEP_ORIGINS_UP_TO:
+        return distinct_triples(located_triples(study)), None
+    located = list(located_triples(study))
+    return distinct_triples(located), located
 
 
 class Progress(Protocol):
@@ -170,12 +162,11 @@ def load_checked(directories: Iterable[str | Path], validate: bool = True, stric
         study = load_study(directory, drop_columns=drop_columns)
         claim_base_iri(claimed, study, directory)
         tell.step(f"building the graph of {len(study.participants):,} participants")
-        mapped = Mapped(located_triples(study))
-        triples = mapped.triples
+        triples, located = _mapped(study)
         report = None
         if validate:
             tell.step(f"validating {len(triples):,} triples")
-            report = check(study, triples, mapped.located())
+            report = check(study, triples, located)
             if report.results if strict else report.violations:
                 where = f"{directory}: " if several else ""
                 raise InvalidGraphError(
@@ -183,7 +174,7 @@ def load_checked(directories: Iterable[str | Path], validate: bool = True, stric
                     f"{' (--strict refuses warnings)' if strict and report.conforms else ''}; "
                     f"{refusal}", report)
             tell.report(report)
-        del mapped
+        del located
         yield Export(study, triples, report, tuple(input_files(directory)))
 
 

@@ -432,18 +432,18 @@ def test_sparql_targets_that_select_literals_find_them():
     assert (Literal("Hi", lang="en-GB"), "DatatypeConstraintComponent") in failed
 
 
-def test_the_mapped_study_gives_back_every_located_triple_in_order(tmp_path):
-    """Tracing reads the located triples from what the mapping kept (a number and an origin a
-    triple), never by mapping the study again: they must be the mapping's own, in its order."""
-    from svrdf.pipeline import Mapped
-    from svrdf.rdf.mapping import distinct_triples, located_triples
+def test_a_study_too_large_to_keep_its_origins_gets_the_same_triples_and_traced_results(
+        monkeypatch, bundled_dir):
+    """Above KEEP_ORIGINS_UP_TO participants the mapping keeps no origins and tracing maps
+    the study again: the export must not differ in any way."""
+    from svrdf import pipeline
 
-    study = load_study(generate(tmp_path / "g", 300, seed=4))
-    located = list(located_triples(study))
-    mapped = Mapped(located)
-    assert mapped.triples == distinct_triples(located)
-    assert list(mapped.located()) == located
-    assert len(located) > len(mapped.triples)  # some triples come from several inputs
+    kept = pipeline.export_study(bundled_dir)
+    monkeypatch.setattr(pipeline, "KEEP_ORIGINS_UP_TO", 0)
+    remapped = pipeline.export_study(bundled_dir)
+    assert kept.report.results and all(r.sources for r in kept.report.results)
+    assert remapped.report.results == kept.report.results
+    assert remapped.triples == kept.triples
 
 
 def test_a_multimap_holds_one_value_bare_and_several_in_order():
