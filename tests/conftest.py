@@ -98,6 +98,20 @@ def _rdf11(triples) -> Graph:
     return graph
 
 
+#: The bad graphs: the bundled study's graph, each broken by a SPARQL update of its own.
+BAD_GRAPHS = sorted(path.stem for path in (FIXTURES / "bad-graphs").glob("*.ru"))
+
+
+def bad_graph(bundled_graph: Graph, name: str) -> Graph:
+    """The bundled study's graph broken by ``tests/fixtures/bad-graphs/<name>.ru``."""
+    graph = Graph()
+    for prefix, namespace in bundled_graph.namespaces():
+        graph.bind(prefix, namespace)
+    graph += bundled_graph
+    graph.update((FIXTURES / "bad-graphs" / f"{name}.ru").read_text(encoding="utf-8"))
+    return graph
+
+
 def require_shared(relative: str) -> Path:
     """A file from ../shared/ (the seed, the standards). Missing on a developer's machine: skip
     and say what is missing. Missing in CI: fail, because a conformance check must not skip."""

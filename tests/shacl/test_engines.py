@@ -11,7 +11,7 @@ import shutil
 import sys
 
 import pytest
-from conftest import BAD_INPUT_CASES, FIXTURES, REPO_ROOT, apply_edit
+from conftest import BAD_GRAPHS, BAD_INPUT_CASES, FIXTURES, REPO_ROOT, apply_edit, bad_graph
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, XSD
@@ -25,18 +25,6 @@ from svrdf.study.builder import load_study
 
 sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
 from generate_study import generate
-
-BAD_GRAPHS = sorted(path.stem for path in (FIXTURES / "bad-graphs").glob("*.ru"))
-
-
-
-def _bad_graph(bundled_graph: Graph, name: str) -> Graph:
-    graph = Graph()
-    for prefix, namespace in bundled_graph.namespaces():
-        graph.bind(prefix, namespace)
-    graph += bundled_graph
-    graph.update((FIXTURES / "bad-graphs" / f"{name}.ru").read_text(encoding="utf-8"))
-    return graph
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +56,7 @@ def _assert_same_results(graph: Graph, shapes: Graph | None = None, native: bool
 
 @pytest.mark.parametrize("name", BAD_GRAPHS)
 def test_sparql_targets_from_oxigraph_find_what_pyshacl_finds_in_bad_graphs(bundled_graph, name):
-    graph = _bad_graph(bundled_graph, name)
+    graph = bad_graph(bundled_graph, name)
     _assert_same_results(graph)
     assert not validate(graph).conforms
 
@@ -82,7 +70,7 @@ def test_sparql_targets_from_oxigraph_find_what_pyshacl_finds_in_good_graphs(bun
 def test_sparql_targets_see_literals_as_pyshacl_does(bundled_graph):
     # The publication-date rule compares literals: typed, plain and language-tagged ones must
     # reach Oxigraph as they are.
-    graph = _bad_graph(bundled_graph, "phase-ends-after-publication")
+    graph = bad_graph(bundled_graph, "phase-ends-after-publication")
     dataset = next(graph.subjects(URIRef("http://schema.org/datePublished"), None))
     graph.add((dataset, URIRef("http://schema.org/datePublished"), Literal("2000-01-01", lang="en")))
     graph.add((dataset, URIRef("http://schema.org/datePublished"), Literal("1999-12-31")))
@@ -132,7 +120,7 @@ def test_the_bad_input_corpus_gets_the_same_results_and_bytes(tmp_path):
 def test_nested_shape_failures_are_reported_as_pyshacl_reports_them(bundled_graph):
     # Broken qualified associations fail svrdfsh:AssociationShape through sh:node, with the
     # nested results as sh:detail: the batched check must give the same results and details.
-    graph = _bad_graph(bundled_graph, "missing-title")
+    graph = bad_graph(bundled_graph, "missing-title")
     graph.update("""
         PREFIX prov: <http://www.w3.org/ns/prov#>
         DELETE { ?a prov:hadRole ?role } WHERE {
@@ -190,7 +178,7 @@ def test_sparql_targets_loaded_query_by_query_find_the_same_nodes(bundled_graph,
 
     monkeypatch.setattr(fast_shacl, "LOAD_BY_QUERY_ABOVE", 0)  # even these small graphs
     selected_some = False
-    for graph in (*generated_graphs, *(_bad_graph(bundled_graph, n) for n in BAD_GRAPHS)):
+    for graph in (*generated_graphs, *(bad_graph(bundled_graph, n) for n in BAD_GRAPHS)):
         _assert_same_results(graph)
         # A study's triples (as an export hands them over) select what its rdflib graph does.
         as_triples = fast_shacl.select_sparql_targets(shapes_graph(), list(graph))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, bad_graph
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
@@ -51,7 +51,7 @@ def test_minimal_study_conforms_and_warns_of_what_it_lacks(minimal_study):
     ("gender-missing", "svrdfsh:ParticipantShape", STUDY + "participant/IP3"),
 ])
 def test_bad_graph_fails_with_expected_shape_and_focus(bundled_graph, fixture, shape, focus):
-    graph = _bad_graph(bundled_graph, fixture)
+    graph = bad_graph(bundled_graph, fixture)
     report = validate(graph)
     assert not report.conforms
     hits = [(r.shape, str(r.focus)) for r in report.violations]
@@ -62,18 +62,11 @@ def test_bad_graph_fails_with_expected_shape_and_focus(bundled_graph, fixture, s
             "SPARQLConstraintComponent"}
 
 
-def _bad_graph(bundled_graph: Graph, fixture: str) -> Graph:
-    graph = Graph()
-    for prefix, namespace in bundled_graph.namespaces():
-        graph.bind(prefix, namespace)
-    graph += bundled_graph
-    graph.update((FIXTURES / "bad-graphs" / f"{fixture}.ru").read_text(encoding="utf-8"))
-    return graph
 
 
 def _same_person_broken(bundled_graph: Graph) -> Graph:
     """IP8 and CC1 name each other, but CC1 is moved to another participant."""
-    graph = _bad_graph(bundled_graph, "missing-title")
+    graph = bad_graph(bundled_graph, "missing-title")
     graph.update(f"""
         PREFIX svrdf: <https://w3id.org/svrdf/ns#>
         DELETE {{ ?person svrdf:hasQuotationCode <{STUDY}code/CC1> }}
@@ -94,7 +87,7 @@ RULES = {
 
 def _broken(bundled_graph: Graph, rule: str) -> Graph:
     fixture = RULES[rule][0]
-    return fixture(bundled_graph) if callable(fixture) else _bad_graph(bundled_graph, fixture)
+    return fixture(bundled_graph) if callable(fixture) else bad_graph(bundled_graph, fixture)
 
 
 def _rule_queries(rule: str) -> tuple[str, str]:
@@ -151,7 +144,7 @@ def test_each_rules_target_selects_the_nodes_its_constraint_refuses(bundled_grap
     sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
     from generate_study import generate
 
-    graphs = [_bad_graph(bundled_graph, path.stem)
+    graphs = [bad_graph(bundled_graph, path.stem)
               for path in sorted((FIXTURES / "bad-graphs").glob("*.ru"))]
     graphs += [_broken(bundled_graph, rule) for rule in RULES]
     graphs.append(build_graph(load_study(generate(tmp_path / "g", 150, seed=5))))

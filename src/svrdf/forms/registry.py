@@ -21,7 +21,7 @@ from svrdf.rdf.mapping import Triple
 from svrdf.study.model import Study
 
 #: Writes a form of the study to a binary stream, from the study and its graph: an rdflib
-#: graph, or the graph's distinct triples in the order the study maps them (see as_graph).
+#: graph, or the graph's distinct triples in the order the study maps them.
 #: A large study's forms go straight to their files, never whole into memory.
 Writer = Callable[[Study, "Graph | Collection[Triple]", BinaryIO], None]
 

@@ -231,11 +231,6 @@ def graph_of(triples: Iterable[Triple]) -> Graph:
     return graph
 
 
-def as_graph(data: Graph | Iterable[Triple]) -> Graph:
-    """An rdflib graph of ``data``: the graph itself, or a new one of the triples."""
-    return data if isinstance(data, Graph) else graph_of(data)
-
-
 def distinct_triples(located: Iterable[LocatedTriple]) -> list[Triple]:
     """The graph's triples once each, in the order the study maps them: what an rdflib graph of
     them holds, without the cost of one (rdflib's indexes take several times the triples)."""
