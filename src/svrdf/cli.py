@@ -516,6 +516,107 @@ def init(directory: Path) -> None:
                f"svrdf validate --study {directory}", err=True)
 
 
+_IMPORT_SOURCES = {
+    "text": "a record's text, as its landing page shows it (the bundled study's seed is one)",
+    "figshare": "a Figshare API v2 article (GET /v2/articles/ID), as JSON",
+    "datacite": "a DataCite REST API DOI (GET /dois/DOI), as JSON",
+    "schemaorg": "a landing page (HTML) with schema.org JSON-LD, or the JSON-LD itself",
+}
+
+
+@cli.group(name="import", cls=_Group, epilog=EXIT_CODES_HELP)
+def import_group() -> None:
+    """Start a study folder from what a repository already holds.
+
+    Each kind reads a file and writes DIRECTORY/study.yaml, participants.csv (the roster, read
+    from the record's text or description) and import-report.md, which lists every line the
+    import read with less than certainty and every field it left out. The same list goes to
+    stderr, and the new study is validated. Nothing is fetched unless --id or --doi asks for it.
+
+    \b
+    Examples:
+      svrdf import text record.txt my-study
+      svrdf import figshare article.json my-study
+      svrdf import figshare --id 17147720 my-study      (fetches from Figshare's API)
+      svrdf import datacite --doi 10.21954/ou.rd.17147720 my-study
+      svrdf import schemaorg page.html my-study --merge
+    """
+
+
+def _import_command(kind: str, fetch_option: str | None):
+    """The ``svrdf import KIND`` command."""
+
+    def run(paths: tuple[Path, ...], merge: bool, base_iri: str | None, as_json: bool,
+            identifier: str | None = None, api: str | None = None, timeout: float = 30.0) -> None:
+        import json
+
+        from svrdf.imports import import_study, read_source, write_study_folder
+        from svrdf.imports.fetch import fetch, record_url
+        from svrdf.pipeline import check_study
+        from svrdf.terminal import printable
+
+        wanted = 1 if identifier is not None else 2
+        if len(paths) != wanted:
+            raise click.UsageError(f"with {fetch_option}, give DIRECTORY only" if identifier is not None
+                                   else "give SOURCE (the record's file) and DIRECTORY"
+                                   + (f", or {fetch_option} ID and DIRECTORY" if fetch_option else ""))
+        *sources, directory = paths
+        source = sources[0] if sources else None
+        if identifier is not None:
+            url = record_url(kind, identifier, api)
+            click.echo(f"svrdf: fetching {url}", err=True)
+            result = write_study_folder(read_source(kind, fetch(url, timeout), url), directory,
+                                        base_iri, merge)
+        else:
+            assert source is not None
+            result = import_study(kind, source, directory, base_iri, merge)
+        for note in result.notes:
+            where = f"line {note.line}: " if note.line else ""
+            click.echo(printable(f"svrdf: import: {where}{note.what}"), err=True)
+        report = check_study(directory)
+        click.echo(f"svrdf: wrote {', '.join(result.files)} in {directory} ({result.participants} "
+                   f"participant rows, {len(result.notes)} notes); the study is "
+                   f"{'valid' if report.conforms else 'not valid yet'} ({report.summary()})", err=True)
+        if not report.conforms:
+            _echo_report(report)
+        if as_json:
+            click.echo(json.dumps({"directory": str(directory), "files": list(result.files),
+                                   "participants": result.participants, "conforms": report.conforms,
+                                   "notes": [{"line": n.line or None, "text": n.text, "note": n.what}
+                                             for n in result.notes]}, ensure_ascii=False, indent=2))
+        if not report.conforms:
+            raise SystemExit(1)
+
+    run.__doc__ = f"""Import SOURCE, {_IMPORT_SOURCES[kind]}, into DIRECTORY.
+
+    DIRECTORY is created; an existing folder with files in it is refused unless --merge is
+    given, which adds what the folder lacks and keeps what it has (the report says where the
+    two differ). Exit 1 if the imported study does not validate yet (the report says why).
+    """
+    command = run
+    if fetch_option:
+        command = click.option("--api", metavar="URL", help="The API's address (default: the public one).")(command)
+        command = click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
+                               show_default=True, metavar="SECONDS", help="Longest the fetch may take.")(command)
+        command = click.option(fetch_option, "identifier", metavar="ID",
+                               help=f"Fetch the record from the API by its {fetch_option[2:]} "
+                                    "(the only way import uses the network).")(command)
+    command = click.option("--json", "as_json", is_flag=True,
+                           help="Print what was written, the notes and the validation outcome as "
+                                "JSON on stdout.")(command)
+    command = click.option("--base-iri", metavar="IRI",
+                           help="The study's base IRI (default: a placeholder under https://example.org/studies/).")(command)
+    command = click.option("--merge", is_flag=True,
+                           help="Fill in what DIRECTORY lacks; never overwrite what it has.")(command)
+    command = click.argument("paths", nargs=-1, type=click.Path(path_type=Path),
+                             metavar="SOURCE DIRECTORY" if fetch_option is None else "[SOURCE] DIRECTORY")(command)
+    return import_group.command(name=kind, epilog=EXIT_CODES_HELP)(command)
+
+
+for _kind, _fetch_option in (("text", None), ("figshare", "--id"), ("datacite", "--doi"), ("schemaorg", None)):
+    _import_command(_kind, _fetch_option)
+
+
 def _echo_report(report) -> None:
     from svrdf.terminal import printable
 

@@ -12,7 +12,7 @@ PACKAGE = REPO_ROOT / "src" / "svrdf"
 #: Each top-level part of svrdf, in the order data flows: a part may import only from parts of
 #: a rank no higher than its own.
 RANK = {"errors": 0, "terminal": 0, "defaults": 0, "resources": 0, "study": 1, "rdf": 2,
-        "shacl": 3, "forms": 4, "pipeline": 5, "services": 6, "format_docs": 6, "cli": 7,
+        "shacl": 3, "forms": 4, "pipeline": 5, "services": 6, "imports": 6, "format_docs": 6, "cli": 7,
         "__main__": 8,
         # The package itself: its version, and its public names imported lazily, by name.
         "svrdf": 0}

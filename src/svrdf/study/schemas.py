@@ -140,6 +140,13 @@ def check_study_document(doc: YamlDocument) -> dict[str, Any]:
     return data
 
 
+def study_problems(data: dict[str, Any]) -> list[tuple[YamlPath, str]]:
+    """Where ``data`` (study.yaml's content, as JSON) does not match the study format, and
+    why: for a program that writes study.yaml (an importer), to leave out what would not load."""
+    validator = _StudyValidator(_schema(STUDY_SCHEMA), format_checker=_FORMATS)
+    return [(tuple(e.absolute_path), _deepest(e).message) for e in validator.iter_errors(data)]
+
+
 def _position(doc: YamlDocument, path: YamlPath) -> tuple[int, int]:
     line = doc.origin(path).line
     return (line if line is not None else 0, len(path))
