@@ -573,10 +573,19 @@ def _import_command(kind: str, fetch_option: str | None):
         for note in result.notes:
             where = f"line {note.line}: " if note.line else ""
             click.echo(printable(f"svrdf: import: {where}{note.what}"), err=True)
-        report = check_study(directory)
-        click.echo(f"svrdf: wrote {', '.join(result.files)} in {directory} ({result.participants} "
-                   f"participant rows, {len(result.notes)} notes); the study is "
-                   f"{'valid' if report.conforms else 'not valid yet'} ({report.summary()})", err=True)
+        wrote = (f"svrdf: wrote {', '.join(result.files)} in {directory} ({result.participants} "
+                 f"participant rows, {len(result.notes)} notes)")
+        try:
+            report = check_study(directory)
+        except SvrdfError as error:  # the study does not load yet: what to fill in, located
+            click.echo(f"{wrote}; the study is not valid yet: {printable(str(error))}", err=True)
+            if as_json:
+                click.echo(json.dumps({"directory": str(directory), "files": list(result.files),
+                                       "participants": result.participants, "conforms": False,
+                                       "error": str(error)}, ensure_ascii=False, indent=2))
+            raise SystemExit(1) from None
+        click.echo(f"{wrote}; the study is {'valid' if report.conforms else 'not valid yet'} "
+                   f"({report.summary()})", err=True)
         if not report.conforms:
             _echo_report(report)
         if as_json:

@@ -27,7 +27,7 @@ from svrdf.study.schemas import STUDY_SCHEMA, load_schema, study_problems
 
 REPORT_FILE = "import-report.md"
 #: The participants.csv columns an import writes, in the format's order; empty ones are left out.
-COLUMNS = [f.name for f in fields(Row) if f.name != "line"]
+COLUMNS = [f.name for f in fields(Row) if f.name not in ("line", "identifiers")]
 #: The schema.org term of a gender label.
 _SCHEMA_GENDERS = {"male": "Male", "female": "Female"}
 
@@ -168,7 +168,7 @@ def _short(value: Any) -> str:
 def _csv_row(row: Row) -> dict[str, str]:
     values = asdict(row)
     return {column: (";".join(values[column]) if isinstance(values[column], list) else str(values[column]))
-            for column in COLUMNS}
+            for column in COLUMNS} | row.identifiers
 
 
 def _merged_rows(path: Path, rows: list[dict[str, str]], draft: Draft) -> list[dict[str, str]]:

@@ -32,6 +32,7 @@ from svrdf.imports.words import (
     CASE_WORDS,
     FOCUS_GROUP_WORDS,
     GENDER_WORDS,
+    IDENTIFYING_COLUMNS,
     MODE_WORDS,
     MONTHS,
     ORDINALS,
@@ -54,6 +55,8 @@ _ACRONYMS = re.compile(r"\b(?:acronyms?|codes?|prefix(?:es)?)\s*\(([A-Z][A-Za-z]
 _GROUP = re.compile(r"\(([^()]*)\)")
 _PEOPLE = re.compile(r"^(\d+)\s+(?:participants?|people|persons?|members?)$", re.IGNORECASE)
 _GENDER_COUNT = re.compile(r"^(\d+)\s+(\w[\w-]*)$")
+#: A case named by a word and a short name: "Site B", "Ward 3", "Case 2" (not "Ward manager").
+_CASE_NAME = rf"(?:{'|'.join(CASE_WORDS)})\s+[A-Z0-9][A-Za-z0-9]{{0,2}}"
 _ISO_DATE = re.compile(r"^\d{4}(?:-\d{2}){0,2}$")
 _TABLE_SPLIT = re.compile(r"\t|\s*\|\s*|\s{2,}")
 
@@ -99,6 +102,9 @@ class Row:
     mode: str = ""
     date: str = ""
     note: str = ""
+    #: Cells of columns that hold direct identifiers (a name, an e-mail), kept under their
+    #: column's name so that loading the study refuses them as it refuses any such column.
+    identifiers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -178,7 +184,7 @@ def _read_keys(lines: list[str], roster: Roster) -> _Keys:
                     keys.genders[code] = labels[index] if index < len(labels) else code
                     used = True
         elif re.fullmatch(r"[A-Z][A-Za-z]{0,5}", left):
-            case = re.fullmatch(rf"(?:{'|'.join(CASE_WORDS)})\s+\S+", right, re.IGNORECASE)
+            case = re.fullmatch(_CASE_NAME, right, re.IGNORECASE)
             if case:
                 keys.cases.setdefault(left, right)
                 used = True
@@ -258,6 +264,10 @@ class _EntryParser:
         if group is not None:
             self._focus_group(number, text, group, phase)
             return
+        # "Participants: P1 (F, nurse); P2 (M, doctor)": a list after a label of its own.
+        label = re.match(r"^[A-Z][\w ]{0,30}:\s+(?=\S)", text)
+        if label and ";" in text and not _ENTRY.match(text):
+            text = text[label.end():]
         pieces = [p.strip() for p in text.split(";") if p.strip()]
         if len(pieces) > 1 and all(_ENTRY.match(p) or _NUMBERED.match(p) for p in pieces):
             for piece in pieces:
@@ -324,7 +334,7 @@ class _EntryParser:
             self.mentions.append((row, word))
         elif self._is_gender_group(word):
             self._gender(row, word, text)
-        elif re.fullmatch(rf"(?:{'|'.join(CASE_WORDS)})\s+\S+", word, re.IGNORECASE):
+        elif re.fullmatch(_CASE_NAME, word, re.IGNORECASE):
             row.case = _case_id(word)
             self._case(row.case, word)
         elif _PEOPLE.match(word):
@@ -346,7 +356,7 @@ class _EntryParser:
             self.note(row.line, text, f"'{word}' is kept as a note on {row.code}")
 
     def _is_gender_group(self, group_text: str) -> bool:
-        tokens = [t for t in re.split(r"\s*(?:&|\+|/|,|\band\b)\s*", group_text.strip()) if t]
+        tokens = [t for t in re.split(r"\s*(?:&|\+|/|,|;|\band\b)\s*", group_text.strip()) if t]
         if not tokens:
             return False
         return all(t in self.genders or t.lower() in GENDER_WORDS or self._counted_gender(t) for t in tokens)
@@ -358,7 +368,7 @@ class _EntryParser:
 
     def _gender(self, row: Row, group_text: str, text: str) -> None:
         codes: list[str] = []
-        for token in re.split(r"\s*(?:&|\+|/|,|\band\b)\s*", group_text.strip()):
+        for token in re.split(r"\s*(?:&|\+|/|,|;|\band\b)\s*", group_text.strip()):
             if not token:
                 continue
             counted = _GENDER_COUNT.match(token)
@@ -368,12 +378,12 @@ class _EntryParser:
                 codes.append(_gender_code(token, self.genders))
         for code in codes:
             self.genders.setdefault(code, GENDER_WORDS.get(code.lower(), (code, code))[1])
-        if len(codes) > 1 and row.people == 1:
+        if len(codes) > 1 and row.people == 1 and row.event != "focus-group":
             row.people = len(codes)
             if not row.note:
                 row.note = f"Joint interview; the record gives the gender as {group_text}"
-            self.note(row.line, text, f"{group_text} is read as {len(codes)} people, one of each "
-                      f"gender: a joint interview")
+            self.note(row.line, text, f"{group_text} is read as {len(codes)} people, a gender "
+                      "each: a joint interview")
         row.gender = codes
 
     def _focus_group(self, number: int, text: str, found: re.Match, phase: Phase | None) -> None:
@@ -438,6 +448,8 @@ class _EntryParser:
                 row.mode = value.lower()
             elif column == "date":
                 row.date = _date(value) or value
+            elif column in IDENTIFYING_COLUMNS:
+                row.identifiers[column] = value
             else:
                 setattr(row, column, value)
         self._case_from_prefix(row)

@@ -50,4 +50,10 @@ TABLE_COLUMNS: dict[str, str] = {
     "sector": "sector", "case": "case", "site": "case", "phase": "phase",
     "people": "people", "n": "people", "date": "date", "mode": "mode",
     "other codes": "other_codes", "note": "note", "notes": "note", "comment": "note",
+    **{word: column for column, words in (
+        ("name", ("name", "full name", "participant name", "surname", "first name")),
+        ("email", ("email", "e-mail", "email address")), ("phone", ("phone", "telephone")))
+       for word in words},
 }
+#: Columns of direct identifiers: an import keeps them, so that loading the study refuses them.
+IDENTIFYING_COLUMNS = frozenset({"name", "email", "phone"})
