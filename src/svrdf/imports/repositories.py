@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from html.parser import HTMLParser
 from typing import Any
 
 from svrdf.imports.draft import Draft, first_paragraphs, html_text, person
-from svrdf.study.vocabularies import spdx_id_of_url
+from svrdf.study.vocabularies import canonical_spdx_id, spdx_id_of_url
 
 _DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)?(10\.\d{4,9}/\S+)$", re.IGNORECASE)
 _ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])")
@@ -92,6 +92,10 @@ def read_figshare(data: Any, source: str) -> Draft:
         if data.get("embargo_reason"):
             access["conditions"] = html_text(str(data["embargo_reason"]))
         study["access"] = access
+    elif data.get("is_metadata_record"):
+        study["access"] = {"rights": "metadata-only"}
+        if data.get("metadata_reason"):
+            study["access"]["conditions"] = html_text(str(data["metadata_reason"]))
     elif data.get("is_confidential"):
         study["access"] = {"rights": "restricted"}
         if data.get("confidential_reason"):
@@ -99,6 +103,9 @@ def read_figshare(data: Any, source: str) -> Draft:
     funding = [_figshare_funding(f) for f in data.get("funding_list") or [] if f.get("funder_name") or f.get("title")]
     if funding:
         study["funding"] = funding
+    elif str(data.get("funding") or "").strip():
+        draft.left_out(f"funding {html_text(str(data['funding']))!r}",
+                       "free text; the study format's funding needs a funder, and funding_list names none")
     keywords = _keywords(data.get("tags") or data.get("keywords") or [])
     if keywords:
         study["keywords"] = keywords
@@ -113,22 +120,29 @@ def read_figshare(data: Any, source: str) -> Draft:
         study["related-works"] = related
     for file in data.get("files") or []:
         draft.left_out(f"file {file.get('name', '?')!r}", "svrdf's study format does not list data files yet")
+    for custom in data.get("custom_fields") or []:
+        value = custom.get("value") if isinstance(custom, dict) else None
+        if value not in (None, "", [], {}):
+            shown = "; ".join(map(str, value)) if isinstance(value, list) else html_text(str(value))
+            draft.left_out(f"custom field {custom.get('name', '?')!r} = {shown!r}",
+                           "svrdf's study format has no place for it")
     _unknown(draft, data, MAPPED_FIGSHARE, IGNORED_FIGSHARE)
     return draft
 
 
 MAPPED_FIGSHARE = ("title", "description", "authors", "published_date", "timeline", "doi", "id",
                    "handle", "url_public_html", "version", "license", "is_embargoed", "embargo_date",
-                   "embargo_reason", "is_confidential", "confidential_reason", "funding_list",
+                   "embargo_reason", "is_confidential", "confidential_reason", "is_metadata_record",
+                   "metadata_reason", "funding_list",
                    "funding", "tags", "keywords", "categories", "references", "resource_doi",
-                   "resource_title", "files")
+                   "resource_title", "files", "custom_fields")
 #: Fields about the API or the page, not the study.
 IGNORED_FIGSHARE = ("url", "url_public_api", "url_private_api", "url_private_html", "thumb",
                     "defined_type", "defined_type_name", "group_id", "created_date",
                     "modified_date", "is_public", "status", "size", "figshare_url",
                     "download_disabled", "folder_structure", "embargo_type", "embargo_title",
-                    "embargo_options", "is_metadata_record", "metadata_reason", "has_linked_file",
-                    "citation", "custom_fields", "is_active", "views", "downloads", "shares",
+                    "embargo_options", "has_linked_file",
+                    "citation", "is_active", "views", "downloads", "shares",
                     "cites", "item_type", "account_id")
 
 
@@ -146,12 +160,19 @@ def _figshare_funding(item: dict[str, Any]) -> dict[str, Any]:
 def read_datacite(data: Any, source: str) -> Draft:
     """A DataCite DOI (``GET /dois/{doi}``: ``{"data": {"attributes": ...}}``, or the
     attributes alone)."""
-    attributes = data.get("data", {}).get("attributes") if isinstance(data, dict) and "data" in data else data
-    if not isinstance(attributes, dict) or not attributes.get("titles"):
+    attributes = data
+    if isinstance(data, dict) and "data" in data:
+        record = data["data"]
+        if isinstance(record, list):
+            raise SourceError("expected a DataCite DOI, got a list of DOIs (a search's answer): save one "
+                              "DOI's JSON (GET /dois/DOI)")
+        attributes = record.get("attributes") if isinstance(record, dict) else None
+    titles = attributes.get("titles") if isinstance(attributes, dict) else None
+    if not isinstance(titles, list) or not any(isinstance(t, dict) and t.get("title") for t in titles):
         raise SourceError("expected a DataCite DOI: JSON with 'data.attributes.titles'")
     draft = Draft(source)
     study = draft.study
-    titles = attributes["titles"]
+    titles = [t for t in titles if isinstance(t, dict) and t.get("title")]
     main = next((t for t in titles if not t.get("titleType")), titles[0])
     study["title"] = main["title"].strip()
     abstract = next((d["description"] for d in attributes.get("descriptions") or []
@@ -184,8 +205,10 @@ def read_datacite(data: Any, source: str) -> Draft:
         study["version"] = str(attributes["version"])
     rights = attributes.get("rightsList") or []
     licence = next((r for r in rights if r.get("rightsUri") and "info:eu-repo" not in r["rightsUri"]), None)
-    if licence and licence.get("rightsIdentifierScheme", "").upper() == "SPDX" and licence.get("rightsIdentifier"):
-        study["license"] = licence["rightsIdentifier"]
+    spdx = (canonical_spdx_id(str(licence.get("rightsIdentifier") or ""))
+            if licence and str(licence.get("rightsIdentifierScheme", "")).upper() == "SPDX" else None)
+    if spdx:  # DataCite's API gives SPDX identifiers in lower case (cc-by-4.0)
+        study["license"] = spdx
     elif licence:
         _licence(draft, licence.get("rightsUri"), licence.get("rights"))
     access = _coar_access(rights)
@@ -337,6 +360,8 @@ def read_schemaorg(page: str, source: str) -> Draft:
     dataset = next((n for n in nodes if "Dataset" in _types(n)), None)
     if dataset is None:
         raise SourceError("expected schema.org JSON-LD with a Dataset (none of its scripts has one)")
+    by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str) and set(n) != {"@id"}}
+    dataset = {key: _followed(value, by_id) for key, value in dataset.items()}
     draft = Draft(source)
     study = draft.study
     study["title"] = _text(dataset.get("name"))
@@ -431,6 +456,20 @@ def _nodes(document: Any) -> list[dict[str, Any]]:
     return [document, *(n for item in _list(document.get("@graph")) for n in _nodes(item))]
 
 
+def _followed(value: Any, by_id: dict[str, dict[str, Any]], depth: int = 3) -> Any:
+    """``value`` with each reference to another node of the page (``{"@id": ...}``, as an
+    ``@graph`` links its nodes) replaced by that node, ``depth`` levels down."""
+    if depth == 0:
+        return value
+    if isinstance(value, list):
+        return [_followed(item, by_id, depth) for item in value]
+    if isinstance(value, dict):
+        if set(value) == {"@id"} and value["@id"] in by_id:
+            value = by_id[value["@id"]]
+        return {key: _followed(item, by_id, depth - 1) for key, item in value.items()}
+    return value
+
+
 def _types(node: dict[str, Any]) -> list[str]:
     return [str(t).rsplit("/", 1)[-1].removeprefix("schema:") for t in _list(node.get("@type"))]
 
@@ -462,8 +501,3 @@ def _schema_person(node: Any) -> dict[str, Any] | None:
             entry["orcid"] = orcid.group(1)
         return entry
     return person(_text(node.get("name")), orcid.group(1) if orcid else None) if node.get("name") else None
-
-
-READERS: dict[str, Callable[[Any, str], Draft]] = {
-    "figshare": read_figshare, "datacite": read_datacite,
-}
