@@ -26,6 +26,7 @@ from svrdf.imports import read_source
 from svrdf.imports.draft import Draft
 from svrdf.imports.folder import REPORT_FILE
 from svrdf.imports.repositories import read_datacite, read_figshare, read_schemaorg
+from svrdf.resources import bundled_study_dir
 
 SOURCES = FIXTURES / "repositories"
 BASE = "https://example.org/studies/x/"
@@ -458,3 +459,21 @@ def test_another_repository_s_record_is_refused(tmp_path, kind, name):
     assert result.exit_code == 2, result.output
     assert name in result.output and "Traceback" not in result.output
     assert not (tmp_path / "s").exists()
+
+
+def test_svrdf_s_own_landing_page_imports_back_to_its_study_s_catalogue_fields(tmp_path):
+    """The landing page's JSON-LD links its nodes by IRI alone (its context types those
+    properties as @id): the import follows them to the nodes of the page's @graph."""
+    page = tmp_path / "index.html"
+    assert run("export", "--format", "html", "-o", str(page), "-q").exit_code == 0
+    study = yaml.safe_load((bundled_study_dir() / "study.yaml").read_text(encoding="utf-8"))
+    draft = read_source("schemaorg", page.read_text(encoding="utf-8"), str(page))
+    for key in ("title", "description", "temporal-coverage", "source-organization"):
+        assert draft.study[key] == study[key]
+    assert str(draft.study["date-published"]) == str(study["date-published"])
+    assert [{k: c[k] for k in ("given-names", "family-names")} for c in study["creators"]] == draft.study["creators"]
+    assert draft.study["publisher"]["name"] == study["publisher"]["name"]
+    assert draft.study["catalog"]["name"] == study["catalog"]["name"]
+    assert [p["name"] for p in draft.study["spatial-coverage"]] == [p["name"] for p in study["spatial-coverage"]]
+    assert sorted(draft.study["keywords"]) == sorted(study["keywords"])
+    assert draft.study["identifiers"] == [{"scheme": "DOI", "value": study["identifiers"][0]["value"]}]

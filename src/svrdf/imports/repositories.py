@@ -361,7 +361,7 @@ def read_schemaorg(page: str, source: str) -> Draft:
     if dataset is None:
         raise SourceError("expected schema.org JSON-LD with a Dataset (none of its scripts has one)")
     by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str) and set(n) != {"@id"}}
-    dataset = {key: _followed(value, by_id) for key, value in dataset.items()}
+    dataset = {key: value if key == "@id" else _followed(value, by_id) for key, value in dataset.items()}
     draft = Draft(source)
     study = draft.study
     study["title"] = _text(dataset.get("name"))
@@ -458,15 +458,19 @@ def _nodes(document: Any) -> list[dict[str, Any]]:
 
 def _followed(value: Any, by_id: dict[str, dict[str, Any]], depth: int = 3) -> Any:
     """``value`` with each reference to another node of the page (``{"@id": ...}``, as an
-    ``@graph`` links its nodes) replaced by that node, ``depth`` levels down."""
+    ``@graph`` links its nodes, or the node's IRI alone, where the context types the property
+    as ``@id``) replaced by that node, ``depth`` levels down."""
     if depth == 0:
         return value
+    if isinstance(value, str) and value in by_id:
+        value = by_id[value]
     if isinstance(value, list):
         return [_followed(item, by_id, depth) for item in value]
     if isinstance(value, dict):
         if set(value) == {"@id"} and value["@id"] in by_id:
             value = by_id[value["@id"]]
-        return {key: _followed(item, by_id, depth - 1) for key, item in value.items()}
+        return {key: item if key == "@id" else _followed(item, by_id, depth - 1)
+                for key, item in value.items()}
     return value
 
 
