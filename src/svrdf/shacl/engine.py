@@ -626,10 +626,7 @@ def _property(compiler: _Compiler, node: Node, shape: Shape) -> Constraint:
             return failed, findings
         values = _unique_values(values_by_focus)
         for member in members:
-            bad, found = engine.check(member, values, depth + 1)
-            by_value = defaultdict(list)
-            for finding in found:
-                by_value[finding.focus].append(finding)
+            bad, by_value = _check_values(engine, member, values, depth)
             for focus, focus_values in values_by_focus.items():
                 for value in focus_values:
                     findings.extend(by_value.get(value, ()))
@@ -643,6 +640,17 @@ def _unique_values(values_by_focus: dict) -> list[Node]:
     return list(dict.fromkeys(value for values in values_by_focus.values() for value in values))
 
 
+def _check_values(engine: Engine, member: Shape, values: list[Node],
+                  depth: int) -> tuple[set[Node], dict[Node, list[Finding]]]:
+    """A nested shape checked once on every value node: the values that fail it, and its
+    findings by value node (each value is the nested check's focus node)."""
+    bad, found = engine.check(member, values, depth + 1)
+    by_value: dict[Node, list[Finding]] = defaultdict(list)
+    for finding in found:
+        by_value[finding.focus].append(finding)
+    return bad, by_value
+
+
 def _node(compiler: _Compiler, node: Node, shape: Shape) -> Constraint:
     """NodeConstraintComponent: the node shape's results become the result's sh:detail."""
     members = [compiler.shape(member) for member in compiler.graph.objects(node, SH.node)]
@@ -653,10 +661,7 @@ def _node(compiler: _Compiler, node: Node, shape: Shape) -> Constraint:
         findings = []
         values = _unique_values(values_by_focus)
         for member in members:
-            bad, found = engine.check(member, values, depth + 1)
-            by_value = defaultdict(list)
-            for finding in found:
-                by_value[finding.focus].append(finding)
+            bad, by_value = _check_values(engine, member, values, depth)
             findings.extend(Finding(shape, SH.NodeConstraintComponent, focus, value, by_value[value])
                             for focus, values in values_by_focus.items() for value in values
                             if value in bad or by_value.get(value))
