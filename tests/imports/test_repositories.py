@@ -217,10 +217,17 @@ def test_a_datacite_doi_maps_onto_study_yaml():
     dates = {d["dateType"]: d["date"] for d in attributes["dates"]}
     assert study["date-published"] == dates["Issued"]
     assert study["temporal-coverage"] == dates["Collected"]
-    assert study["identifiers"] == [{"scheme": "DOI", "value": attributes["doi"]}]
+    assert study["identifiers"] == [{"scheme": "DOI", "value": attributes["doi"]}] + [
+        {"scheme": a["alternateIdentifierType"], "value": a["alternateIdentifier"]}
+        for a in attributes["alternateIdentifiers"]]
     assert study["landing-page"] == attributes["url"]
     assert study["version"] == attributes["version"]
     assert study["languages"] == [attributes["language"]]
+    methods = [d["description"] for d in attributes["descriptions"] if d["descriptionType"] == "Methods"]
+    assert methods and study["methodology"] == "\n\n".join(methods)
+    for title in attributes["titles"]:
+        if "titleType" in title:
+            assert any(title["title"] in note and "not imported" in note for note in notes(draft))
 
 
 def test_a_datacite_doi_s_rights_give_the_licence_and_the_access():

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from conftest import FIXTURES, require_shared
 
 from svrdf.cli import cli
-from svrdf.imports import read_source
+from svrdf.imports import read_source, write_study_folder
 from svrdf.imports.folder import REPORT_FILE
 from svrdf.imports.roster import parse_roster
 from svrdf.resources import bundled_study_dir
@@ -231,3 +231,24 @@ def test_a_record_without_a_roster_is_written_and_said_to_need_phases(tmp_path):
     assert result.exit_code == 1
     assert "phases" in result.output
     assert (tmp_path / "s" / "study.yaml").exists() and not (tmp_path / "s" / "participants.csv").exists()
+
+
+def test_values_the_study_format_refuses_are_left_out_item_by_item(tmp_path):
+    """Two problems in one creator drop that creator once; creators before and after it stay."""
+    draft = read_source("text", (ROSTERS / "tab-table.txt").read_text(encoding="utf-8"), "tab-table.txt")
+    draft.study["creators"] = [{"name": "A", "orcid": "not an orcid", "unknown-key": 1},
+                               {"name": "B"}, {"name": "C", "orcid": "also not"}]
+    write_study_folder(draft, tmp_path / "s", BASE)
+    study = yaml.safe_load((tmp_path / "s" / "study.yaml").read_text(encoding="utf-8"))
+    assert study["creators"] == [{"name": "B"}]
+    dropped = [n.what for n in draft.notes if n.what.startswith("not imported: creators")]
+    assert [what.split(",")[0] for what in dropped] == ["not imported: creators[2]", "not imported: creators[0]"]
+
+
+def test_a_table_s_mode_column_keeps_a_ddi_term_and_reads_a_word(tmp_path):
+    text = ("Title\n\nposted on 2020-01-01 authored by Ann Example\n\nAbout the study.\n\n"
+            "Code\tMode\nA1\tInterview.Telephone\nA2\tonline\n")
+    draft = read_source("text", text, "record.txt")
+    assert draft.roster is not None
+    assert [(r.code, r.mode) for r in draft.roster.rows] == [("A1", "Interview.Telephone"),
+                                                             ("A2", "Interview.WebBased")]

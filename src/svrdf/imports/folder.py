@@ -85,12 +85,12 @@ def _complete(draft: Draft, directory: Path, base_iri: str | None) -> dict[str, 
     roster = draft.roster
     if roster is not None:
         _roster_lists(study, roster)
-    for problem_path, message in sorted(study_problems(study), key=lambda p: len(p[0]), reverse=True):
-        _drop(study, problem_path, message, draft)
-    for key in load_schema(STUDY_SCHEMA).get("required", []):
+    _drop_refused(study, draft)
+    schema = load_schema(STUDY_SCHEMA)
+    for key in schema.get("required", []):
         if key not in study:
             draft.note(f"study.yaml has no '{key}': the source does not give it; fill it in")
-    order = list(load_schema(STUDY_SCHEMA)["properties"])
+    order = list(schema["properties"])
     return {key: study[key] for key in sorted(study, key=lambda k: order.index(k) if k in order else len(order))}
 
 
@@ -108,18 +108,27 @@ def _roster_lists(study: dict[str, Any], roster: Roster) -> None:
                            for code, label in roster.genders.items()]
 
 
-def _drop(study: dict[str, Any], path: tuple, message: str, draft: Draft) -> None:
-    """Leave out the value at ``path`` (a list's item, else the whole key)."""
-    if not path or path[0] not in study:
-        return
-    key = path[0]
-    if len(path) >= 2 and isinstance(study[key], list) and isinstance(path[1], int) and path[1] < len(study[key]):
-        del study[key][path[1]]
-        if not study[key]:
+def _drop_refused(study: dict[str, Any], draft: Draft) -> None:
+    """Leave out each value the study format refuses: a list's item where the problem is in
+    one, else the whole key. Items go last first, so the indexes of the others still hold."""
+    refused: dict[tuple[str, int | None], list[str]] = {}
+    for path, message in study_problems(study):
+        if not path or path[0] not in study:
+            continue
+        item = path[1] if len(path) >= 2 and isinstance(study[path[0]], list) and isinstance(path[1], int) else None
+        refused.setdefault((str(path[0]), item), []).append(f"{'.'.join(map(str, path))}: {message}")
+    for key, item in sorted(refused, key=lambda target: (target[0], -1 if target[1] is None else target[1]),
+                            reverse=True):
+        if key not in study:
+            continue  # the whole key went already
+        if item is None:
             del study[key]
-    else:
-        del study[key]
-    draft.note(f"not imported: {'.'.join(str(p) for p in path)}, which the study format refuses ({message})")
+        else:
+            del study[key][item]
+            if not study[key]:
+                del study[key]
+        draft.note(f"not imported: {key}{'' if item is None else f'[{item}]'}, which the study "
+                   f"format refuses ({'; '.join(refused[key, item])})")
 
 
 def _yaml(study: dict[str, Any], draft: Draft) -> str:
@@ -185,8 +194,7 @@ def _merged_rows(path: Path, rows: list[dict[str, str]], draft: Draft) -> list[d
             draft.note(f"added {row['code']} to participants.csv")
             continue
         for column, value in row.items():
-            if mine.get(column) in (None, "") and value not in ("", "1") and column in mine:
-                continue  # a column the folder leaves empty on purpose stays empty
+            # A cell the folder leaves empty stays empty: it may be so on purpose.
             if mine.get(column) not in (None, "") and value and mine[column] != value:
                 draft.note(f"kept participants.csv's {column} of {row['code']} ({mine[column]!r}); "
                            f"the import has {value!r}")

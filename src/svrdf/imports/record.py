@@ -11,6 +11,7 @@ of what was not read.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from svrdf.imports.draft import Draft, person
 
@@ -28,56 +29,53 @@ def read_record_text(text: str, source: str) -> Draft:
              if line.strip()]
     draft.read_roster(text)
     used = set(draft.roster.used_lines) if draft.roster else set()
-    posted = next((i for i, (_, line) in enumerate(lines) if _POSTED.match(line)), None)
-    header_end = 1
-    if posted is not None and posted > 0:
-        title = lines[posted - 1][1]
-        found = _POSTED.match(lines[posted][1])
-        assert found is not None
-        if posted > 1:
-            draft.study["publisher"] = {"name": lines[posted - 2][1]}
-        draft.study["title"] = title
-        header_end = posted + 1
-        if header_end < len(lines) and lines[header_end][1].startswith(title) \
-                and lines[header_end][0] not in used:
-            draft.study["title"] = lines[header_end][1]
-            draft.note("the item's own title, under the posting line, is taken as the title "
-                       "(it is the page title's longer form)", lines[header_end][0], lines[header_end][1])
-            header_end += 1
-        draft.study["date-published"] = found.group("date")
-        authors = found.group("authors")
-        if authors:
-            draft.study["creators"] = [person(_undoubled(name)) for name in
-                                       re.split(r",\s*|\s+and\s+", authors) if name.strip()]
-    elif lines:
-        draft.study["title"] = lines[0][1]
-        draft.note("no 'posted on ... authored by' line: the first line is taken as the title "
-                   "and no creator is known", lines[0][0], lines[0][1])
-    first_roster_line = min(used) if used else None
-    description, closing = [], None
-    for index in range(header_end, len(lines)):
-        number, line = lines[index]
-        if first_roster_line is not None and number >= first_roster_line:
+    body = lines[_read_header(lines, used, draft):]
+    # The description: the paragraphs after the header, up to the roster or the page's own lines.
+    roster_starts = min(used) if used else None
+    described: dict[int, str] = {}
+    for number, line in body:
+        if (roster_starts is not None and number >= roster_starts) or line.lower() in _PAGE_LINES:
             break
-        if line.lower() in _PAGE_LINES:
-            closing = index
-            break
-        description.append(line)
-    if description:
-        draft.study["description"] = "\n\n".join(description)
-    described = {number for number, _ in lines[header_end:header_end + len(description)]}
-    for index, (_, line) in enumerate(lines):
-        if line.lower() == "usage metrics" and index + 1 < len(lines) \
-                and lines[index + 1][1].lower() not in _PAGE_LINES:
-            draft.study["source-organization"] = {"name": lines[index + 1][1]}
-            used.add(lines[index + 1][0])
-        if closing is None and line.lower() in _PAGE_LINES:
-            closing = index
-    for index, (number, line) in enumerate(lines):
-        if index < header_end or number in used or number in described or line.lower() in _PAGE_LINES:
-            continue
-        draft.note("not read: not a roster entry, a key or a phase heading", number, line)
+        described[number] = line
+    if described:
+        draft.study["description"] = "\n\n".join(described.values())
+    for (_, line), (next_number, next_line) in pairwise(lines):
+        if line.lower() == "usage metrics" and next_line.lower() not in _PAGE_LINES:
+            draft.study["source-organization"] = {"name": next_line}
+            used.add(next_number)
+    for number, line in body:
+        if number not in used and number not in described and line.lower() not in _PAGE_LINES:
+            draft.note("not read: not a roster entry, a key or a phase heading", number, line)
     return draft
+
+
+def _read_header(lines: list[tuple[int, str]], used: set[int], draft: Draft) -> int:
+    """The title, publisher, date and creators of the page's first lines, into ``draft``; the
+    index in ``lines`` where the rest (the description) starts."""
+    posted = next((i for i, (_, line) in enumerate(lines) if _POSTED.match(line)), None)
+    if not posted:  # none, or no title above it
+        if lines:
+            draft.study["title"] = lines[0][1]
+            draft.note("no title above a 'posted on ... authored by' line: the first line is "
+                       "taken as the title and no creator is known", lines[0][0], lines[0][1])
+        return 1
+    found = _POSTED.match(lines[posted][1])
+    assert found is not None
+    title = lines[posted - 1][1]
+    draft.study["title"] = title
+    if posted > 1:
+        draft.study["publisher"] = {"name": lines[posted - 2][1]}
+    draft.study["date-published"] = found.group("date")
+    if found.group("authors"):
+        draft.study["creators"] = [person(_undoubled(name)) for name in
+                                   re.split(r",\s*|\s+and\s+", found.group("authors")) if name.strip()]
+    end = posted + 1
+    if end < len(lines) and lines[end][1].startswith(title) and lines[end][0] not in used:
+        draft.study["title"] = lines[end][1]
+        draft.note("the item's own title, under the posting line, is taken as the title "
+                   "(it is the page title's longer form)", lines[end][0], lines[end][1])
+        end += 1
+    return end
 
 
 def _undoubled(name: str) -> str:

@@ -175,9 +175,20 @@ def read_datacite(data: Any, source: str) -> Draft:
     titles = [t for t in titles if isinstance(t, dict) and t.get("title")]
     main = next((t for t in titles if not t.get("titleType")), titles[0])
     study["title"] = main["title"].strip()
-    abstract = next((d["description"] for d in attributes.get("descriptions") or []
-                     if d.get("descriptionType", "Abstract") == "Abstract" and d.get("description")), None)
+    for other in titles:
+        if other is not main:
+            draft.left_out(f"title {other['title']!r} ({other.get('titleType', 'another title')})",
+                           "study.yaml has one title")
+    descriptions = [d for d in attributes.get("descriptions") or [] if d.get("description")]
+    abstract = next((d["description"] for d in descriptions
+                     if d.get("descriptionType", "Abstract") == "Abstract"), None)
     _description(draft, abstract)
+    methods = [html_text(d["description"]) for d in descriptions if d.get("descriptionType") == "Methods"]
+    if methods:
+        study["methodology"] = "\n\n".join(methods)
+    for other in descriptions:
+        if other.get("descriptionType", "Abstract") not in ("Abstract", "Methods"):
+            draft.left_out(f"description of type {other['descriptionType']!r}", "study.yaml has no place for it")
     creators = [_datacite_person(c) for c in attributes.get("creators") or []]
     if creators:
         study["creators"] = [c for c in creators if c]
@@ -197,8 +208,12 @@ def read_datacite(data: Any, source: str) -> Draft:
     if collected:
         study["temporal-coverage"] = str(collected)
     doi = _doi(attributes.get("doi"))
-    if doi:
-        study["identifiers"] = [{"scheme": "DOI", "value": doi}]
+    identifiers = [{"scheme": "DOI", "value": doi}] if doi else []
+    identifiers += [{"scheme": str(a["alternateIdentifierType"]), "value": str(a["alternateIdentifier"])}
+                    for a in attributes.get("alternateIdentifiers") or []
+                    if a.get("alternateIdentifierType") and a.get("alternateIdentifier")]
+    if identifiers:
+        study["identifiers"] = identifiers
     if attributes.get("url"):
         study["landing-page"] = attributes["url"]
     if attributes.get("version"):
@@ -230,6 +245,9 @@ def read_datacite(data: Any, source: str) -> Draft:
     places = [g["geoLocationPlace"] for g in attributes.get("geoLocations") or [] if g.get("geoLocationPlace")]
     if places:
         study["spatial-coverage"] = [{"name": p} for p in places]
+    for location in attributes.get("geoLocations") or []:
+        if not location.get("geoLocationPlace"):
+            draft.left_out("a geolocation without a place name", "spatial-coverage names places")
     related = []
     for item in attributes.get("relatedIdentifiers") or []:
         url = _related_url(item)
@@ -244,7 +262,8 @@ def read_datacite(data: Any, source: str) -> Draft:
     return draft
 
 
-MAPPED_DATACITE = ("titles", "descriptions", "creators", "publisher", "dates", "publicationYear",
+MAPPED_DATACITE = ("titles", "descriptions", "alternateIdentifiers", "creators", "publisher", "dates",
+                   "publicationYear",
                    "doi", "url", "version", "rightsList", "fundingReferences", "subjects",
                    "language", "geoLocations", "relatedIdentifiers")
 IGNORED_DATACITE = ("identifiers", "prefix", "suffix", "types", "state", "created", "registered",
@@ -252,7 +271,7 @@ IGNORED_DATACITE = ("identifiers", "prefix", "suffix", "types", "state", "create
                     "xml", "viewCount", "downloadCount", "citationCount", "referenceCount",
                     "partCount", "partOfCount", "versionCount", "versionOfCount", "viewsOverTime",
                     "downloadsOverTime", "citationsOverTime", "event", "reason", "landingPage",
-                    "contentUrl", "alternateIdentifiers", "sizes", "formats", "relatedItems")
+                    "contentUrl", "sizes", "formats", "relatedItems")
 
 
 def _datacite_person(creator: dict[str, Any]) -> dict[str, Any] | None:

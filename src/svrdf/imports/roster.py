@@ -445,7 +445,8 @@ class _EntryParser:
                 row.sector = value
                 self.keys.sectors.setdefault(value, value)
             elif column == "mode":
-                row.mode = value.lower()
+                # A record's word (online) is made a DDI term in finish(); a DDI term stays.
+                row.mode = value.lower() if value.lower() in MODE_WORDS else value
             elif column == "date":
                 row.date = _date(value) or value
             elif column in IDENTIFYING_COLUMNS:
