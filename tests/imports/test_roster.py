@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import http.server
+import json
+import socket
 import threading
 from pathlib import Path
 
@@ -176,7 +178,7 @@ def recorded_api():
                "description": "<p>Interviews with nurses.</p><p>P1 (F), Nurse</p><p>P2 (M), Porter</p>",
                "authors": [{"full_name": "Ada Lovelace", "orcid_id": ""}],
                "published_date": "2022-03-01T10:00:00Z"}
-    _RecordedApi.body = __import__("json").dumps(article).encode()
+    _RecordedApi.body = json.dumps(article).encode()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _RecordedApi)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -199,7 +201,7 @@ def test_fetching_is_asked_for_and_reads_the_api_s_answer(tmp_path, recorded_api
 
 
 def test_offline_the_fetch_fails_with_what_to_do(tmp_path):
-    with __import__("socket").socket() as closed:
+    with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
     result = run("import", "datacite", "--doi", "10.1234/x", "--api", f"http://127.0.0.1:{port}",

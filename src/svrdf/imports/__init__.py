@@ -14,8 +14,6 @@ from svrdf.imports.folder import Imported, write_study_folder
 from svrdf.imports.record import read_record_text
 from svrdf.imports.repositories import SourceError, read_datacite, read_figshare, read_schemaorg
 
-#: What each kind of import reads, and how.
-KINDS = ("text", "figshare", "datacite", "schemaorg")
 #: Larger sources are refused before reading: no record comes near this size.
 MAX_SOURCE_BYTES = 10 * 1024 * 1024
 
@@ -59,4 +57,4 @@ def import_study(kind: str, path: Path, directory: Path, base_iri: str | None = 
     return write_study_folder(draft, directory, base_iri, merge)
 
 
-__all__ = ["KINDS", "Imported", "import_study", "read_source", "write_study_folder"]
+__all__ = ["Imported", "import_study", "read_source", "write_study_folder"]
