@@ -48,16 +48,41 @@ class _ReportedError(click.ClickException):
         click.echo(f"svrdf: error: {printable(self.format_message())}", err=True)
 
 
+#: Where a command's options note that JSON was asked for (click shares ``meta`` with every
+#: context of a run), so that a refusal is JSON on stdout too.
+_JSON_WANTED = "svrdf.json"
+
+
+def _note_json(ctx: click.Context, param: click.Parameter, value):
+    """An option's callback: a refusal after this option is read is reported as JSON too."""
+    if value is True or value == "json":
+        ctx.meta[_JSON_WANTED] = True
+    return value
+
+
+def _echo_json_refusal(ctx: click.Context, message: str, exit_code: int) -> None:
+    if ctx.meta.get(_JSON_WANTED):
+        import json
+
+        ctx.meta[_JSON_WANTED] = False  # once, though the refusal passes through every group
+        click.echo(json.dumps({"error": message, "exit_code": exit_code}, ensure_ascii=False))
+
+
 class _Group(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except InvalidGraphError as error:
             _echo_report(error.report)
+            _echo_json_refusal(ctx, str(error), error.exit_code)
             raise _ReportedError(error) from None
         except SvrdfError as error:
+            _echo_json_refusal(ctx, str(error), error.exit_code)
             raise _ReportedError(error) from None
-        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+        except click.exceptions.ClickException as error:
+            _echo_json_refusal(ctx, error.format_message(), error.exit_code)
+            raise  # click reports it itself
+        except (click.exceptions.Exit, click.exceptions.Abort):
             raise  # click reports these itself
         except BrokenPipeError:
             # The reader went away (`svrdf export | head`): quietly, with the status of a
@@ -240,7 +265,7 @@ def export(study_dirs: tuple[Path, ...], format_name: str | None, output: str | 
 @cli.command(epilog=EXIT_CODES_HELP)
 @study_option
 @click.option("--format", "-f", "report_format", type=click.Choice(["text", "json", "turtle"]),
-              default="text", show_default=True,
+              default="text", show_default=True, callback=_note_json,
               help="text for people (on stderr); json for scripts and turtle for the standard "
                    "sh:ValidationReport (both on stdout).")
 @strict_option
@@ -282,7 +307,7 @@ def validate(study_dir: Path | None, report_format: str, strict: bool,
               metavar="FILE", help="Read the query from FILE (e.g. q.rq).")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
 @click.option("--format", "-f", "result_format", type=click.Choice(defaults.RESULT_FORMATS),
-              default="table", show_default=True,
+              default="table", show_default=True, callback=_note_json,
               help="For SELECT and ASK; CONSTRUCT and DESCRIBE always give Turtle.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=defaults.QUERY_TIMEOUT,
               show_default=True, help="Stop the query after this many seconds (exit 2).")
@@ -521,6 +546,7 @@ _IMPORT_SOURCES = {
     "figshare": "a Figshare API v2 article (GET /v2/articles/ID), as JSON",
     "datacite": "a DataCite REST API DOI (GET /dois/DOI), as JSON",
     "schemaorg": "a landing page (HTML) with schema.org JSON-LD, or the JSON-LD itself",
+    "rdf": "svrdf's own graph (study.ttl, study.nt or study.jsonld, as export writes it)",
 }
 
 
@@ -540,6 +566,7 @@ def import_group() -> None:
       svrdf import figshare --id 17147720 my-study      (fetches from Figshare's API)
       svrdf import datacite --doi 10.21954/ou.rd.17147720 my-study
       svrdf import schemaorg page.html my-study --merge
+      svrdf import rdf output/study.ttl my-study        (svrdf's graph back to a folder)
     """
 
 
@@ -610,11 +637,12 @@ def _import_command(kind: str, fetch_option: str | None):
         command = click.option(fetch_option, "identifier", metavar="ID",
                                help=f"Fetch the record from the API by its {fetch_option[2:]} "
                                     "(the only way import uses the network).")(command)
-    command = click.option("--json", "as_json", is_flag=True,
+    command = click.option("--json", "as_json", is_flag=True, callback=_note_json,
                            help="Print what was written, the notes and the validation outcome as "
                                 "JSON on stdout.")(command)
     command = click.option("--base-iri", metavar="IRI",
-                           help="The study's base IRI (default: a placeholder under https://example.org/studies/).")(command)
+                           help="The study's base IRI (default: the source's, else a placeholder under "
+                                "https://example.org/studies/).")(command)
     command = click.option("--merge", is_flag=True,
                            help="Fill in what DIRECTORY lacks; never overwrite what it has.")(command)
     command = click.argument("paths", nargs=-1, type=click.Path(path_type=Path),
@@ -622,7 +650,8 @@ def _import_command(kind: str, fetch_option: str | None):
     return import_group.command(name=kind, epilog=EXIT_CODES_HELP)(command)
 
 
-for _kind, _fetch_option in (("text", None), ("figshare", "--id"), ("datacite", "--doi"), ("schemaorg", None)):
+for _kind, _fetch_option in (("text", None), ("figshare", "--id"), ("datacite", "--doi"), ("schemaorg", None),
+                              ("rdf", None)):
     _import_command(_kind, _fetch_option)
 
 

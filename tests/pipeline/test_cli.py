@@ -280,3 +280,22 @@ def test_a_reader_that_goes_away_stops_an_export_quietly_with_141(tmp_path):
     _, errors = process.communicate(timeout=60)
     assert process.returncode == 141
     assert b"Traceback" not in errors and b"internal error" not in errors
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("validate", "--study", "no-such-folder", "--format", "json"), "no such study folder"),
+    (("query", "--format", "json", "SELEC x"), "SPARQL syntax error"),
+    (("import", "rdf", "--json", "only-one-path"), "give SOURCE"),
+    (("import", "rdf", "--json", "no-such-file.ttl", "out"), "no such file"),
+])
+def test_a_refusal_is_json_on_stdout_when_json_was_asked_for(run, tmp_path, monkeypatch, args, message):
+    """One JSON object with the message and the exit code, once, and the message on stderr."""
+    import json
+
+    monkeypatch.chdir(tmp_path)
+    result = run(*args)
+    assert result.exit_code == 2
+    refusal = json.loads(result.stdout)
+    assert message in refusal["error"] and refusal["exit_code"] == 2
+    assert message in result.stderr
+    assert not (tmp_path / "out").exists()

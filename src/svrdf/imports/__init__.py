@@ -1,5 +1,5 @@
 """Import a study from what repositories already hold: a record's text, Figshare's or
-DataCite's API JSON, or a landing page's schema.org JSON-LD, written as a study folder with a
+DataCite's API JSON, a landing page's schema.org JSON-LD, or svrdf's own graph, written as a study folder with a
 report of everything the import assumed or left out. Reads files only; fetching from an API is
 :mod:`svrdf.imports.fetch`, used only when asked for."""
 
@@ -11,6 +11,7 @@ from pathlib import Path
 from svrdf.errors import StudyFileError
 from svrdf.imports.draft import Draft
 from svrdf.imports.folder import Imported, write_study_folder
+from svrdf.imports.graph import read_svrdf_graph
 from svrdf.imports.record import read_record_text
 from svrdf.imports.repositories import SourceError, read_datacite, read_figshare, read_schemaorg
 
@@ -26,6 +27,8 @@ def read_source(kind: str, content: str, source: str) -> Draft:
             return read_record_text(content, source)
         if kind == "schemaorg":
             return read_schemaorg(content, source)
+        if kind == "rdf":
+            return read_svrdf_graph(content, source)
         try:
             data = json.loads(content)
         except json.JSONDecodeError as exc:

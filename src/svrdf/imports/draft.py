@@ -19,6 +19,8 @@ class Draft:
     source: str
     study: dict[str, Any] = field(default_factory=dict)
     roster: Roster | None = None
+    #: people.csv's rows, where the source tells people apart from their codes.
+    people: list[dict[str, str]] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
 
     def note(self, what: str, line: int = 0, text: str = "") -> None:

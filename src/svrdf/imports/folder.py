@@ -1,4 +1,5 @@
-"""An imported study written as a study folder: ``study.yaml``, ``participants.csv`` and
+"""An imported study written as a study folder: ``study.yaml``, ``participants.csv``
+(``people.csv`` where the source tells people apart from their codes) and
 ``import-report.md``, which lists what the import assumed, could not read or left out.
 
 A new folder is written whole. ``merge`` fills what an existing folder lacks and nothing else:
@@ -22,7 +23,7 @@ from svrdf.errors import OutputError, StudyFileError
 from svrdf.forms.files import locked_folder, write_atomically
 from svrdf.imports.draft import Draft
 from svrdf.imports.roster import Note, Roster, Row
-from svrdf.study.reader import PARTICIPANTS_FILE, STUDY_FILE
+from svrdf.study.reader import PARTICIPANTS_FILE, PEOPLE_FILE, STUDY_FILE
 from svrdf.study.schemas import STUDY_SCHEMA, load_schema, study_problems
 
 REPORT_FILE = "import-report.md"
@@ -68,6 +69,12 @@ def write_study_folder(draft: Draft, directory: Path, base_iri: str | None = Non
             written.append(PARTICIPANTS_FILE)
         else:
             draft.note("no participants were found: participants.csv is not written")
+        if draft.people:
+            if merge and (directory / PEOPLE_FILE).exists():
+                draft.note(f"kept {PEOPLE_FILE} as it is; the import's rows are not merged into it")
+            else:
+                write_atomically(_csv(draft.people, "person"), directory / PEOPLE_FILE)
+                written.append(PEOPLE_FILE)
         write_atomically(_report(draft, written).encode("utf-8"), directory / REPORT_FILE)
     notes = sorted(draft.notes, key=lambda n: (n.line == 0, n.line))
     return Imported(directory, (*written, REPORT_FILE), tuple(notes), len(rows))
@@ -79,7 +86,7 @@ def _complete(draft: Draft, directory: Path, base_iri: str | None) -> dict[str, 
     study = dict(draft.study)
     if base_iri:
         study["base-iri"] = base_iri
-    else:
+    elif not study.get("base-iri"):
         study["base-iri"] = f"https://example.org/studies/{quote(directory.resolve().name, safe='')}/"
         draft.note(f"base-iri is a placeholder ({study['base-iri']}): replace it with your own")
     roster = draft.roster
@@ -201,8 +208,8 @@ def _merged_rows(path: Path, rows: list[dict[str, str]], draft: Draft) -> list[d
     return current
 
 
-def _csv(rows: list[dict[str, str]]) -> bytes:
-    columns = ["code", *(c for c in dict.fromkeys(k for row in rows for k in row) if c != "code"
+def _csv(rows: list[dict[str, str]], key: str = "code") -> bytes:
+    columns = [key, *(c for c in dict.fromkeys(k for row in rows for k in row) if c != key
                          and any(row.get(c) not in (None, "", "1" if c == "people" else None) for row in rows))]
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
