@@ -125,6 +125,15 @@ def require_shared(relative: str) -> Path:
     return path
 
 
+@pytest.fixture(scope="session", params=["4.7", "4.6"])
+def datacite_schema(request):
+    """The DataCite Metadata Schema's own XSD: 4.7, which svrdf writes, and 4.6, which
+    repositories not yet on 4.7 still check against."""
+    import xmlschema
+
+    return xmlschema.XMLSchema(require_shared(f"standards/datacite-{request.param}/metadata.xsd"))
+
+
 @pytest.fixture(scope="session")
 def bundled_dir() -> Path:
     return bundled_study_dir()

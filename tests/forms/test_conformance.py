@@ -206,20 +206,15 @@ def test_crate_without_licence_says_so_honestly(bundled_study):
     assert entities["ro-crate-metadata.json"]["conformsTo"] == {"@id": "https://w3id.org/ro/crate/1.2"}
 
 
-# DataCite 4.6 ------------------------------------------------------------------------------
+# DataCite 4.7, the current schema, and 4.6 (the datacite_schema fixture: conftest.py) ------
 
-@pytest.fixture(scope="module")
-def datacite_schema():
-    import xmlschema
-
-    return xmlschema.XMLSchema(require_shared("standards/datacite-4.6/metadata.xsd"))
-
-
-def test_datacite_xml_is_valid_against_the_4_6_schema(bundled_study, datacite_schema):
+def test_datacite_xml_is_valid_against_the_4_7_and_4_6_schemas(bundled_study, datacite_schema):
     xml = export(bundled_study, "datacite")
     datacite_schema.validate(xml.decode("utf-8"))
     root = ET.fromstring(xml)
     ns = {"d": "http://datacite.org/schema/kernel-4"}
+    assert root.get("{http://www.w3.org/2001/XMLSchema-instance}schemaLocation").endswith(
+        "kernel-4.7/metadata.xsd")
     assert root.find("d:identifier", ns).text == "10.21954/ou.rd.17147720"
     assert root.find("d:resourceType", ns).get("resourceTypeGeneral") == "Dataset"
     related = {e.get("relationType"): e.text for e in root.iterfind(".//d:relatedIdentifier", ns)}

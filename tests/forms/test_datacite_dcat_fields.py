@@ -24,6 +24,8 @@ from svrdf.cli import cli
 from svrdf.errors import StudyDataError
 from svrdf.forms import FORMATS
 from svrdf.rdf.mapping import StudyIris, build_graph
+from svrdf.rdf.vocab import SPDX
+from svrdf.resources import bundled_study_dir
 from svrdf.study.builder import load_study
 
 HOUSING = FIXTURES / "studies" / "housing-voices"
@@ -141,13 +143,6 @@ def minimal_with_doi(tmp_path_factory) -> Path:
     return copy_study(MINIMAL, tmp_path_factory.mktemp("minimal-doi") / "study", change)
 
 
-@pytest.fixture(scope="module", params=["4.6", "4.7"])
-def datacite_schema(request):
-    import xmlschema
-
-    return xmlschema.XMLSchema(require_shared(f"standards/datacite-{request.param}/metadata.xsd"))
-
-
 @pytest.fixture(scope="module")
 def dcat_ap_shapes() -> list[Path]:
     return [require_shared(DCAT_AP + "shapes.ttl"), require_shared(DCAT_AP + "range.ttl")]
@@ -172,6 +167,13 @@ def test_the_schemas_catch_a_broken_funding_reference(datacite_schema):
 
 
 # DataCite: each field, from the study's files ----------------------------------------------
+
+def test_datacite_sizes_and_formats_are_the_files(housing, housing_xml):
+    sizes = [e.text for e in housing_xml.iterfind("d:sizes/d:size", NS)]
+    assert sizes == [f"{f['size']} bytes" for f in housing["files"]]
+    formats = [e.text for e in housing_xml.iterfind("d:formats/d:format", NS)]
+    assert formats == list(dict.fromkeys(f["media-type"] for f in housing["files"]))
+
 
 def test_datacite_titles_and_abstracts_are_one_per_language(housing, housing_xml):
     titles = {lang(t): t.text for t in housing_xml.iterfind("d:titles/d:title", NS)}
@@ -351,7 +353,7 @@ def test_dcat_forms_in_turtle_and_json_ld_are_the_same_graph():
     assert isomorphic(dcat(HOUSING, "dcat"), dcat(HOUSING, "dcat-json-ld"))
 
 
-def test_dcat_access_rights_conditions_and_licence_on_the_distribution(housing):
+def test_dcat_access_rights_conditions_and_licence_on_each_file_s_distribution(housing):
     graph = dcat(HOUSING)
     ds = dataset(graph)
     iri, label = COAR[housing["access"]["rights"]]
@@ -360,17 +362,38 @@ def test_dcat_access_rights_conditions_and_licence_on_the_distribution(housing):
     assert (right, RDF.type, DCTERMS.RightsStatement) in graph
     assert graph.value(right, RDFS.label) == Literal(label, lang="en")
     licence = URIRef(f"http://spdx.org/licenses/{housing['license']}")
-    [distribution] = graph.objects(ds, DCAT.distribution)
-    assert list(graph.objects(distribution, DCTERMS.license)) == [licence]
     assert (licence, RDF.type, DCTERMS.LicenseDocument) in graph
-    # The distribution is reached through the landing page where there is one, else the DOI.
-    doi = next(i["value"] for i in housing["identifiers"] if i["scheme"] == "DOI")
-    access = housing.get("landing-page", f"https://doi.org/{doi}")
-    assert list(graph.objects(distribution, DCAT.accessURL)) == [URIRef(access)]
-    [statement] = graph.objects(distribution, DCTERMS.rights)
-    assert (statement, RDF.type, DCTERMS.RightsStatement) in graph
-    assert set(graph.objects(statement, RDFS.label)) == {
-        Literal(housing["access"]["conditions"], lang=housing["metadata-language"])}
+    distributions = {str(graph.value(d, DCTERMS.title)): d for d in graph.objects(ds, DCAT.distribution)}
+    assert set(distributions) == {f["title"] for f in housing["files"]}
+    for entry in housing["files"]:
+        distribution = distributions[entry["title"]]
+        assert list(graph.objects(distribution, DCTERMS.license)) == [licence]
+        # A file is reached at its download address, else through the landing page.
+        access = entry.get("url", housing["landing-page"])
+        assert list(graph.objects(distribution, DCAT.accessURL)) == [URIRef(access)]
+        assert list(graph.objects(distribution, DCAT.downloadURL)) == ([URIRef(entry["url"])] if "url" in entry else [])
+        [file_right] = graph.objects(distribution, DCTERMS.accessRights)
+        assert file_right == URIRef(COAR[entry.get("access", housing["access"]["rights"])][0])
+        media_type = graph.value(distribution, DCAT.mediaType)
+        assert media_type == URIRef(f"https://www.iana.org/assignments/media-types/{entry['media-type']}")
+        assert (media_type, RDF.type, DCTERMS.MediaType) in graph
+        assert graph.value(distribution, DCAT.byteSize).toPython() == entry["size"]
+        checksum = graph.value(distribution, SPDX.checksum)
+        algorithm, digest = entry["checksum"].split(":")
+        assert graph.value(checksum, SPDX.algorithm) == SPDX[f"checksumAlgorithm_{algorithm}"]
+        assert str(graph.value(checksum, SPDX.checksumValue)) == digest
+        [statement] = graph.objects(distribution, DCTERMS.rights)
+        assert (statement, RDF.type, DCTERMS.RightsStatement) in graph
+        assert set(graph.objects(statement, RDFS.label)) == {
+            Literal(housing["access"]["conditions"], lang=housing["metadata-language"])}
+
+
+def test_dcat_offers_a_study_without_files_through_its_landing_page():
+    """The bundled study lists no files: its one distribution is the repository's page."""
+    graph = dcat(bundled_study_dir())
+    [distribution] = graph.objects(dataset(graph), DCAT.distribution)
+    landing = read_yaml(bundled_study_dir())["landing-page"]
+    assert list(graph.objects(distribution, DCAT.accessURL)) == [URIRef(landing)]
 
 
 def test_dcat_keeps_the_licence_of_a_study_with_neither_landing_page_nor_doi():
@@ -471,8 +494,9 @@ def test_dcat_distribution_without_a_landing_page_is_reached_through_the_doi(tmp
     (folder / "study.yaml").write_text(
         text.replace(f"landing-page: {housing['landing-page']}\n", ""), encoding="utf-8")
     graph = dcat(folder)
-    [distribution] = graph.objects(dataset(graph), DCAT.distribution)
     doi = next(i["value"] for i in housing["identifiers"] if i["scheme"] == "DOI")
+    restricted = next(f for f in housing["files"] if "url" not in f)
+    [distribution] = graph.subjects(DCTERMS.title, Literal(restricted["title"]))
     assert list(graph.objects(distribution, DCAT.accessURL)) == [URIRef(f"https://doi.org/{doi}")]
     assert list(graph.objects(distribution, DCTERMS.license)) == [
         URIRef(f"http://spdx.org/licenses/{housing['license']}")]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import REPO_ROOT, require_shared
+from conftest import FIXTURES, REPO_ROOT, require_shared
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
@@ -69,6 +69,17 @@ def test_the_bundled_study_s_graph_in_each_form_imports_back_to_its_folder(tmp_p
     assert rows(tmp_path / "s" / "participants.csv") == rows(bundled_study_dir() / "participants.csv")
     golden = Graph().parse(GOLDEN / "study.ttl")
     assert isomorphic(export_study(tmp_path / "s").graph, golden)
+
+
+def test_the_second_example_study_s_graph_imports_back_with_its_files(tmp_path):
+    """Focus groups, people.csv, two languages, restricted access and files of their own
+    access: the rebuilt folder exports the same graph, and lists the same files."""
+    housing = FIXTURES / "studies" / "housing-voices"
+    (tmp_path / "study.ttl").write_bytes(export_study(housing).serialize(FORMATS["turtle"]))
+    result = run("import", "rdf", str(tmp_path / "study.ttl"), str(tmp_path / "back"))
+    assert result.exit_code == 0, result.output
+    assert isomorphic(export_study(tmp_path / "back").graph, export_study(housing).graph)
+    assert study_yaml(tmp_path / "back")["files"] == study_yaml(housing)["files"]
 
 
 def test_a_record_imported_exported_and_imported_again_keeps_every_field(tmp_path):

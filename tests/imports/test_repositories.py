@@ -135,12 +135,13 @@ def test_a_figshare_article_s_roster_is_read_from_its_description():
     assert len(draft.study["phases"]) == 1
 
 
-def test_a_figshare_article_s_files_are_listed_as_not_imported():
+def test_a_figshare_article_s_files_are_the_study_s_files():
     data = load("figshare-article.json")
     draft = read_figshare(data, "figshare-article.json")
-    assert data["files"]
-    for file in data["files"]:
-        assert left_out(draft, file["name"])
+    assert data["files"] and "access" not in draft.study  # public: its files download
+    assert draft.study["files"] == [
+        {"name": f["name"], "media-type": f["mimetype"], "size": f["size"],
+         "checksum": f"md5:{f['computed_md5']}", "url": f["download_url"]} for f in data["files"]]
     # The API's own bookkeeping is not the study's, and is not reported.
     for key in ("url_public_api", "thumb", "figshare_url", "citation", "timeline"):
         assert not any(key in note for note in notes(draft))
@@ -165,6 +166,10 @@ def test_an_unusual_figshare_article_keeps_what_it_has_and_says_what_it_lacks():
     assert any(data["license"]["url"] in note and "no SPDX identifier" in note for note in notes(draft))
     assert study["access"] == {"rights": "embargoed", "embargo-end": data["embargo_date"][:10],
                                "conditions": tags_removed(data["embargo_reason"])}
+    # An embargoed file does not download: no address; the supplied MD5 where none was computed.
+    [file] = data["files"]
+    assert study["files"] == [{"name": file["name"], "size": file["size"],
+                               "checksum": f"md5:{file['supplied_md5']}"}]
     for key in ("funding", "keywords", "subjects", "related-works"):
         assert key not in study
 
@@ -201,6 +206,8 @@ def datacite_creator(creator: dict[str, Any]) -> dict[str, Any]:
     if creator["affiliation"]:
         first = creator["affiliation"][0]
         entry["affiliation"] = first["name"] if isinstance(first, dict) else first
+        if isinstance(first, dict) and first.get("affiliationIdentifierScheme") == "ROR":
+            entry["affiliation"] = {"name": first["name"], "ror": first["affiliationIdentifier"]}
     return entry
 
 
@@ -343,8 +350,8 @@ def test_a_landing_page_s_roster_and_unmapped_fields():
     dataset = dataset_of("landing-page.html")
     draft = read_schemaorg((SOURCES / "landing-page.html").read_text(encoding="utf-8"), "landing-page.html")
     assert rows_of(draft) == roster_of(dataset["description"].splitlines())
-    for item in dataset["distribution"]:
-        assert left_out(draft, "distribution", item["name"])
+    assert draft.study["files"] == [{"name": item["name"], "media-type": item["encodingFormat"],
+                                     "url": item["contentUrl"]} for item in dataset["distribution"]]
     assert left_out(draft, "variableMeasured")
     # The page's other JSON-LD (the WebSite) and its JavaScript are not the dataset.
     assert "not the record" not in json.dumps(draft.study)
@@ -381,7 +388,9 @@ def test_a_dataset_in_an_at_graph_is_found_and_its_references_are_followed():
     assert study["funding"] == [{"funder": {"name": grant["funder"]["name"]}, "award-number": grant["identifier"],
                                  "award-title": grant["name"]}]
     assert rows_of(draft) == roster_of(paragraphs(dataset["description"]))
-    assert left_out(draft, "distribution", dataset["distribution"]["name"])
+    item = dataset["distribution"]
+    assert study["files"] == [{"name": item["name"], "media-type": item["encodingFormat"],
+                               "url": item["contentUrl"]}]
 
 
 # ---------------------------------------------------------------- through the command line

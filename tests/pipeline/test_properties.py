@@ -9,7 +9,7 @@ own codes (aligned to Male/Female, "prefer not to say", or plain); people with o
 codes tied by other_codes or only by people.csv; joint interviews and focus groups with every
 gender, one per person (in any order), some or none, and members listed in people.csv, some of
 whom were also interviewed alone and some of whom were in several groups; events with modes and
-dates; licences, access, funding, languages, titles in several languages, contributors and DDI's
+dates; licences, access, files, funding, languages, titles in several languages, contributors and DDI's
 study fields. Studies are valid by construction: a person's codes never disagree on their case,
 sector or gender, and a listed member's gender always has its place in the group's list.
 """
@@ -315,6 +315,25 @@ def studies(draw, text=plain_text):
             study["access"]["embargo-end"] = days_in_order(draw, 1)[0].isoformat()
         if draw(sometimes):
             study["access"]["conditions"] = in_languages(draw, text)
+    files = []
+    for index in range(draw(st.integers(0, 3))):
+        entry: dict = {"name": f"{index}{draw(st.from_regex(r'[A-Za-z0-9 ._-]{0,12}', fullmatch=True))}"}
+        if draw(often):
+            entry["title"] = draw(text)
+        if draw(sometimes):
+            entry["media-type"] = draw(st.sampled_from(["application/zip", "application/pdf", "text/csv"]))
+        if draw(sometimes):
+            entry["size"] = draw(st.integers(0, 10 ** 12))
+        if draw(sometimes):
+            algorithm, length = draw(st.sampled_from([("sha256", 64), ("md5", 32), ("sha1", 40), ("sha512", 128)]))
+            entry["checksum"] = f"{algorithm}:{draw(st.from_regex(f'[0-9a-fA-F]{{{length}}}', fullmatch=True))}"
+        if draw(rarely):
+            entry["access"] = draw(st.sampled_from(["open", "embargoed", "restricted", "metadata-only"]))
+        if draw(sometimes):
+            entry["url"] = f"https://example.org/files/{index}"
+        files.append(entry)
+    if files:
+        study["files"] = files
     funding = []
     for index in range(draw(st.integers(0, 2))):
         funder = {"name": draw(text)}

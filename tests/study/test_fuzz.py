@@ -128,7 +128,11 @@ def test_fuzzed_sparql(parts, result_format):
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
     if result.exit_code != 0:
-        assert result.stdout_bytes == b""
+        # A refusal is only a message, and when JSON was asked for, a JSON object saying so.
+        if result_format == "json":
+            assert json.loads(result.stdout_bytes)["exit_code"] == result.exit_code
+        else:
+            assert result.stdout_bytes == b""
         return
     body = result.stdout_bytes
     if " ".join(parts).lstrip().startswith(("CONSTRUCT", "DESCRIBE")):

@@ -127,6 +127,9 @@ def test_the_message_quotes_the_number_so_it_can_be_found_in_a_long_note(study):
     ("keywords: [interviews, testing]", "keywords: [interviews, '06.12.34.56.78']",
      "key 'keywords[1]'"),
     ("description: A small", "description: Call (020) 7946 0958. A small", "key 'description'"),
+    ("keywords:", "files:\n  - name: interview-jo@example.org.docx\nkeywords:", "key 'files[0].name'"),
+    ("keywords:", "files:\n  - name: a.zip\n    title: Talk with J, 07700 900123\nkeywords:",
+     "key 'files[0].title'"),
 ])
 def test_contact_details_in_a_text_of_study_yaml_about_the_fieldwork_are_refused(study, old, new,
                                                                                    where):
@@ -139,6 +142,14 @@ def test_contact_details_in_a_text_of_study_yaml_about_the_fieldwork_are_refused
     assert str(refused.value.origin).startswith(f"{study / 'study.yaml'}, line ")
     assert str(refused.value.origin).endswith(where)
     assert "participants' contact details are never published" in refused.value.message
+
+
+def test_a_file_s_size_is_a_number_of_bytes_not_a_phone_number(study):
+    """6138611696 bytes would be a valid number in the United States: it is not a text."""
+    path = study / "study.yaml"
+    path.write_text(path.read_text("utf-8").replace(
+        "keywords:", "files:\n  - name: interviews.zip\n    size: 6138611696\nkeywords:", 1), "utf-8")
+    assert load_study(study).files[0].size == 6138611696
 
 
 def test_the_publishers_own_contact_details_may_be_published(study):

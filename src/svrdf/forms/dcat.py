@@ -28,14 +28,17 @@ from svrdf.rdf.mapping import (
     CONTRIBUTOR_ROLE_SCHEME,
     StudyIris,
     Triple,
+    access_url,
+    data_file_triples,
     date_literal,
     language_iri,
     local_literal,
 )
-from svrdf.rdf.vocab import DCAT, DCAT3, DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, VCARD, XSD
-from svrdf.study.model import Funding, Organization, Person, Study
+from svrdf.rdf.vocab import DCAT, DCAT3, DCTERMS, FOAF, PROV, RDF, RDFS, SCHEMA, SKOS, SPDX, VCARD, XSD
+from svrdf.study.model import DataFile, Funding, Organization, Person, Study
 from svrdf.study.vocabularies import access_rights
 
+_SCHEMA_ORG = str(SCHEMA._NS)
 #: The creator and funder roles, from the Library of Congress relators vocabulary.
 CREATOR_ROLE = URIRef("http://id.loc.gov/vocabulary/relators/cre")
 FUNDER_ROLE = URIRef("http://id.loc.gov/vocabulary/relators/fnd")
@@ -136,7 +139,11 @@ def dcat_triples(study: Study) -> Iterator[Triple]:
     for law in study.legislation:
         yield ds, DCTERMS.relation, iris.legislation(law)
     yield from _rights(ds, study, iris)
-    yield from _repository_distribution(study, iris)
+    if study.files:
+        for data_file in study.files:
+            yield from _file_distribution(data_file, study, iris)
+    else:
+        yield from _repository_distribution(study, iris)
     if study.catalog:
         yield from _catalog(study, iris)
 
@@ -161,20 +168,39 @@ def _rights(node: URIRef, study: Study, iris: StudyIris) -> Iterator[Triple]:
             yield statement, RDFS.label, local_literal(text)
 
 
+def _file_distribution(data_file: DataFile, study: Study, iris: StudyIris) -> Iterator[Triple]:
+    """A file of the study as a distribution: the main graph's node, its DCAT statements, with
+    its media type and checksum algorithm typed as DCAT-AP's ranges ask. A file with no address
+    to give (no download address, landing page or DOI) is left out: dcat:accessURL is
+    mandatory."""
+    triples = [(s, p, o) for s, p, o, _ in data_file_triples(data_file, study, iris)
+               if not p.startswith(_SCHEMA_ORG) and not o.startswith(_SCHEMA_ORG)]
+    if not any(p == DCAT.accessURL for _, p, _ in triples):
+        return
+    yield from triples
+    node = iris.data_file(data_file.name)
+    if not data_file.title:
+        yield node, DCTERMS.title, Literal(data_file.name)
+    for _, predicate, obj in triples:
+        if predicate == DCAT.mediaType:
+            yield obj, RDF.type, DCTERMS.MediaType
+        elif predicate == SPDX.algorithm:
+            yield obj, RDF.type, SPDX.ChecksumAlgorithm
+    yield from _rights(node, study, iris)
+
+
 def _repository_distribution(study: Study, iris: StudyIris) -> Iterator[Triple]:
     """The deposited files, as the repository offers them: through its landing page or, where
     the record gives none, through the DOI, which resolves to it. A study with neither has no
     address to give (dcat:accessURL is mandatory), so no distribution: its licence stays on
     the dataset."""
-    doi = study.doi
-    if study.landing_page:
-        access = URIRef(study.landing_page)
-        how = "The files of the deposit, downloadable from the repository's landing page."
-    elif doi is not None:
-        access = URIRef(f"https://doi.org/{doi.value}")
-        how = "The files of the deposit, reached through the landing page that its DOI resolves to."
-    else:
+    access = access_url(study)
+    if access is None:
         return
+    if study.landing_page:
+        how = "The files of the deposit, downloadable from the repository's landing page."
+    else:
+        how = "The files of the deposit, reached through the landing page that its DOI resolves to."
     node = iris.distribution("repository")
     where = study.catalog.name if study.catalog else "the repository"
     yield iris.dataset, DCAT.distribution, node

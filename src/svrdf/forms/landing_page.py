@@ -84,6 +84,10 @@ def to_landing_page(study: Study, graph: Graph | Collection[Triple],
     head += [f'<link rel="author" href="{escape(p.orcid)}">' for p in study.creators if p.orcid]
     if study.license:
         head.append(f'<link rel="license" href="{escape(study.license.iri)}">')
+    # FAIR Signposting's items: the files anyone may download.
+    head += [f'<link rel="item" href="{escape(f.url)}"'
+             + (f' type="{escape(f.media_type)}"' if f.media_type else "") + ">"
+             for f in study.files if f.url]
     head.append(f"<style>{STYLE}</style>")
     head.append(f'<script type="application/ld+json">\n{embedded}\n</script>')
 
@@ -99,6 +103,7 @@ def to_landing_page(study: Study, graph: Graph | Collection[Triple],
         *[part for lang, text in study.descriptions[1:]
           for part in _paragraphs(text, _lang(lang, language))],
         _facts(study, iris, language),
+        _files(study),
         _design(study, language),
         _creators(study),
         _contributors(study),
@@ -229,6 +234,30 @@ def _access(study: Study, language: str) -> list[tuple[str, str]]:
         rows.append(("Conditions of access",
                      "<br>".join(_local(text, language) for text in access.conditions)))
     return rows
+
+
+def _size(size: int) -> str:
+    """A size as a person reads it, and exactly: 2.4 MB (2,411,873 bytes)."""
+    exact = f"{size:,} byte{'' if size == 1 else 's'}"
+    for unit, factor in (("GB", 10 ** 9), ("MB", 10 ** 6), ("kB", 10 ** 3)):
+        if size >= factor:
+            return f"{size / factor:.1f} {unit} ({exact})"
+    return exact
+
+
+def _files(study: Study) -> str:
+    if not study.files:
+        return ""
+    rows = []
+    for data_file in study.files:
+        rights = study.access_of(data_file)
+        rows.append([_link(data_file.url, data_file.name) if data_file.url else escape(data_file.name),
+                     escape(data_file.title or ""), escape(data_file.media_type or ""),
+                     _size(data_file.size) if data_file.size is not None else "",
+                     escape(access_rights()[rights].label) if rights else "not stated"])
+    return '<h2 id="files">Files</h2>\n' + _table(
+        "The files of the deposit; a name is a download link where the file is open to all.",
+        ["File", "Contents", "Format", "Size", "Access"], rows)
 
 
 def _funding(funding: Funding) -> str:

@@ -27,7 +27,7 @@ from rdflib import Graph
 from svrdf.errors import StudyDataError
 from svrdf.forms.registry import register
 from svrdf.rdf.mapping import StudyIris, Triple
-from svrdf.study.model import Funding, LocalText, Organization, PartialDate, Person, Phase, Place, Study
+from svrdf.study.model import DataFile, Funding, LocalText, Organization, PartialDate, Person, Phase, Place, Study
 from svrdf.study.vocabularies import access_rights, modes_of_collection
 
 CONTEXT = "https://w3id.org/ro/crate/1.2/context"
@@ -126,11 +126,11 @@ def to_rocrate_json(study: Study) -> bytes:
     root["license"] = crate.add(_license(study, iris))
     if access:
         # COAR's access right, which OpenAIRE and F-UJI read, in Dublin Core's term for it.
-        term = access_rights()[access.rights]
-        root["dct:accessRights"] = crate.add({
-            "@id": term.iri, "@type": "DefinedTerm", "name": term.label,
-            "termCode": term.iri.rsplit("/", 1)[1],
-            "inDefinedTermSet": term.iri.rsplit("/", 1)[0] + "/"})
+        root["dct:accessRights"] = crate.add(_access_right(access.rights))
+    if study.files:
+        # The deposit's files, as data entities: named by their download address where they
+        # have one (web-based data entities), else by the main graph's IRI of the file.
+        root["hasPart"] = [crate.add(_data_file(f, study, iris, crate)) for f in study.files]
     root["author"] = _one_or_many([crate.add(_person(p, iris, crate)) for p in study.creators])
     if study.contributors:
         # Typed as the main graph types them (a person, or an organisation known by one name in
@@ -178,6 +178,25 @@ def to_rocrate_json(study: Study) -> bytes:
     root["mentions"] = _one_or_many(mentions)
     document = {"@context": [CONTEXT, EXTRA_CONTEXT], "@graph": list(crate.entities.values())}
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _access_right(rights: str) -> dict[str, Any]:
+    term = access_rights()[rights]
+    return {"@id": term.iri, "@type": "DefinedTerm", "name": term.label,
+            "termCode": term.iri.rsplit("/", 1)[1], "inDefinedTermSet": term.iri.rsplit("/", 1)[0] + "/"}
+
+
+def _data_file(data_file: DataFile, study: Study, iris: StudyIris, crate: _Crate) -> dict[str, Any]:
+    rights = study.access_of(data_file)
+    algorithm, digest = data_file.checksum or ("", "")
+    return {"@id": data_file.url or str(iris.data_file(data_file.name)), "@type": "File",
+            "name": data_file.name, "description": data_file.title,
+            "encodingFormat": data_file.media_type,
+            "contentSize": None if data_file.size is None else str(data_file.size),
+            "sha256": digest if algorithm == "sha256" else None,
+            "contentUrl": data_file.url,
+            # The licence is the root's, which a data entity inherits: not repeated.
+            "dct:accessRights": crate.add(_access_right(rights)) if rights else None}
 
 
 def _date(date: PartialDate | None) -> str | None:

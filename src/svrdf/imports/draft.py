@@ -62,6 +62,20 @@ def person(full_name: str, orcid: str | None = None) -> dict[str, str]:
     return entry
 
 
+def file_entry(name: str, title: Any = None, media_type: Any = None, size: Any = None,
+               checksum: str | None = None, url: Any = None) -> dict[str, Any]:
+    """A data file as study.yaml writes one: the values a source gives, a size only where it
+    is a whole number of bytes (``2746021`` or ``"2746021 bytes"``, not ``"2.6 MB"``)."""
+    entry: dict[str, Any] = {"name": name.strip()}
+    bytes_ = re.fullmatch(r"\s*(\d+)\s*(?:bytes?|B)?\s*", str(size)) if size is not None else None
+    for key, value in (("title", title), ("media-type", media_type),
+                       ("size", int(bytes_.group(1)) if bytes_ else None), ("checksum", checksum),
+                       ("url", url)):
+        if value not in (None, ""):
+            entry[key] = value.strip() if isinstance(value, str) else value
+    return entry
+
+
 class _Text(HTMLParser):
     """HTML's text, a paragraph a line: descriptions in repositories' APIs are HTML."""
 

@@ -22,7 +22,7 @@ from svrdf.imports.draft import Draft
 from svrdf.imports.repositories import SourceError
 from svrdf.imports.roster import Roster, Row
 from svrdf.rdf.mapping import EVENT_CLASSES, GENDER_SCHEME, SECTOR_SCHEME
-from svrdf.rdf.vocab import DCAT, DCTERMS, PROV, RDF, RDFS, SCHEMA, SKOS, SVRDF
+from svrdf.rdf.vocab import DCAT, DCTERMS, PROV, RDF, RDFS, SCHEMA, SKOS, SPDX, SVRDF
 from svrdf.study.model import ORGANIZATIONAL_ROLES
 from svrdf.study.vocabularies import access_rights
 
@@ -165,7 +165,10 @@ class _GraphReader:
         self._put("metadata-language", language)
         self._put("languages", g.texts(ds, SCHEMA.inLanguage))
         self._put("contributors", self._contributors())
-        self._put("access", self._access(language))
+        access = self._access(language)
+        self._put("access", access)
+        self._put("files", [self._data_file(node, access) for node in g.iris(ds, SCHEMA.distribution)
+                            if g.has_type(node, SCHEMA.DataDownload)])
         self._put("funding", [self._funding(node) for node in g.iris(ds, SCHEMA.funding)])
         for key, predicate in (("kind-of-data", SVRDF.kindOfData), ("unit-of-analysis", SVRDF.unitOfAnalysis),
                                ("sampling-procedure", SVRDF.samplingProcedure),
@@ -309,6 +312,21 @@ class _GraphReader:
             entry["embargo-end"] = end
         return entry
 
+    def _data_file(self, node: str, access: dict[str, Any] | None) -> dict[str, Any]:
+        g = self.g
+        checksum = None
+        if (digest_node := g.iri(node, SPDX.checksum)) and (digest := g.text(digest_node, SPDX.checksumValue)):
+            algorithm = g.iri(digest_node, SPDX.algorithm) or ""
+            checksum = f"{algorithm.rsplit('_', 1)[-1]}:{digest}"
+        keys = {term.iri: key for key, term in access_rights().items()}
+        rights = keys.get(g.iri(node, DCTERMS.accessRights) or "")
+        size = g.text(node, DCAT.byteSize)
+        return _with({"name": g.text(node, SCHEMA.name) or ""}, ("title", g.text(node, DCTERMS.title)),
+                     ("media-type", g.text(node, SCHEMA.encodingFormat)),
+                     ("size", int(size) if size is not None else None), ("checksum", checksum),
+                     ("access", rights if rights != (access or {}).get("rights") else None),
+                     ("url", g.iri(node, SCHEMA.contentUrl)))
+
     def _funding(self, node: str) -> dict[str, Any]:
         g = self.g
         funder = g.iri(node, SCHEMA.funder)
@@ -364,7 +382,7 @@ class _GraphReader:
 
 def _with(entry: dict[str, Any], *pairs: tuple[str, Any]) -> dict[str, Any]:
     """``entry`` and the (key, value) pairs that have a value, in their order."""
-    return entry | {key: value for key, value in pairs if value}
+    return entry | {key: value for key, value in pairs if value not in (None, "", [], {})}
 
 
 def _natural(text: str) -> list:

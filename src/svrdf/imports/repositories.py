@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from html.parser import HTMLParser
 from typing import Any
 
-from svrdf.imports.draft import Draft, first_paragraphs, html_text, person
+from svrdf.imports.draft import Draft, file_entry, first_paragraphs, html_text, person
 from svrdf.study.vocabularies import canonical_spdx_id, spdx_id_of_url
 
 _DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)?(10\.\d{4,9}/\S+)$", re.IGNORECASE)
@@ -118,8 +118,10 @@ def read_figshare(data: Any, source: str) -> Draft:
                            "url": f"https://doi.org/{_doi(data['resource_doi']) or data['resource_doi']}"})
     if related:
         study["related-works"] = related
-    for file in data.get("files") or []:
-        draft.left_out(f"file {file.get('name', '?')!r}", "svrdf's study format does not list data files yet")
+    files = [_figshare_file(f, study.get("access")) for f in data.get("files") or []
+             if isinstance(f, dict) and str(f.get("name") or "").strip()]
+    if files:
+        study["files"] = files
     for custom in data.get("custom_fields") or []:
         value = custom.get("value") if isinstance(custom, dict) else None
         if value not in (None, "", [], {}):
@@ -128,6 +130,15 @@ def read_figshare(data: Any, source: str) -> Draft:
                            "svrdf's study format has no place for it")
     _unknown(draft, data, MAPPED_FIGSHARE, IGNORED_FIGSHARE)
     return draft
+
+
+def _figshare_file(file: dict[str, Any], access: dict[str, Any] | None) -> dict[str, Any]:
+    md5 = file.get("computed_md5") or file.get("supplied_md5")
+    # Figshare gives every file a download address; it downloads only while the article is
+    # public, so a file of an embargoed, confidential or metadata-only record has none here.
+    url = file.get("download_url") if access is None else None
+    return file_entry(str(file["name"]), media_type=file.get("mimetype"), size=file.get("size"),
+                      checksum=f"md5:{md5}" if md5 else None, url=url)
 
 
 MAPPED_FIGSHARE = ("title", "description", "authors", "published_date", "timeline", "doi", "id",
@@ -293,6 +304,10 @@ def _datacite_person(creator: dict[str, Any]) -> dict[str, Any] | None:
     name = first.get("name") if isinstance(first, dict) else first
     if name:
         entry["affiliation"] = name
+        # A ROR ID names the organisation: it becomes its IRI in every form.
+        if isinstance(first, dict) and first.get("affiliationIdentifierScheme") == "ROR" \
+                and first.get("affiliationIdentifier"):
+            entry["affiliation"] = {"name": name, "ror": first["affiliationIdentifier"]}
     return entry
 
 
@@ -451,9 +466,20 @@ def read_schemaorg(page: str, source: str) -> Draft:
             funding.append({"funder": {"name": _text(funder["name"])}})
     if funding:
         study["funding"] = funding
+    files = []
     for item in _list(dataset.get("distribution")):
-        name = item.get("name") or item.get("contentUrl") if isinstance(item, dict) else item
-        draft.left_out(f"distribution {name!r}", "svrdf's study format does not list data files yet")
+        url = _text(item.get("contentUrl")) if isinstance(item, dict) and item.get("contentUrl") else None
+        name = _text(item.get("name")) if isinstance(item, dict) and item.get("name") else (
+            url.rstrip("/").rsplit("/", 1)[-1] if url else "")
+        if not name:
+            draft.left_out(f"distribution {item!r}", "it has neither a name nor a contentUrl")
+            continue
+        title, media_type = (_text(item[key]) if item.get(key) else None for key in ("description", "encodingFormat"))
+        files.append(file_entry(name, title, media_type, item.get("contentSize"), url=url))
+        if item.get("contentSize") is not None and "size" not in files[-1]:
+            draft.left_out(f"contentSize {item['contentSize']!r} of {name!r}", "not a number of bytes")
+    if files:
+        study["files"] = files
     _unknown(draft, dataset, MAPPED_SCHEMAORG, IGNORED_SCHEMAORG)
     return draft
 

@@ -22,9 +22,24 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Identifier
 
 from svrdf.errors import Origin
-from svrdf.rdf.vocab import DCAT, DCAT3, DCTERMS, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, SVRDF, XSD
+from svrdf.rdf.vocab import (
+    DCAT,
+    DCAT3,
+    DCTERMS,
+    IANA_MEDIA_TYPES,
+    PREFIXES,
+    PROV,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SKOS,
+    SPDX,
+    SVRDF,
+    XSD,
+)
 from svrdf.study.model import (
     Concept,
+    DataFile,
     Funding,
     Legislation,
     LocalText,
@@ -167,6 +182,12 @@ class StudyIris:
     def distribution(self, name: str) -> URIRef:
         return self._iri("distribution", name)
 
+    def data_file(self, name: str) -> URIRef:
+        return self._iri("file", name)
+
+    def checksum(self, name: str) -> URIRef:
+        return self._iri("file", name, "checksum")
+
     def license_not_stated(self) -> URIRef:
         return self._iri("license-not-stated")
 
@@ -277,12 +298,8 @@ def _access(study: Study, ds: URIRef) -> Iterator[LocatedTriple]:
     access = study.access
     if access is None:
         return
-    term = access_rights()[access.rights]
     where = access.origin
-    right = URIRef(term.iri)
-    yield ds, DCTERMS.accessRights, right, _at(where, "rights")
-    yield right, RDF.type, DCTERMS.RightsStatement, _at(where, "rights")
-    yield right, RDFS.label, Literal(term.label, lang="en"), _at(where, "rights")
+    yield from _access_right(ds, access.rights, _at(where, "rights"))
     if access.rights == "open":
         yield ds, SCHEMA.isAccessibleForFree, Literal(True), _at(where, "rights")
     for text in access.conditions:
@@ -290,6 +307,69 @@ def _access(study: Study, ds: URIRef) -> Iterator[LocatedTriple]:
     if access.embargo_end:
         yield ds, DCTERMS.available, Literal(access.embargo_end.isoformat(), datatype=XSD.date), \
             _at(where, "embargo-end")
+
+
+def _access_right(node: URIRef, rights: str, where: Origin | None) -> Iterator[LocatedTriple]:
+    """``node``'s COAR access right (``open``, ``restricted``...), labelled."""
+    term = access_rights()[rights]
+    right = URIRef(term.iri)
+    yield node, DCTERMS.accessRights, right, where
+    yield right, RDF.type, DCTERMS.RightsStatement, where
+    yield right, RDFS.label, Literal(term.label, lang="en"), where
+
+
+#: The SPDX term of each checksum algorithm a study may give.
+CHECKSUM_ALGORITHMS = {"md5": SPDX.checksumAlgorithm_md5, "sha1": SPDX.checksumAlgorithm_sha1,
+                       "sha256": SPDX.checksumAlgorithm_sha256, "sha512": SPDX.checksumAlgorithm_sha512}
+
+
+def access_url(study: Study) -> URIRef | None:
+    """Where the deposit's files are reached: the landing page, else the DOI, which resolves
+    to it."""
+    if study.landing_page:
+        return URIRef(study.landing_page)
+    doi = study.doi
+    return URIRef(f"https://doi.org/{doi.value}") if doi else None
+
+
+def data_file_triples(data_file: DataFile, study: Study, iris: StudyIris) -> Iterator[LocatedTriple]:
+    """A file of the deposit: a schema.org DataDownload and a DCAT distribution in one node,
+    reached at its download address or else through the record's page."""
+    node, where, ds = iris.data_file(data_file.name), data_file.origin, iris.dataset
+    yield ds, SCHEMA.distribution, node, where
+    yield ds, DCAT.distribution, node, where
+    yield node, RDF.type, SCHEMA.DataDownload, where
+    yield node, RDF.type, DCAT.Distribution, where
+    yield node, SCHEMA.name, Literal(data_file.name), _at(where, "name")
+    yield from _text(node, where, (DCTERMS.title, data_file.title, "title"),
+                     (SCHEMA.description, data_file.title, "title"),
+                     (SCHEMA.encodingFormat, data_file.media_type, "media-type"))
+    if data_file.media_type:
+        yield node, DCAT.mediaType, IANA_MEDIA_TYPES[data_file.media_type], _at(where, "media-type")
+    if data_file.size is not None:
+        yield node, DCAT.byteSize, Literal(str(data_file.size), datatype=XSD.nonNegativeInteger), \
+            _at(where, "size")
+        yield node, SCHEMA.contentSize, Literal(f"{data_file.size} bytes"), _at(where, "size")
+    if data_file.checksum:
+        algorithm, digest = data_file.checksum
+        checksum, at = iris.checksum(data_file.name), _at(where, "checksum")
+        yield node, SPDX.checksum, checksum, at
+        yield checksum, RDF.type, SPDX.Checksum, at
+        yield checksum, SPDX.algorithm, CHECKSUM_ALGORITHMS[algorithm], at
+        yield checksum, SPDX.checksumValue, Literal(digest, datatype=XSD.hexBinary), at
+    rights = study.access_of(data_file)
+    if rights:
+        yield from _access_right(node, rights, _at(where, "access") if data_file.access
+                                 else study.origin_of("access"))
+    if data_file.url:
+        url = URIRef(data_file.url)
+        yield node, SCHEMA.contentUrl, url, _at(where, "url")
+        yield node, DCAT.downloadURL, url, _at(where, "url")
+        yield node, DCAT.accessURL, url, _at(where, "url")
+    elif (page := access_url(study)) is not None:
+        yield node, DCAT.accessURL, page, study.origin_of("landing-page")
+    if study.license:
+        yield node, DCTERMS.license, URIRef(study.license.iri), study.origin_of("license")
 
 
 def _funding(funding: Funding, ds: URIRef, iris: StudyIris) -> Iterator[LocatedTriple]:
@@ -345,6 +425,8 @@ def _dataset(study: Study, iris: StudyIris) -> Iterator[LocatedTriple]:
         yield ds, SCHEMA.inLanguage, Literal(language), at("languages")
         yield ds, DCTERMS.language, URIRef(language_iri(language)), at("languages")
     yield from _access(study, ds)
+    for data_file in study.files:
+        yield from data_file_triples(data_file, study, iris)
     for funding in study.funding:
         yield from _funding(funding, ds, iris)
     for predicate, value, key in ((SVRDF.kindOfData, study.kind_of_data, "kind-of-data"),

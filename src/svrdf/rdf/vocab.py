@@ -20,6 +20,7 @@ class SCHEMA(DefinedNamespace):
     Book: URIRef
     CreativeWork: URIRef
     DataCatalog: URIRef
+    DataDownload: URIRef
     Dataset: URIRef
     Female: URIRef
     Legislation: URIRef
@@ -40,11 +41,15 @@ class SCHEMA(DefinedNamespace):
     author: URIRef
     birthDate: URIRef
     conditionsOfAccess: URIRef
+    contentSize: URIRef
+    contentUrl: URIRef
     contributor: URIRef
     creator: URIRef
     datePublished: URIRef
     description: URIRef
+    distribution: URIRef
     email: URIRef
+    encodingFormat: URIRef
     endDate: URIRef
     familyName: URIRef
     funder: URIRef
@@ -124,6 +129,26 @@ class DCAT3(DefinedNamespace):
     version: URIRef
 
 
+class SPDX(DefinedNamespace):
+    """The SPDX terms DCAT 3 describes a file's checksum with."""
+
+    _NS = Namespace("http://spdx.org/rdf/terms#")
+    _fail = True
+
+    Checksum: URIRef
+    ChecksumAlgorithm: URIRef
+    algorithm: URIRef
+    checksum: URIRef
+    checksumValue: URIRef
+    checksumAlgorithm_md5: URIRef
+    checksumAlgorithm_sha1: URIRef
+    checksumAlgorithm_sha256: URIRef
+    checksumAlgorithm_sha512: URIRef
+
+
+#: IANA's register of media types, whose pages DCAT-AP names a distribution's dcat:mediaType by.
+IANA_MEDIA_TYPES = Namespace("https://www.iana.org/assignments/media-types/")
+
 #: vCard, for DCAT-AP contact points (rdflib has no checked namespace of it).
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 
@@ -140,7 +165,8 @@ PREFIXES: dict[str, Namespace] = {
     "xsd": Namespace(str(XSD)),
     "foaf": Namespace(str(FOAF)),
     "vcard": Namespace(str(VCARD)),
+    "spdx": Namespace(str(SPDX._NS)),
 }
 
-__all__ = ["DCAT", "DCAT3", "DCTERMS", "FOAF", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA", "SKOS", "SVRDF",
-           "VCARD", "XSD"]
+__all__ = ["DCAT", "DCAT3", "DCTERMS", "FOAF", "IANA_MEDIA_TYPES", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA",
+           "SKOS", "SPDX", "SVRDF", "VCARD", "XSD"]

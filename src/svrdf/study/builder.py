@@ -24,6 +24,7 @@ from svrdf.study.model import (
     Access,
     Case,
     Concept,
+    DataFile,
     Fact,
     Funding,
     Identifier,
@@ -91,8 +92,9 @@ def build_study(source: StudySource, drop_columns: Iterable[str] = ()) -> Study:
     sectors = tuple(_concept(s) for s in top.nodes("sectors"))
     genders = tuple(_concept(s) for s in top.nodes("gender"))
     identifiers = tuple(_identifier(s) for s in top.nodes("identifiers"))
+    files = tuple(_data_file(s) for s in top.nodes("files"))
     for kind, entries in (("phases", phases), ("cases", cases), ("sectors", sectors),
-                          ("gender", genders), ("identifiers", identifiers)):
+                          ("gender", genders), ("identifiers", identifiers), ("files", files)):
         _require_unique(entries, kind)
     code_lists = _CodeLists(phases, cases, sectors, genders)
     dropped = frozenset(drop_columns)
@@ -138,6 +140,7 @@ def build_study(source: StudySource, drop_columns: Iterable[str] = ()) -> Study:
         contributors=tuple(_person(s) for s in top.nodes("contributors")),
         access=_optional(top.node("access"), lambda s: _access(s, language)),
         funding=tuple(_funding(s) for s in top.nodes("funding")),
+        files=files,
         kind_of_data=top.text("kind-of-data"),
         unit_of_analysis=top.text("unit-of-analysis"),
         universe=top.local_texts("universe", language),
@@ -317,7 +320,8 @@ def _check_dates(phases: tuple[Phase, ...], codes: tuple[QuotationCode, ...],
 def _require_unique(entries: Iterable, kind: str) -> None:
     seen: set[str] = set()
     for entry in entries:
-        key = getattr(entry, "id", None) or getattr(entry, "code", None) or entry.scheme
+        key = (getattr(entry, "id", None) or getattr(entry, "code", None) or getattr(entry, "scheme", None)
+               or entry.name)
         if key in seen:
             raise StudyDataError(f"'{key}' is listed twice under '{kind}'", entry.origin)
         seen.add(key)
@@ -420,6 +424,14 @@ def _funding(s: _Node) -> Funding:
     return Funding(funder=_organization(s.node("funder")),  # type: ignore[arg-type]
                    award_number=s.text("award-number"), award_title=s.text("award-title"),
                    award_url=s.text("award-url"), origin=s.origin())
+
+
+def _data_file(s: _Node) -> DataFile:
+    checksum = s.text("checksum")
+    algorithm, _, digest = (checksum or "").partition(":")
+    return DataFile(name=s.text("name") or "", title=s.text("title"), media_type=s.text("media-type"),
+                    size=s.integer("size"), checksum=(algorithm, digest.lower()) if checksum else None,
+                    access=s.text("access"), url=s.text("url"), origin=s.origin())
 
 
 def _related_work(s: _Node) -> RelatedWork:
@@ -918,6 +930,8 @@ def _refuse_contact_details(top: _Node) -> None:
         if key in _PUBLISHING_KEYS:
             continue
         for path, text in _texts(value, (key,)):
+            if path[0] == "files" and path[-1] == "size":
+                continue  # a number of bytes, not a text: any ten digits may be a phone number
             problem = _contact_details(text)
             if problem:
                 raise StudyDataError(problem, top.origin(path))

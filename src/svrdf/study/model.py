@@ -155,6 +155,23 @@ class Access:
 
 
 @dataclass(frozen=True)
+class DataFile:
+    """A data file of the deposit, as the repository lists it. ``access`` is the file's COAR
+    access right where it differs from the study's; ``url`` its download address, for a file
+    anyone may download."""
+
+    name: str
+    title: str | None = None
+    media_type: str | None = None
+    size: int | None = None
+    #: The digest's algorithm (``sha256``, ``sha1``, ``sha512``, ``md5``) and its hex value.
+    checksum: tuple[str, str] | None = None
+    access: str | None = None
+    url: str | None = None
+    origin: Origin | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
 class Funding:
     funder: Organization
     award_number: str | None = None
@@ -348,6 +365,7 @@ class Study:
     contributors: tuple[Person, ...] = ()
     access: Access | None = None
     funding: tuple[Funding, ...] = ()
+    files: tuple[DataFile, ...] = ()
     kind_of_data: str | None = None
     unit_of_analysis: str | None = None
     universe: tuple[LocalText, ...] = ()
@@ -360,6 +378,10 @@ class Study:
 
     def origin_of(self, key: str) -> Origin | None:
         return self.origins.get(key, self.origin)
+
+    def access_of(self, data_file: DataFile) -> str | None:
+        """A file's COAR access right: its own, else the study's."""
+        return data_file.access or (self.access.rights if self.access else None)
 
     @property
     def doi(self) -> Identifier | None:
