@@ -281,8 +281,12 @@ def test_a_datacite_doi_s_roster_and_unmapped_fields():
     assert rows_of(draft) == roster_of(paragraphs(abstract))
     assert attributes["contributors"]
     assert left_out(draft, "contributors")
-    for key in ("viewsOverTime", "schemaVersion", "types", "relationships", "sizes"):
+    for key in ("viewsOverTime", "schemaVersion", "types", "relationships"):
         assert not any(key in note for note in notes(draft))
+    # The resource's sizes and formats name no file: reported, with what to do.
+    for key in ("sizes", "formats"):
+        assert attributes[key] and left_out(draft, key, *map(str, attributes[key]))
+    assert "files" not in draft.study
 
 
 def test_a_minimal_datacite_doi_with_a_publication_year_only():

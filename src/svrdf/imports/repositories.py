@@ -269,6 +269,11 @@ def read_datacite(data: Any, source: str) -> Draft:
                            f"its type {item.get('relatedIdentifierType')!r} has no address")
     if related:
         study["related-works"] = related
+    for key in ("sizes", "formats"):
+        if attributes.get(key):
+            # DataCite's are the resource's, not a named file's: study.yaml's belong to files.
+            draft.left_out(f"{key} {', '.join(map(str, attributes[key]))}",
+                           "DataCite does not say which file each is of; list the files under 'files'")
     _unknown(draft, attributes, MAPPED_DATACITE, IGNORED_DATACITE)
     return draft
 
