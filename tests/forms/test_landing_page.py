@@ -205,3 +205,73 @@ def test_a_large_studys_page_shows_the_first_rows_and_points_to_the_data(tmp_pat
     read = Graph().parse(data=embedded.group(1), format="json-ld")
     assert len(read) > 10 and isomorphic(read, expected)
     assert isomorphic(expected, schema_org_part(build_graph(study), StudyIris(study).dataset))
+
+
+#: A page that shows the landing page in a frame of a phone's or a laptop's width and writes what
+#: the browser laid out into its own DOM, where --dump-dom reads it: the page's width and how
+#: wide its content is, whether title, DOI link and citation are within the width, and each
+#: text colour with the background it is drawn on.
+LAYOUT_PROBE = """<!DOCTYPE html><html><body style="margin:0">
+<iframe id="page" src="index.html" style="width:{width}px;height:900px;border:0"></iframe>
+<script>
+document.getElementById("page").addEventListener("load", () => {
+  const w = document.getElementById("page").contentWindow, d = w.document;
+  const style = (e) => w.getComputedStyle(e);
+  const shown = (e) => { if (!e) return false; const r = e.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && r.left >= 0 && r.right <= w.innerWidth + 0.5; };
+  const backdrop = (e) => { for (; e; e = e.parentElement) { const c = style(e).backgroundColor;
+    if (!/rgba\\(.*, 0\\)$|transparent/.test(c)) return c; } return "rgb(255, 255, 255)"; };
+  const texts = [...d.querySelectorAll("a, p, li, td, th, dt, dd, caption, h1, h2, blockquote")];
+  document.body.setAttribute("data-probe", JSON.stringify({
+    width: w.innerWidth, content: d.documentElement.scrollWidth,
+    dark: w.matchMedia("(prefers-color-scheme: dark)").matches,
+    title: shown(d.querySelector("h1")), citation: shown(d.querySelector("blockquote.cite")),
+    doi: shown(d.querySelector('blockquote.cite a[href^="https://doi.org/"]')),
+    colours: [...new Set(texts.map(e => style(e).color + "|" + backdrop(e)))]}));
+});
+</script></body></html>"""
+
+
+def luminance(css: str) -> float:
+    """WCAG 2's relative luminance of a computed colour: rgb(r, g, b) or color(srgb r g b)."""
+    numbers = [float(n) for n in re.findall(r"[\d.]+", css)[:3]]
+    channels = [n / 255 for n in numbers] if css.startswith("rgb") else numbers
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(foreground: str, background: str) -> float:
+    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_page_reads_well_on_a_phone_and_a_laptop_in_light_and_dark(chromium, tmp_path, width, scheme):
+    """The second example study's page (files, focus groups, two languages, a DOI): nothing
+    wider than the screen, title, citation and its DOI link in view, every text at least 4.5:1
+    against its background (WCAG AA). A screenshot of each is kept in test-artifacts/."""
+    import json
+
+    from svrdf.pipeline import export_study
+
+    export = export_study(REPO_ROOT / "tests" / "fixtures" / "studies" / "housing-voices")
+    (tmp_path / "index.html").write_bytes(export.serialize(FORMATS["html"]))
+    probe = tmp_path / "probe.html"
+    probe.write_text(LAYOUT_PROBE.replace("{width}", str(width)), encoding="utf-8")
+    mode = ["--force-dark-mode"] if scheme == "dark" else []
+    result = run_chromium(chromium, probe, tmp_path, "--allow-file-access-from-files",
+                          "--window-size=1400,1000", *mode, "--dump-dom")
+    [found] = re.findall(r'data-probe="([^"]*)"', result.stdout)
+    layout = json.loads(found.replace("&quot;", '"').replace("&amp;", "&"))
+    assert layout["width"] == width and layout["dark"] == (scheme == "dark")
+    assert layout["content"] <= width, f"the page is {layout['content']} px wide on a {width} px screen"
+    assert layout["title"] and layout["citation"] and layout["doi"]
+    low = {pair: round(contrast(*pair.split("|")), 2) for pair in layout["colours"]
+           if contrast(*pair.split("|")) < 4.5}
+    assert low == {}, f"text below 4.5:1 (colour|background: ratio): {low}"
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / f"landing-page-{width}-{scheme}.png"
+    run_chromium(chromium, probe, tmp_path, "--allow-file-access-from-files", "--window-size=1400,1000",
+                 *mode, f"--screenshot={shot}")
+    assert shot.stat().st_size > 10_000

@@ -27,8 +27,11 @@ from svrdf.study.vocabularies import access_rights, modes_of_collection
 
 STYLE = """
 :root { color-scheme: light dark; --accent: #1f5f8b; --muted: #5b6470; --line: #d0d7de; }
+@media (prefers-color-scheme: dark) {
+  :root { --accent: #8cc8f5; --muted: #a9b4c0; --line: #3d444d; }
+}
 body { font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0;
-       color: CanvasText; background: Canvas; }
+       color: CanvasText; background: Canvas; overflow-wrap: anywhere; }
 header, main, footer { max-width: 60rem; margin: 0 auto; padding: 0 1.25rem; }
 header { padding-top: 2rem; border-bottom: 3px solid var(--accent); }
 .kind { text-transform: uppercase; letter-spacing: .08em; font-size: .8rem; color: var(--muted); }
@@ -44,12 +47,18 @@ dl.facts dd { margin: 0; }
 .declined { font-weight: 600; }
 blockquote.cite { margin: 0; padding: .8rem 1rem; border-left: 4px solid var(--accent);
                   background: color-mix(in srgb, var(--accent) 8%, Canvas); }
+.table { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-size: .95rem; }
 caption { text-align: left; color: var(--muted); padding-bottom: .4rem; }
 th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid var(--line);
          vertical-align: top; }
 thead th { border-bottom: 2px solid var(--accent); }
 footer { margin-top: 3rem; padding-bottom: 2rem; color: var(--muted); font-size: .85rem; }
+@media (max-width: 40rem) {
+  dl.facts { grid-template-columns: 1fr; }
+  dl.facts dd { margin-bottom: .5rem; }
+  th, td { padding: .3rem .4rem; }
+}
 """
 
 #: The participants' table shows this many rows at most: a page of a large study stays one a
@@ -337,13 +346,20 @@ def citation_text(study: Study, iris: StudyIris) -> str:
         for p in study.creators)
     year = f" ({study.date_published.year})" if study.date_published else ""
     publisher = f" {study.publisher.name}." if study.publisher else ""
-    link = str(iris.dataset) if study.doi else (study.landing_page or str(iris.dataset))
-    return f"{names}{year}. {study.title} [Dataset].{publisher} {link}"
+    return f"{names}{year}. {study.title} [Dataset].{publisher} {citation_link(study, iris)}"
 
 
 def _citation(study: Study, iris: StudyIris) -> str:
-    return (f'<h2 id="cite">How to cite</h2>\n'
-            f'<blockquote class="cite"><p>{escape(citation_text(study, iris))}</p></blockquote>')
+    text = citation_text(study, iris)
+    link = citation_link(study, iris)
+    # The citation's address, last, as a link a reader can follow.
+    cited = f"{escape(text.removesuffix(link))}{_link(link)}" if text.endswith(link) else escape(text)
+    return f'<h2 id="cite">How to cite</h2>\n<blockquote class="cite"><p>{cited}</p></blockquote>'
+
+
+def citation_link(study: Study, iris: StudyIris) -> str:
+    """The address a citation ends with: the DOI, else the landing page, else the dataset."""
+    return str(iris.dataset) if study.doi else (study.landing_page or str(iris.dataset))
 
 
 #: How each kind of data collection event is named: (one, several).
@@ -422,8 +438,9 @@ def _table(caption: str, headers: list[str], rows: list[list[str]]) -> str:
     body = "".join(
         "<tr>" + f'<th scope="row">{row[0]}</th>' + "".join(f"<td>{cell}</td>" for cell in row[1:]) + "</tr>"
         for row in rows)
-    return (f"<table>\n<caption>{escape(caption)}</caption>\n<thead><tr>{head}</tr></thead>\n"
-            f"<tbody>{body}</tbody>\n</table>")
+    # In a box of its own that scrolls sideways: a wide table does not widen a phone's page.
+    return (f'<div class="table"><table>\n<caption>{escape(caption)}</caption>\n'
+            f"<thead><tr>{head}</tr></thead>\n<tbody>{body}</tbody>\n</table></div>")
 
 
 def _cases(study: Study) -> str:
