@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph
+import pyshacl
 import pytest
 import yaml
 from rdflib import Graph
@@ -406,3 +407,29 @@ def participant_iri(base_iri: str, key: str) -> str:
     from urllib.parse import quote
 
     return base_iri + "participant/" + "/".join(quote(part, safe="") for part in key.split("/"))
+
+
+def shacl_violations(data: Graph, *shape_files: Path) -> list[tuple[str, str]]:
+    shapes = Graph()
+    for path in shape_files:
+        shapes.parse(path, format="turtle")
+    _, report, _ = pyshacl.validate(data, shacl_graph=shapes, advanced=True, allow_warnings=True,
+                                    do_owl_imports=False)
+    query = """PREFIX sh: <http://www.w3.org/ns/shacl#>
+        SELECT ?focus ?path WHERE { ?r a sh:ValidationResult ; sh:resultSeverity sh:Violation ;
+        sh:focusNode ?focus . OPTIONAL { ?r sh:resultPath ?path } }"""
+    return sorted((str(r.focus), str(r.path)) for r in report.query(query))
+
+
+DCAT_AP = "standards/shapes/dcat-ap-3.0.1/html-shacl/"
+
+
+@pytest.fixture(scope="module")
+def dcat_ap_shapes() -> list[Path]:
+    """DCAT-AP 3.0.1's own SHACL shapes and ranges."""
+    return [require_shared(DCAT_AP + "shapes.ttl"), require_shared(DCAT_AP + "range.ttl")]
+
+
+def dcat_ap_violations(data: Graph) -> list[tuple[str, str]]:
+    """The DCAT-AP 3.0.1 violations of ``data``, by the standard's own shapes and ranges."""
+    return shacl_violations(data, require_shared(DCAT_AP + "shapes.ttl"), require_shared(DCAT_AP + "range.ttl"))

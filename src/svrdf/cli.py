@@ -195,6 +195,14 @@ class _Progress:
             click.echo(message, err=True)
 
 
+def catalog_option(command):
+    return click.option(
+        "--catalog", "catalog_file", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+        help="A catalog.yaml (title, description, publisher, homepage) describing the DCAT "
+             "catalogue of the studies. Default: svrdf's, published by the studies' shared "
+             "publisher.")(command)
+
+
 def strict_option(command):
     return click.option("--strict", is_flag=True,
                         help="Treat warnings as failures (exit 1).")(command)
@@ -223,12 +231,13 @@ def _study_dir(study_dir: Path | None) -> Path:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
               metavar="N", help="With nquads or trig: make N studies at a time, each in a process "
                                 "of its own. The output is the same as with one.")
+@catalog_option
 @strict_option
 @drop_column_option
 @quiet_option
 def export(study_dirs: tuple[Path, ...], format_name: str | None, output: str | None,
-           out_dir: Path | None, jobs: int, no_validate: bool, strict: bool,
-           drop_columns: tuple[str, ...], quiet: bool) -> None:
+           out_dir: Path | None, jobs: int, no_validate: bool, catalog_file: Path | None,
+           strict: bool, drop_columns: tuple[str, ...], quiet: bool) -> None:
     """Validate a study and write its RDF graph, or another of its forms.
 
     The graph is checked against svrdf's SHACL shapes first. Warnings are printed on stderr
@@ -244,6 +253,7 @@ def export(study_dirs: tuple[Path, ...], format_name: str | None, output: str | 
       svrdf export --format all --out-dir output/
       svrdf export --study a --study b --format nquads -o studies.nq
       svrdf export --study a --study b --study c --format nquads --jobs 2 -o studies.nq
+      svrdf export --study a --study b --format trig --catalog catalog.yaml -o studies.trig
     """
     from svrdf import pipeline
 
@@ -253,7 +263,7 @@ def export(study_dirs: tuple[Path, ...], format_name: str | None, output: str | 
     progress = _Progress(quiet)
     try:
         notes = pipeline.export(list(study_dirs), format_name, output, out_dir, not no_validate,
-                                strict, drop_columns, progress, None, jobs)
+                                strict, drop_columns, progress, None, jobs, catalog_file)
     finally:
         progress.done()
     if output in (None, "-") and out_dir is None:
@@ -396,9 +406,10 @@ def query(study_dirs: tuple[Path, ...], query_file: Path | None, list_queries: b
               show_default=True, metavar="MB",
               help="Memory each query's process may take beyond the server's own, in MB (Linux); "
                    "a query that needs more is stopped (503).")
+@catalog_option
 def serve(study_dirs: tuple[Path, ...], host: str, port: int, base_url: str | None,
           query_timeout: float, max_results: int, max_body: int, max_queries: int,
-          query_memory: int) -> None:
+          query_memory: int, catalog_file: Path | None) -> None:
     """Serve studies as read-only linked data, with a SPARQL endpoint.
 
     Every IRI svrdf mints under a study's base IRI resolves at the same path on this server,
@@ -419,6 +430,9 @@ def serve(study_dirs: tuple[Path, ...], host: str, port: int, base_url: str | No
     import uvicorn
 
     from svrdf.services.server import Limits, create_app, listening_url
+    from svrdf.study.builder import load_catalog
+
+    catalog = load_catalog(catalog_file) if catalog_file is not None else None
 
     # Bound here, not by uvicorn, so that the port (picked by the system for --port 0) is known
     # for the default base URL, and a port in use is reported before anything is announced.
@@ -431,7 +445,7 @@ def serve(study_dirs: tuple[Path, ...], host: str, port: int, base_url: str | No
         port = listener.getsockname()[1]
         limits = Limits(query_timeout, max_results, max_body, max_queries, query_memory)
         app = create_app(list(study_dirs) or [_study_dir(None)],
-                         base_url or listening_url(host, port), limits)
+                         base_url or listening_url(host, port), limits, catalog)
         click.echo(f"svrdf: serving on {listening_url(host, port)} (Ctrl-C or SIGTERM to stop)",
                    err=True)
         # uvicorn logs requests to stdout by default; a server's log is messages, so stderr.

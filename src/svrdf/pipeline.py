@@ -10,6 +10,7 @@ import multiprocessing
 import shutil
 import sys
 import tempfile
+import warnings
 from collections import deque
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import ExitStack, nullcontext
@@ -20,7 +21,7 @@ from typing import BinaryIO, Protocol
 
 from rdflib import Graph, URIRef
 
-from svrdf.errors import InvalidGraphError, StudyDataError, UsageError
+from svrdf.errors import InvalidGraphError, Notice, StudyDataError, UsageError
 from svrdf.forms import (
     DATASET_FORMATS,
     FORMATS,
@@ -34,6 +35,7 @@ from svrdf.forms.dcat import StudiesCatalogue
 from svrdf.forms.files import atomic_output, locked_folder
 from svrdf.rdf.mapping import (
     LocatedTriple,
+    StudyIris,
     Triple,
     distinct_triples,
     graph_of,
@@ -41,8 +43,8 @@ from svrdf.rdf.mapping import (
 )
 from svrdf.resources import bundled_study_dir
 from svrdf.shacl.validation import ValidationReport, trace, validate
-from svrdf.study.builder import load_study
-from svrdf.study.model import Study
+from svrdf.study.builder import load_catalog, load_study
+from svrdf.study.model import CatalogDescription, Study
 from svrdf.study.reader import input_files
 
 
@@ -71,12 +73,20 @@ class Export:
 
 
 def claim_base_iri(claimed: dict[str, str | Path], study: Study, directory: str | Path) -> None:
-    """Record that ``directory``'s study names its graph by its base IRI, refusing a second
-    study with the same one: their graphs would merge, or one would replace the other."""
+    """Record that ``directory``'s study names its graph by its base IRI and its dataset by its
+    IRI (its DOI's, where it has one), refusing a second study with either: their graphs, or
+    their datasets in a catalogue, would merge into one with two titles, or one would replace
+    the other."""
+    dataset = str(StudyIris(study).dataset)
     if study.base_iri in claimed:
         raise StudyDataError(f"shares its base IRI <{study.base_iri}> with {claimed[study.base_iri]}; "
                              "each study needs its own, to name its graph", study.origin_of("base-iri"))
-    claimed[study.base_iri] = directory
+    if dataset in claimed:
+        what = f"DOI {study.doi.value}" if study.doi else f"dataset IRI <{dataset}>"
+        raise StudyDataError(f"shares its {what} with {claimed[dataset]}; two studies with one "
+                             "would be one dataset with two titles in a catalogue",
+                             study.doi.origin if study.doi else study.origin_of("base-iri"))
+    claimed[study.base_iri] = claimed[dataset] = directory
 
 
 def check(study: Study, graph: Graph | Collection[Triple],
@@ -213,14 +223,14 @@ CATALOG_IRI = URIRef("urn:svrdf:catalog")
 def export_studies(directories: Sequence[str | Path], fmt: DatasetFormat, out: BinaryIO,
                    run_validation: bool = True, strict: bool = False,
                    drop_columns: Iterable[str] = (), progress: Progress | None = None,
-                   jobs: int = 1) -> None:
+                   jobs: int = 1, catalog: CatalogDescription | None = None) -> None:
     """Write several studies to ``out``, each its own named graph (its base IRI), then a DCAT
     catalogue of them all in the default graph. One study is in memory at a time (a few, with
     ``jobs`` processes making them side by side; the bytes are the same). Raises
     :class:`InvalidGraphError` at the first study that fails validation; the caller's output
-    is then to be discarded."""
+    is then to be discarded. The catalogue is ``catalog`` (catalog.yaml) or svrdf's own."""
     count = f"{len(directories)} stud{'y' if len(directories) == 1 else 'ies'}"
-    catalogue = _catalogue(count)
+    catalogue = studies_catalogue(CATALOG_IRI, count, catalog)
     drop_columns = tuple(drop_columns)
     if jobs > 1 and len(directories) > 1:
         parts = _parts_in_processes(directories, fmt, run_validation, strict, drop_columns,
@@ -232,12 +242,21 @@ def export_studies(directories: Sequence[str | Path], fmt: DatasetFormat, out: B
         catalogue.extend(entry)
         out.write(chunk)
     out.write(fmt.chunk(catalogue.triples, None))
+    warn_without_publisher(catalogue)
 
 
-def _catalogue(count: str) -> StudiesCatalogue:
-    return StudiesCatalogue(
-        CATALOG_IRI, f"svrdf catalogue of {count}",
-        "The studies exported together by svrdf; each study's graph is the named graph of its base IRI.")
+def studies_catalogue(iri: URIRef, count: str, catalog: CatalogDescription | None) -> StudiesCatalogue:
+    """The catalogue of several studies: as ``catalog`` describes it, else svrdf's own."""
+    return StudiesCatalogue(iri, catalog or CatalogDescription(
+        f"svrdf catalogue of {count}",
+        "The studies published together by svrdf; each study's graph is the named graph of its base IRI."))
+
+
+def warn_without_publisher(catalogue: StudiesCatalogue) -> None:
+    if catalogue.lacks_publisher:
+        warnings.warn(Notice("the catalogue names no publisher (DCAT-AP requires one) because the "
+                             "studies do not share one: describe it with --catalog FILE (a "
+                             "catalog.yaml with title, description and publisher)"), stacklevel=2)
 
 
 def _part(export: Export, fmt: DatasetFormat, catalogue: StudiesCatalogue,
@@ -249,9 +268,10 @@ def _part(export: Export, fmt: DatasetFormat, catalogue: StudiesCatalogue,
 
 @dataclass(frozen=True)
 class _Made:
-    """What a worker process sends back of one study: enough to claim its base IRI, tell its
-    report and write it."""
+    """What a worker process sends back of one study: enough to claim its base IRI and dataset
+    IRI, tell its report and write it."""
     base_iri: str
+    dataset_iri: str
     conforms: bool
     results: tuple
     entry: list[Triple]
@@ -265,12 +285,12 @@ def _make_part(directory: str | Path, fmt_name: str, validate: bool, strict: boo
     fmt = get_dataset_format(fmt_name)
     try:
         [export] = load_checked([directory], validate, strict, drop_columns)
-        entry, chunk = _part(export, fmt, _catalogue(""), None)  # type: ignore[arg-type]
+        entry, chunk = _part(export, fmt, studies_catalogue(CATALOG_IRI, "", None), None)  # type: ignore[arg-type]
     except Exception:
         return None
     report = export.report
-    return _Made(export.study.base_iri, report.conforms if report else True,
-                 report.results if report else (), entry, chunk)
+    return _Made(export.study.base_iri, str(StudyIris(export.study).dataset),
+                 report.conforms if report else True, report.results if report else (), entry, chunk)
 
 
 def _parts_in_processes(directories: Sequence[str | Path], fmt: DatasetFormat, validate: bool,
@@ -301,13 +321,13 @@ def _parts_in_processes(directories: Sequence[str | Path], fmt: DatasetFormat, v
             index += 1
             tell.study(index, len(directories), Path(directory))
             made = made_later.get()
-            if made is None or made.base_iri in claimed:
+            if made is None or made.base_iri in claimed or made.dataset_iri in claimed:
                 # The error, as one process raises it (or, should the study pass now, its part).
                 [export] = load_checked([directory], validate, strict, drop_columns, progress=tell,
                                         one_of_several=True, claimed=claimed)
-                yield _part(export, fmt, _catalogue(""), tell)
+                yield _part(export, fmt, studies_catalogue(CATALOG_IRI, "", None), tell)
                 continue
-            claimed[made.base_iri] = directory
+            claimed[made.base_iri] = claimed[made.dataset_iri] = directory
             if validate:
                 tell.report(ValidationReport(made.conforms, made.results, _graph_left_behind))
             yield made.entry, made.chunk
@@ -320,14 +340,16 @@ def _graph_left_behind() -> Graph:
 def export(directories: list[Path], format_name: str | None, output: str | None = None,
            out_dir: Path | None = None, validate: bool = True, strict: bool = False,
            drop_columns: Iterable[str] = (), progress: Progress | None = None,
-           stdout: BinaryIO | None = None, jobs: int = 1) -> list[str]:
+           stdout: BinaryIO | None = None, jobs: int = 1,
+           catalog_file: Path | None = None) -> list[str]:
     """What ``svrdf export`` does: the studies in ``directories`` (the bundled one if none)
     written in the form ``format_name`` (else the one ``output``'s suffix names, else Turtle):
     to the file ``output``, into the folder ``out_dir`` (``all`` writes every form there), or
     to ``stdout`` (the process's own if None). Several studies go into one dataset form
     (nquads, trig), made by ``jobs`` processes side by side. Returns what it wrote or skipped,
-    a line each, for the user. Raises :class:`UsageError` for options that do not fit
-    together, before reading anything."""
+    a line each, for the user. ``catalog_file`` (catalog.yaml) describes the catalogue of a
+    dataset form. Raises :class:`UsageError` for options that do not fit together, before
+    reading anything."""
     if output is not None and out_dir is not None:
         raise UsageError("give either -o/--output or --out-dir, not both")
     several = len(directories) > 1
@@ -340,8 +362,12 @@ def export(directories: list[Path], format_name: str | None, output: str | None 
     directories = list(directories) or [bundled_study_dir()]
     dataset_format = get_dataset_format(format_name)
     if dataset_format is not None:
+        catalog = load_catalog(catalog_file) if catalog_file is not None else None
         return _export_dataset(directories, dataset_format, output, out_dir, validate, strict,
-                               drop_columns, progress, stdout, jobs)
+                               drop_columns, progress, stdout, jobs, catalog)
+    if catalog_file is not None:
+        raise UsageError("--catalog describes the catalogue of several studies: it goes with "
+                         "--format nquads or trig")
     if format_name.lower() == "all":
         if out_dir is None:
             raise UsageError("--format all writes several files: give --out-dir DIR")
@@ -375,17 +401,19 @@ def export(directories: list[Path], format_name: str | None, output: str | None 
 def _export_dataset(directories: list[Path], fmt: DatasetFormat, output: str | None,
                     out_dir: Path | None, validate: bool, strict: bool,
                     drop_columns: Iterable[str], progress: Progress | None,
-                    stdout: BinaryIO | None, jobs: int) -> list[str]:
+                    stdout: BinaryIO | None, jobs: int, catalog: CatalogDescription | None) -> list[str]:
     target = out_dir / fmt.filename if out_dir is not None else output
     if target in (None, "-"):
         # Spooled to disk first, so that a study failing late leaves stdout empty.
         with tempfile.TemporaryFile() as spool:
-            export_studies(directories, fmt, spool, validate, strict, drop_columns, progress, jobs)
+            export_studies(directories, fmt, spool, validate, strict, drop_columns, progress, jobs,
+                           catalog)
             spool.seek(0)
             shutil.copyfileobj(spool, stdout or sys.stdout.buffer)
         return []
     inputs = [path for directory in directories for path in input_files(directory)]
     with locked_folder(out_dir) if out_dir is not None else nullcontext(), \
             atomic_output(target, inputs) as handle:
-        export_studies(directories, fmt, handle, validate, strict, drop_columns, progress, jobs)
+        export_studies(directories, fmt, handle, validate, strict, drop_columns, progress, jobs,
+                       catalog)
     return [f"wrote {target} ({len(directories)} stud{'y' if len(directories) == 1 else 'ies'})"]

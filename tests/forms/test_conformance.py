@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyshacl
 import pytest
-from conftest import FIXTURES, REPO_ROOT, require_shared
+from conftest import DCAT_AP, FIXTURES, REPO_ROOT, require_shared, shacl_violations
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDF
@@ -29,26 +29,7 @@ def export(study, name: str) -> bytes:
     return FORMATS[name].serialize(study, build_graph(study))
 
 
-def shacl_violations(data: Graph, *shape_files: Path) -> list[tuple[str, str]]:
-    shapes = Graph()
-    for path in shape_files:
-        shapes.parse(path, format="turtle")
-    _, report, _ = pyshacl.validate(data, shacl_graph=shapes, advanced=True, allow_warnings=True,
-                                    do_owl_imports=False)
-    query = """PREFIX sh: <http://www.w3.org/ns/shacl#>
-        SELECT ?focus ?path WHERE { ?r a sh:ValidationResult ; sh:resultSeverity sh:Violation ;
-        sh:focusNode ?focus . OPTIONAL { ?r sh:resultPath ?path } }"""
-    return sorted((str(r.focus), str(r.path)) for r in report.query(query))
-
-
 # DCAT-AP 3.0.1 ---------------------------------------------------------------------------
-
-DCAT_AP = "standards/shapes/dcat-ap-3.0.1/html-shacl/"
-
-
-@pytest.fixture(scope="module")
-def dcat_ap_shapes() -> list[Path]:
-    return [require_shared(DCAT_AP + "shapes.ttl"), require_shared(DCAT_AP + "range.ttl")]
 
 
 @pytest.mark.parametrize("name, parser", [("dcat", "turtle"), ("dcat-json-ld", "json-ld")])

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import FIXTURES, require_shared
+from conftest import FIXTURES
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
@@ -55,7 +55,6 @@ EU_LANGUAGES = "http://publications.europa.eu/resource/authority/language/"
 FUNDER_ROLE = URIRef("http://id.loc.gov/vocabulary/relators/fnd")
 DATE_TYPES = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}
 
-DCAT_AP = "standards/shapes/dcat-ap-3.0.1/html-shacl/"
 
 
 # Helpers -----------------------------------------------------------------------------------
@@ -142,10 +141,6 @@ def minimal_with_doi(tmp_path_factory) -> Path:
         document["identifiers"] = [{"scheme": "DOI", "value": "10.5555/minimal"}]
     return copy_study(MINIMAL, tmp_path_factory.mktemp("minimal-doi") / "study", change)
 
-
-@pytest.fixture(scope="module")
-def dcat_ap_shapes() -> list[Path]:
-    return [require_shared(DCAT_AP + "shapes.ttl"), require_shared(DCAT_AP + "range.ttl")]
 
 
 # DataCite: valid against both schemas ------------------------------------------------------

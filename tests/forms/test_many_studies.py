@@ -5,11 +5,12 @@ from __future__ import annotations
 import shutil
 
 import pytest
+import yaml
 from click.testing import CliRunner
-from conftest import FIXTURES
-from rdflib import Dataset, URIRef
+from conftest import FIXTURES, dcat_ap_violations
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCAT, RDF
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 
 from svrdf.cli import cli
 from svrdf.rdf.mapping import build_graph
@@ -120,3 +121,105 @@ def test_two_studies_with_one_base_iri_are_refused(two_studies, tmp_path, comman
                                       "--study", str(copy)])
     assert result.exit_code == 1, result.output
     assert "shares its base IRI" in result.stderr and str(copy) in result.stderr
+
+
+@pytest.mark.parametrize("command", [
+    ["export", "--format", "nquads"],
+    ["export", "--format", "trig", "--jobs", "2"],
+    ["query", "ASK { ?s ?p ?o }"],
+], ids=["export", "export-in-processes", "query"])
+def test_two_studies_with_one_doi_are_refused(bundled_dir, tmp_path, command, no_network):
+    """Another folder, another base IRI, but the bundled study's DOI: one dataset with two
+    titles, were it let through."""
+    copy = tmp_path / "copy"
+    shutil.copytree(bundled_dir, copy)
+    study = copy / "study.yaml"
+    study.write_text(study.read_text("utf-8").replace(
+        "base-iri: https://w3id.org/svrdf/studies/ordo-17147720/",
+        "base-iri: https://example.org/studies/copy/"), "utf-8")
+    result = CliRunner().invoke(cli, [*command, "--study", str(bundled_dir), "--study", str(copy)])
+    assert result.exit_code == 1, result.output
+    assert "shares its DOI 10.21954/ou.rd.17147720" in result.stderr and str(bundled_dir) in result.stderr
+    assert f"{study}, line" in result.stderr  # the DOI's own line
+
+
+HOUSING = FIXTURES / "studies" / "housing-voices"
+CATALOG_FILE = FIXTURES / "catalogs" / "caerwent.yaml"
+
+
+@pytest.mark.parametrize("fmt", ["nquads", "trig"])
+def test_a_catalogue_of_studies_of_two_publishers_passes_dcat_ap_read_whole_and_alone(
+        bundled_dir, tmp_path, fmt):
+    """Described by catalog.yaml: its title, description, publisher and homepage; 0 DCAT-AP
+    3.0.1 violations (shapes and ranges), the default graph alone and with every study's."""
+    target = tmp_path / f"studies.{fmt}"
+    result = CliRunner().invoke(cli, ["export", "--format", fmt, "--study", str(bundled_dir),
+                                      "--study", str(HOUSING), "--catalog", str(CATALOG_FILE),
+                                      "-o", str(target)])
+    assert result.exit_code == 0, result.stderr
+    assert "no publisher" not in result.stderr
+    dataset = Dataset()
+    dataset.parse(target, format=fmt)
+    whole, alone = Graph(), Graph()
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        whole.add((s, p, o))
+        if g in (None, dataset.default_graph.identifier):
+            alone.add((s, p, o))
+    assert len(alone) < len(whole)
+    assert dcat_ap_violations(alone) == [] and dcat_ap_violations(whole) == []
+    described = yaml.safe_load(CATALOG_FILE.read_text("utf-8"))
+    catalog = URIRef(described["iri"])
+    assert alone.value(catalog, DCTERMS.title) == Literal(described["title"], lang=described["language"])
+    publisher = alone.value(catalog, DCTERMS.publisher)
+    assert alone.value(publisher, FOAF.name) == Literal(described["publisher"]["name"])
+    assert alone.value(catalog, FOAF.homepage) == URIRef(described["homepage"])
+    assert len(set(alone.objects(catalog, DCAT.dataset))) == 2
+
+
+def test_without_a_catalogue_file_the_studies_shared_publisher_publishes_it(bundled_dir, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(bundled_dir, copy)
+    study = copy / "study.yaml"
+    study.write_text(study.read_text("utf-8").replace("ordo-17147720/", "ordo-copy/").replace(
+        "value: 10.21954/ou.rd.17147720", "value: 10.21954/ou.rd.99999999"), "utf-8")
+    target = tmp_path / "studies.nq"
+    result = CliRunner().invoke(cli, ["export", "--format", "nquads", "--study", str(bundled_dir),
+                                      "--study", str(copy), "-o", str(target)])
+    assert result.exit_code == 0, result.stderr
+    dataset = Dataset()
+    dataset.parse(target, format="nquads")
+    alone = Graph()
+    for s, p, o in dataset.default_graph:
+        alone.add((s, p, o))
+    assert alone.value(CATALOG, DCTERMS.publisher) == URIRef(
+        "https://w3id.org/svrdf/studies/ordo-17147720/organization/the-open-university")
+    assert dcat_ap_violations(alone) == []
+
+
+def test_without_a_catalogue_file_studies_of_two_publishers_are_told_what_to_add(bundled_dir, tmp_path):
+    result = CliRunner().invoke(cli, ["export", "--format", "nquads", "--study", str(bundled_dir),
+                                      "--study", str(HOUSING), "-o", str(tmp_path / "s.nq")])
+    assert result.exit_code == 0, result.stderr
+    assert "the catalogue names no publisher" in result.stderr and "--catalog FILE" in result.stderr
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("title: T\ndescription: D\n", "missing required key 'publisher'"),
+    ("title: T\ndescription: D\npublisher: {name: P}\nhomepag: https://a.example/\n",
+     "unknown key 'homepag'; did you mean 'homepage'?"),
+    ("title: T\ndescription: D\npublisher: {name: P, url: not-an-address}\n", "key 'publisher.url'"),
+])
+def test_a_catalogue_file_that_does_not_fit_its_schema_is_refused_where_it_is_wrong(
+        bundled_dir, tmp_path, text, message):
+    catalog = tmp_path / "catalog.yaml"
+    catalog.write_text(text, "utf-8")
+    result = CliRunner().invoke(cli, ["export", "--format", "nquads", "--study", str(bundled_dir),
+                                      "--catalog", str(catalog), "-o", str(tmp_path / "s.nq")])
+    assert result.exit_code == 1, result.output
+    assert str(catalog) in result.stderr and message in result.stderr
+    assert not (tmp_path / "s.nq").exists()
+
+
+def test_a_catalogue_file_goes_with_several_studies_only(tmp_path):
+    result = CliRunner().invoke(cli, ["export", "--format", "turtle", "--catalog", str(CATALOG_FILE)])
+    assert result.exit_code == 2 and "--format nquads or trig" in result.stderr

@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, dcat_ap_violations
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, RDF
 
@@ -134,7 +134,8 @@ SLOW_REGEX = 'ASK { FILTER(REGEX("' + "a" * 30 + '!", "^(a+)+$")) }'
     ("text/turtle", "text/turtle", "turtle"),
     ("application/ld+json", "application/ld+json", "json-ld"),
     ("application/n-triples", "application/n-triples", "nt"),
-    ("application/rdf+xml;q=0.9, text/turtle;q=0.5", "text/turtle", "turtle"),
+    ("application/rdf+xml", "application/rdf+xml", "xml"),
+    ("application/trix;q=0.9, text/turtle;q=0.5", "text/turtle", "turtle"),
 ])
 def test_minted_iris_resolve_by_content_negotiation(server, accept, media, parser):
     base, _ = server
@@ -163,7 +164,7 @@ def test_bundle_files_are_served(server):
 
 def test_unservable_type_is_406_and_unknown_iri_404(server):
     base, _ = server
-    assert get(base + STUDY_PATH + "participant/IP8", "application/rdf+xml")[0] == 406
+    assert get(base + STUDY_PATH + "participant/IP8", "application/trix")[0] == 406
     assert get(base + STUDY_PATH + "participant/NOPE", "text/turtle")[0] == 404
 
 
@@ -550,3 +551,85 @@ def test_sigterm_shuts_down_gracefully_after_logging_each_request(server):
     # The query processes and their forker end with the server.
     assert not any(Path(f"/proc/{pid}").exists() for pid in (forker, *query_processes))
 
+
+
+# ---------------------------------------------------------------- the index and the catalogue
+
+@pytest.fixture(scope="module")
+def catalogued():
+    """Two studies of two publishers, in the catalogue catalog.yaml describes."""
+    bundled = FIXTURES.parent.parent / "src" / "svrdf" / "studies" / "ordo-17147720"
+    yield from serve(bundled, FIXTURES / "studies" / "housing-voices",
+                     options=("--catalog", str(FIXTURES / "catalogs" / "caerwent.yaml")))
+
+
+#: The catalogue's IRI, as catalog.yaml gives it.
+CATALOGUE_IRI = URIRef("https://archive.caerwent.example.ac.uk/catalog")
+
+
+def study_title(folder: Path) -> str:
+    import yaml
+
+    title = yaml.safe_load((folder / "study.yaml").read_text("utf-8"))["title"]
+    return title if isinstance(title, str) else next(iter(title.values()))
+
+
+def test_the_root_is_an_index_of_the_studies_and_in_rdf_their_catalogue(catalogued):
+    """What svrdf prints as its address answers: each study's title linking to its page, its
+    DOI, and the catalogue; a client asking for RDF gets the catalogue itself."""
+    from html import escape
+
+    base, _ = catalogued
+    status, headers, body = get(base + "/", "text/html")
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    page = body.decode("utf-8")
+    bundled = FIXTURES.parent.parent / "src" / "svrdf" / "studies" / "ordo-17147720"
+    for folder in (FIXTURES / "studies" / "housing-voices", bundled):
+        assert escape(study_title(folder)) in page
+    assert f'href="{base}{STUDY_PATH}"' in page
+    assert 'href="https://doi.org/10.21954/ou.rd.17147720"' in page
+    assert f'href="{base}/catalog"' in page
+    status, headers, body = get(base + "/", "text/turtle")
+    assert status == 200 and headers["content-type"].startswith("text/turtle")
+    catalogue = Graph().parse(data=body, format="turtle")
+    assert len(set(catalogue.objects(CATALOGUE_IRI, DCAT.dataset))) == 2
+
+
+@pytest.mark.parametrize("accept, media, parser", [
+    ("text/html", "text/html", None),
+    ("application/rdf+xml", "application/rdf+xml", "xml"),
+    ("application/ld+json", "application/ld+json", "json-ld"),
+])
+def test_the_catalogue_is_a_page_for_people_and_rdf_for_machines(catalogued, accept, media, parser):
+    base, _ = catalogued
+    status, headers, body = get(base + "/catalog", accept)
+    assert status == 200 and headers["content-type"].startswith(media)
+    if parser:
+        graph = Graph().parse(data=body, format=parser)
+        assert (CATALOGUE_IRI, RDF.type, DCAT.Catalog) in graph
+    else:
+        assert b"<h1>" in body and STUDY_PATH.encode() in body
+
+
+def test_a_study_page_without_its_final_slash_redirects_to_it(catalogued):
+    """To the address made from the base URL, whatever the Host header says."""
+    import http.client
+
+    base, _ = catalogued
+    host, port = urllib.parse.urlsplit(base).hostname, urllib.parse.urlsplit(base).port
+    connection = http.client.HTTPConnection(host, port, timeout=10)
+    connection.request("GET", STUDY_PATH.rstrip("/"), headers={"Host": "evil.example"})
+    response = connection.getresponse()
+    assert response.status == 308 and response.getheader("Location") == base + STUDY_PATH
+    connection.close()
+    status, _, _ = get(base + STUDY_PATH.rstrip("/") + "x")
+    assert status == 404
+
+
+def test_the_served_catalogue_passes_dcat_ap(catalogued):
+    base, _ = catalogued
+    status, _, body = get(base + "/catalog", "text/turtle")
+    assert status == 200
+    graph = Graph().parse(data=body, format="turtle")
+    assert dcat_ap_violations(graph) == []
+    assert len(set(graph.objects(CATALOGUE_IRI, DCAT.dataset))) == 2

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterator
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.term import Identifier
 
 from svrdf.forms.jsonld import jsonld_context, write_jsonld
 from svrdf.forms.rdf_syntax import write_rdf
@@ -35,7 +36,7 @@ from svrdf.rdf.mapping import (
     local_literal,
 )
 from svrdf.rdf.vocab import DCAT, DCAT3, DCTERMS, FOAF, PROV, RDF, RDFS, SCHEMA, SKOS, SPDX, VCARD, XSD
-from svrdf.study.model import DataFile, Funding, Organization, Person, Study
+from svrdf.study.model import CatalogDescription, DataFile, Funding, Organization, Person, Study
 from svrdf.study.vocabularies import access_rights
 
 _SCHEMA_ORG = str(SCHEMA._NS)
@@ -45,13 +46,33 @@ FUNDER_ROLE = URIRef("http://id.loc.gov/vocabulary/relators/fnd")
 class StudiesCatalogue:
     """The DCAT catalogue of several studies, made one study at a time: a ``dcat:Catalog``
     linking each study's dataset, and each study's own DCAT-AP record. What ``svrdf serve``
-    publishes at /catalog and an export of several studies puts in its default graph."""
+    publishes at /catalog and an export of several studies puts in its default graph.
 
-    def __init__(self, iri: URIRef, title: str, description: str) -> None:
-        self.iri = iri
+    Its title, description, publisher and homepage are the ``about`` given (catalog.yaml);
+    without a publisher there, the studies' own publisher is the catalogue's where they all
+    share one, and where they do not the catalogue has none (DCAT-AP asks for one:
+    :attr:`lacks_publisher` says so, for the caller to tell the user)."""
+
+    def __init__(self, iri: URIRef, about: CatalogDescription) -> None:
+        self.iri = URIRef(about.iri) if about.iri else iri
+        self.about = about
+        #: The publisher of each node that has one.
+        self._published: dict[Identifier, Identifier] = {}
+        #: Each publisher of the studies by (name, home page): the first study's IRI of it.
+        self._publishers: dict[tuple | None, URIRef | None] = {}
+        language = about.language
         self._triples: dict[Triple, None] = dict.fromkeys([
-            (iri, RDF.type, DCAT.Catalog), (iri, DCTERMS.title, Literal(title)),
-            (iri, DCTERMS.description, Literal(description))])
+            (self.iri, RDF.type, DCAT.Catalog),
+            (self.iri, DCTERMS.title, local_literal((language, about.title))),
+            (self.iri, DCTERMS.description, local_literal((language, about.description)))])
+        if about.homepage:
+            page = URIRef(about.homepage)
+            self.extend([(self.iri, FOAF.homepage, page), (page, RDF.type, FOAF.Document)])
+        if about.publisher:
+            org = about.publisher
+            node = URIRef(org.ror) if org.ror else URIRef(
+                f"{self.iri}{'#' if self.iri.startswith('http') else ':'}publisher")
+            self.extend([(self.iri, DCTERMS.publisher, node), *_organization(node, org)])
 
     def add(self, study: Study) -> None:
         self.extend(self.entry(study))
@@ -61,11 +82,35 @@ class StudiesCatalogue:
         return [(self.iri, DCAT.dataset, StudyIris(study).dataset), *dcat_triples(study)]
 
     def extend(self, entry: list[Triple]) -> None:
-        self._triples.update(dict.fromkeys(entry))
+        # A repository's catalogue that several studies name (ORDO, say) has one publisher: the
+        # first study's IRI of it, not one IRI per study that minted it.
+        published = self._published
+        self._triples.update(dict.fromkeys(
+            (s, p, o) for s, p, o in entry if p != DCTERMS.publisher or published.setdefault(s, o) == o))
+        for subject, predicate, dataset in entry:
+            if subject == self.iri and predicate == DCAT.dataset:
+                publisher = next((o for s, p, o in entry if s == dataset and p == DCTERMS.publisher), None)
+                # One organisation, whatever IRI each study minted for it: the same name and
+                # home page.
+                who = tuple(next((o for s, p, o in entry if s == publisher and p == predicate), None)
+                            for predicate in (FOAF.name, FOAF.homepage))
+                self._publishers.setdefault(who if publisher else None, cast(URIRef | None, publisher))
+
+    @property
+    def shared_publisher(self) -> URIRef | None:
+        """The publisher every study of the catalogue names, if they all name the same."""
+        return next(iter(self._publishers.values())) if len(self._publishers) == 1 else None
+
+    @property
+    def lacks_publisher(self) -> bool:
+        return self.about.publisher is None and self.shared_publisher is None
 
     @property
     def triples(self) -> list[Triple]:
         """The catalogue's distinct triples, in the order they were made."""
+        publisher = self.shared_publisher
+        if self.about.publisher is None and publisher is not None:
+            return [*self._triples, (self.iri, DCTERMS.publisher, publisher)]
         return list(self._triples)
 
 

@@ -22,7 +22,17 @@ from rdflib import Graph
 from svrdf.forms.jsonld import compact_jsonld, jsonld_context
 from svrdf.forms.registry import available_formats, register
 from svrdf.rdf.mapping import StudyIris, Triple, language_iri, schema_org_part
-from svrdf.study.model import EVENT_KINDS, Funding, LocalText, PartialDate, Person, Phase, QuotationCode, Study
+from svrdf.study.model import (
+    EVENT_KINDS,
+    CatalogDescription,
+    Funding,
+    LocalText,
+    PartialDate,
+    Person,
+    Phase,
+    QuotationCode,
+    Study,
+)
 from svrdf.study.vocabularies import access_rights, modes_of_collection
 
 STYLE = """
@@ -127,6 +137,44 @@ def to_landing_page(study: Study, graph: Graph | Collection[Triple],
         "study's description. Participants are known only by pseudonymous quotation codes.</p>"
         "</footer>",
     ]
+    return _document(language, head, body)
+
+
+def catalogue_page(about: CatalogDescription, studies: Iterable[tuple[Study, str]],
+                   rdf_links: Iterable[tuple[str, str]]) -> bytes:
+    """The HTML page of a catalogue of studies (a server's root and /catalog): its title and
+    description, and for each study (with the address of its landing page) its title,
+    creators, publication date and DOI; ``rdf_links`` are the catalogue's RDF forms, as
+    (address, media type)."""
+    language = about.language or "en"
+    rdf_links = list(rdf_links)
+    items = []
+    for study, address in studies:
+        iris = StudyIris(study)
+        facts = ", ".join(escape(p.full_name) for p in study.creators)
+        if study.date_published:
+            facts += f" ({study.date_published.year})"
+        if study.doi:
+            facts += f". DOI {_link(str(iris.dataset), study.doi.value)}"
+        items.append(f'<li><a href="{escape(address)}"{_lang(_main_language(study.titles), language)}>'
+                     f"{escape(study.title)}</a><br>{facts}</li>")
+    head = ['<meta charset="utf-8">', '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{escape(about.title)}</title>",
+            *[f'<link rel="alternate" href="{escape(url)}" type="{escape(media)}">' for url, media in rdf_links],
+            f"<style>{STYLE}</style>"]
+    publisher = about.publisher
+    body = ["<header>", '<p class="kind">Catalogue</p>', f"<h1>{escape(about.title)}</h1>", "</header>",
+            "<main>", f"<p>{escape(about.description)}</p>",
+            f"<p>Published by {_org(publisher.name, publisher.url)}.</p>" if publisher else "",
+            f'<h2 id="studies">Studies ({len(items)})</h2>', f"<ul>{''.join(items)}</ul>",
+            '<h2 id="metadata">Metadata</h2>',
+            "<ul>" + "".join(f"<li>{_link(url, media)}</li>" for url, media in rdf_links) + "</ul>",
+            "</main>"]
+    return _document(language, head, body)
+
+
+def _document(language: str, head: list[str], body: list[str]) -> bytes:
+    """An HTML document of the parts, a line each (empty parts left out)."""
     page = ["<!DOCTYPE html>", f'<html lang="{escape(language)}">', "<head>", *head, "</head>",
             "<body>", *body, "</body>", "</html>"]
     return ("\n".join(part for part in page if part) + "\n").encode("utf-8")

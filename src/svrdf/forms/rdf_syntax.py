@@ -33,6 +33,7 @@ SYNTAXES: dict[str, pyoxigraph.RdfFormat] = {
     "nt": pyoxigraph.RdfFormat.N_TRIPLES,
     "nquads": pyoxigraph.RdfFormat.N_QUADS,
     "trig": pyoxigraph.RdfFormat.TRIG,
+    "rdfxml": pyoxigraph.RdfFormat.RDF_XML,
     # JSON-LD without a context, for a graph svrdf's contexts cannot compact (svrdf.forms.jsonld)
     "json-ld-expanded": pyoxigraph.RdfFormat.JSON_LD,
 }

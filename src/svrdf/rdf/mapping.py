@@ -409,6 +409,8 @@ def _contributor(person: Person, ds: URIRef, iris: StudyIris) -> Iterator[Locate
         yield iris.scheme(CONTRIBUTOR_ROLE_SCHEME), RDF.type, SKOS.ConceptScheme, _at(where, "role")
         yield iris.scheme(CONTRIBUTOR_ROLE_SCHEME), SKOS.prefLabel, Literal(
             "DataCite contributor types", lang="en"), _at(where, "role")
+        yield iris.scheme(CONTRIBUTOR_ROLE_SCHEME), DCTERMS.title, Literal(
+            "DataCite contributor types", lang="en"), _at(where, "role")
 
 
 def _dataset(study: Study, iris: StudyIris) -> Iterator[LocatedTriple]:
@@ -642,6 +644,7 @@ def _code_list(iris: StudyIris, scheme_name: str, title: str, concepts: tuple[Co
     scheme = iris.scheme(scheme_name)
     yield scheme, RDF.type, SKOS.ConceptScheme, where
     yield scheme, SKOS.prefLabel, Literal(title, lang="en"), where
+    yield scheme, DCTERMS.title, Literal(title, lang="en"), where  # DCAT-AP's name of a scheme
     for concept in concepts:
         node, at = iris.concept(scheme_name, concept.code), concept.origin
         yield node, RDF.type, SKOS.Concept, at

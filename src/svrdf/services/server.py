@@ -32,14 +32,14 @@ from rdflib.query import Result
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from svrdf.defaults import SERVE_MAX_BODY, SERVE_MAX_QUERIES, SERVE_MAX_RESULTS, SERVE_QUERY_MEMORY, SERVE_QUERY_TIMEOUT
 from svrdf.errors import UsageError
 from svrdf.forms import available_formats, graph_bytes
-from svrdf.forms.dcat import StudiesCatalogue
-from svrdf.pipeline import load_checked
+from svrdf.forms.landing_page import catalogue_page
+from svrdf.pipeline import load_checked, studies_catalogue, warn_without_publisher
 from svrdf.rdf.mapping import StudyIris, new_graph
 from svrdf.services.query import (
     QueriesBusy,
@@ -51,13 +51,14 @@ from svrdf.services.query import (
     format_result,
     result_graph,
 )
-from svrdf.study.model import Study
+from svrdf.study.model import CatalogDescription, Study
 
 #: Media types a resource can be served as, in the server's order of preference.
 RDF_MEDIA_TYPES = {
     "text/turtle": "turtle",
     "application/ld+json": "json-ld",
     "application/n-triples": "nt",
+    "application/rdf+xml": "rdfxml",
 }
 HTML = "text/html"
 #: SPARQL result media types for SELECT and ASK.
@@ -174,9 +175,11 @@ def negotiate(accept: str, offered: list[str]) -> str | None:
     return None
 
 
-def create_app(directories: list[Path], base_url: str, limits: Limits = Limits()) -> Starlette:
+def create_app(directories: list[Path], base_url: str, limits: Limits = Limits(),
+               catalog: CatalogDescription | None = None) -> Starlette:
     """The server's application for the studies in ``directories``, its absolute URLs under
-    ``base_url``, the server's root as clients reach it.
+    ``base_url``, the server's root as clients reach it, their catalogue as ``catalog``
+    describes it (else svrdf's own).
 
     Its SPARQL queries run in ``limits.max_queries`` processes forked here, so call this before
     the process starts a thread (uvicorn's run does); they end when the application shuts
@@ -184,10 +187,14 @@ def create_app(directories: list[Path], base_url: str, limits: Limits = Limits()
     root = server_root(base_url)
     studies = load_studies(directories)
     count = f"{len(studies)} qualitative stud{'y' if len(studies) == 1 else 'ies'}"
-    catalogue = StudiesCatalogue(URIRef(root + "/catalog"), "Studies served by svrdf",
-                                 f"A catalogue of the {count} this svrdf server publishes.")
+    catalogue = studies_catalogue(URIRef(root + "/catalog"), count, catalog)
     for served in studies:
         catalogue.add(served.study)
+    warn_without_publisher(catalogue)
+    catalogue_links = [(f"{root}/catalog", media) for media in (*RDF_MEDIA_TYPES, HTML)]
+    catalogue_html = catalogue_page(
+        catalogue.about, [(s.study, root + s.base_path) for s in studies],
+        [(url, media) for url, media in catalogue_links if media != HTML])
     union = new_graph()
     for served in studies:
         union += served.graph
@@ -221,12 +228,33 @@ def create_app(directories: list[Path], base_url: str, limits: Limits = Limits()
         return PlainTextResponse(f"Not Acceptable: this resource is available as {', '.join(offered)}\n",
                                  status_code=406, headers={"Vary": "Accept"})
 
+    def catalogue_response(request: Request) -> Response:
+        """The catalogue, as a page for people or in RDF."""
+        offered = [*RDF_MEDIA_TYPES, HTML]
+        media = negotiate(request.headers.get("accept", ""), offered)
+        if media is None:
+            return not_acceptable(offered)
+        links = {"Link": ", ".join(f'<{header_uri(url)}>; rel="alternate"; type="{kind}"'
+                                   for url, kind in catalogue_links)}
+        if media == HTML:
+            return Response(catalogue_html, media_type="text/html; charset=utf-8",
+                            headers={**links, "Vary": "Accept"})
+        return Response(graph_bytes(catalogue.triples, RDF_MEDIA_TYPES[media]), media_type=media,
+                        headers={**links, "Vary": "Accept"})
+
     async def resource(request: Request) -> Response:
         # The raw path keeps percent-encoding, as the IRIs do (participant/CB%209).
         path = request.scope.get("raw_path", b"").decode("ascii", "replace") or request.url.path
         path = path.split("?", 1)[0]
+        slashed = next((s for s in studies if path + "/" == s.base_path), None)
+        if slashed is not None:
+            # A study's page without its final slash: sent to its address, made from the base
+            # URL (never from the Host header).
+            return RedirectResponse(root + slashed.base_path, status_code=308)
         served = next((s for s in studies if path.startswith(s.base_path)), None)
         if served is None:
+            if path == "/":
+                return catalogue_response(request)
             return PlainTextResponse("Not Found\n", status_code=404)
         rest = path[len(served.base_path):]
         if rest in served.files and rest != "index.html":
@@ -304,12 +332,8 @@ def create_app(directories: list[Path], base_url: str, limits: Limits = Limits()
             return PlainTextResponse(f"Internal Server Error: {error}\n", status_code=500)
         return Response(body, media_type=media)
 
-    async def catalog(request: Request) -> Response:
-        media = negotiate(request.headers.get("accept", ""), list(RDF_MEDIA_TYPES))
-        if media is None:
-            return not_acceptable(list(RDF_MEDIA_TYPES))
-        return Response(graph_bytes(catalogue.triples, RDF_MEDIA_TYPES[media]), media_type=media,
-                        headers={"Vary": "Accept"})
+    async def catalog_page(request: Request) -> Response:
+        return catalogue_response(request)
 
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok", "studies": len(studies), "triples": len(union)})
@@ -324,7 +348,7 @@ def create_app(directories: list[Path], base_url: str, limits: Limits = Limits()
     routes = [
         Route("/health", health),
         Route("/sparql", sparql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
-        Route("/catalog", catalog),
+        Route("/catalog", catalog_page),
         Route("/{path:path}", resource),
     ]
     return Starlette(routes=routes, lifespan=lifespan)

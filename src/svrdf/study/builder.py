@@ -23,6 +23,7 @@ from svrdf.study.iri import iri_problem
 from svrdf.study.model import (
     Access,
     Case,
+    CatalogDescription,
     Concept,
     DataFile,
     Fact,
@@ -43,8 +44,9 @@ from svrdf.study.model import (
     RelatedWork,
     Study,
 )
-from svrdf.study.reader import CsvRow, CsvTable, StudySource, YamlDocument, YamlPath, read_study
+from svrdf.study.reader import CsvRow, CsvTable, StudySource, YamlDocument, YamlPath, read_study, read_yaml
 from svrdf.study.schemas import (
+    CATALOG_SCHEMA,
     PARTICIPANTS_SCHEMA,
     PEOPLE_SCHEMA,
     TableSchema,
@@ -79,6 +81,17 @@ _PARTIAL_DATE = re.compile(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")
 def load_study(directory: str | Path, drop_columns: Iterable[str] = ()) -> Study:
     """Read and build the study in ``directory``: the usual entry point from Python."""
     return build_study(read_study(directory), drop_columns)
+
+
+def load_catalog(path: str | Path) -> CatalogDescription:
+    """The catalogue described in the YAML file ``path`` (catalog.yaml), checked against its
+    schema: errors name the file, line and key as a study's do."""
+    doc = read_yaml(Path(path))
+    top = _Node(doc, (), check_study_document(doc, CATALOG_SCHEMA))
+    return CatalogDescription(
+        title=top.text("title") or "", description=top.text("description") or "",
+        publisher=_optional(top.node("publisher"), _organization), homepage=top.text("homepage"),
+        iri=top.text("iri"), language=top.language("language"))
 
 
 def build_study(source: StudySource, drop_columns: Iterable[str] = ()) -> Study:

@@ -326,6 +326,19 @@ class Participant:
 
 
 @dataclass(frozen=True)
+class CatalogDescription:
+    """The DCAT catalogue that several studies are published in (catalog.yaml): its title,
+    description and publisher, and where it is."""
+
+    title: str
+    description: str
+    publisher: Organization | None = None
+    homepage: str | None = None
+    iri: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True)
 class Study:
     base_iri: str
     #: The title and description in the record's main language; ``titles`` and

@@ -22,6 +22,7 @@ from types import MappingProxyType
 from typing import Any, cast
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
+from referencing import Registry, Resource
 
 from svrdf.errors import Origin, StudyDataError, UsageError, listed, quoted
 from svrdf.resources import schema_file
@@ -29,6 +30,7 @@ from svrdf.study.iri import iri_problem
 from svrdf.study.reader import CsvRow, CsvTable, YamlDocument, YamlPath
 
 STUDY_SCHEMA = "study.schema.json"
+CATALOG_SCHEMA = "catalog.schema.json"
 PARTICIPANTS_SCHEMA = "participants.schema.json"
 PEOPLE_SCHEMA = "people.schema.json"
 
@@ -125,15 +127,23 @@ def _refuse_control_characters(doc: YamlDocument, value: Any, path: YamlPath) ->
             _refuse_control_characters(doc, item, path + (index,))
 
 
-def check_study_document(doc: YamlDocument) -> dict[str, Any]:
-    """The study.yaml data, as JSON, once it is known to match the schema."""
+def _validator(name: str):
+    """A validator of the schema ``name``, which may refer to the study schema's definitions
+    (catalog.yaml's publisher is an organisation as study.yaml's are)."""
+    registry: Registry = Registry().with_resources(
+        (_schema(other)["$id"], Resource.from_contents(_schema(other))) for other in (STUDY_SCHEMA, name))
+    return _StudyValidator(_schema(name), format_checker=_FORMATS, registry=registry)
+
+
+def check_study_document(doc: YamlDocument, schema: str = STUDY_SCHEMA) -> dict[str, Any]:
+    """The data of study.yaml (or of another YAML file of svrdf's, by its ``schema``), as JSON,
+    once it is known to match the schema."""
     data = as_json(doc.data)
     if not isinstance(data, dict):
         raise StudyDataError(f"expected a mapping of keys to values, got {describe(data)}",
                              doc.origin(()))
     _refuse_control_characters(doc, data, ())
-    validator = _StudyValidator(_schema(STUDY_SCHEMA), format_checker=_FORMATS)
-    errors = list(validator.iter_errors(data))
+    errors = list(_validator(schema).iter_errors(data))
     if errors:
         first = min(errors, key=lambda e: _position(doc, tuple(e.absolute_path)))
         raise _study_error(doc, first)
@@ -143,8 +153,7 @@ def check_study_document(doc: YamlDocument) -> dict[str, Any]:
 def study_problems(data: dict[str, Any]) -> list[tuple[YamlPath, str]]:
     """Where ``data`` (study.yaml's content, as JSON) does not match the study format, and
     why: for a program that writes study.yaml (an importer), to leave out what would not load."""
-    validator = _StudyValidator(_schema(STUDY_SCHEMA), format_checker=_FORMATS)
-    return [(tuple(e.absolute_path), _deepest(e).message) for e in validator.iter_errors(data)]
+    return [(tuple(e.absolute_path), _deepest(e).message) for e in _validator(STUDY_SCHEMA).iter_errors(data)]
 
 
 def _position(doc: YamlDocument, path: YamlPath) -> tuple[int, int]:
