@@ -8,6 +8,7 @@ imported inside the commands, so ``--help`` and ``--version`` start fast.
 from __future__ import annotations
 
 import copy
+import itertools
 import os
 import re
 import shutil
@@ -48,6 +49,8 @@ class _ReportedError(click.ClickException):
         click.echo(f"svrdf: error: {printable(self.format_message())}", err=True)
 
 
+#: The words of the command line, kept for a refusal made before the options are read.
+_ARGS = "svrdf.args"
 #: Where a command's options note that JSON was asked for (click shares ``meta`` with every
 #: context of a run), so that a refusal is JSON on stdout too.
 _JSON_WANTED = "svrdf.json"
@@ -60,8 +63,15 @@ def _note_json(ctx: click.Context, param: click.Parameter, value):
     return value
 
 
+def _json_in(args: list[str]) -> bool:
+    """Whether a command line asks for JSON (--json, --format json): read from the words
+    themselves for a refusal that comes before click has read the options."""
+    return "--json" in args or "--format=json" in args or "-fjson" in args or any(
+        word in ("--format", "-f") and following == "json" for word, following in itertools.pairwise(args))
+
+
 def _echo_json_refusal(ctx: click.Context, message: str, exit_code: int) -> None:
-    if ctx.meta.get(_JSON_WANTED):
+    if ctx.meta.get(_JSON_WANTED) or (_JSON_WANTED not in ctx.meta and _json_in(ctx.meta.get(_ARGS, []))):
         import json
 
         ctx.meta[_JSON_WANTED] = False  # once, though the refusal passes through every group
@@ -69,6 +79,10 @@ def _echo_json_refusal(ctx: click.Context, message: str, exit_code: int) -> None
 
 
 class _Group(click.Group):
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta.setdefault(_ARGS, list(args))
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)

@@ -285,6 +285,7 @@ def test_a_reader_that_goes_away_stops_an_export_quietly_with_141(tmp_path):
 @pytest.mark.parametrize(("args", "message"), [
     (("validate", "--study", "no-such-folder", "--format", "json"), "no such study folder"),
     (("query", "--format", "json", "SELEC x"), "SPARQL syntax error"),
+    (("query", "--format", "json", "-1"), "No such option"),  # refused before options are read
     (("import", "rdf", "--json", "only-one-path"), "give SOURCE"),
     (("import", "rdf", "--json", "no-such-file.ttl", "out"), "no such file"),
 ])
