@@ -65,7 +65,8 @@ def test_signposting_links(page, bundled_study):
     links = [(a.get("rel"), a.get("href"), a.get("type")) for tag, a in outline(page) if tag == "link"]
     assert ("cite-as", "https://doi.org/10.21954/ou.rd.17147720", None) in links
     described = {(href, kind) for rel, href, kind in links if rel == "describedby"}
-    assert described == {(f.filename, f.media_type) for f in FORMATS.values() if f.name != "html"}
+    assert described == {(f.filename, f.media_type) for f in FORMATS.values() if f.name not in ("html", "linkset")}
+    assert ("linkset", "linkset.json", "application/linkset+json") in links
     types = {href for rel, href, _ in links if rel == "type"}
     assert types == {"https://schema.org/Dataset", "https://schema.org/AboutPage"}
     # The record gives no ORCID iD and no licence, so there is no author or license link.

@@ -633,3 +633,42 @@ def test_the_served_catalogue_passes_dcat_ap(catalogued):
     graph = Graph().parse(data=body, format="turtle")
     assert dcat_ap_violations(graph) == []
     assert len(set(graph.objects(CATALOGUE_IRI, DCAT.dataset))) == 2
+
+
+def test_signposting_levels_1_and_2_read_by_a_signposting_client(catalogued):
+    """The signposting package (what FAIR assessors build on) reads the same links from the
+    served page's Link header, its HTML and its linkset: the DOI, each metadata form with its
+    type, the page's types, the ORCID author, the licence and the open file; each metadata
+    resource and file points back at the page."""
+    import signposting
+    import yaml
+
+    from svrdf.forms import FORMATS
+
+    base, _ = catalogued
+    housing = FIXTURES / "studies" / "housing-voices"
+    spec = yaml.safe_load((housing / "study.yaml").read_text("utf-8"))
+    page = base + urllib.parse.urlsplit(spec["base-iri"]).path
+    forms = {f.filename: f.media_type for f in FORMATS.values()
+             if f.filename not in ("index.html", "linkset.json")}
+    readings = {"header": signposting.find_signposting_http(page),
+                "html": signposting.find_signposting_html(page),
+                "linkset": signposting.find_signposting_linkset(page + "linkset.json").for_context(page)}
+    for how, found in readings.items():
+        doi = next(i["value"] for i in spec["identifiers"] if i["scheme"] == "DOI")
+        assert found.citeAs.target == f"https://doi.org/{doi}", how
+        assert {(d.target, d.type) for d in found.describedBy} == {
+            (page + name, media) for name, media in forms.items()}, how
+        assert {t.target for t in found.types} == {"https://schema.org/Dataset", "https://schema.org/AboutPage"}
+        assert {a.target for a in found.authors} == {f"https://orcid.org/{c['orcid']}"
+                                                     for c in spec["creators"] if "orcid" in c}
+        assert found.license.target == "http://spdx.org/licenses/" + spec["license"]
+        assert {i.target for i in found.items} == {f["url"] for f in spec["files"] if "url" in f}, how
+    assert {ls.target for ls in readings["header"].linksets} == {page + "linkset.json"}
+    linkset = signposting.find_signposting_linkset(page + "linkset.json")
+    for name in forms:
+        assert {d.target for d in linkset.for_context(page + name).describes} == {page}
+        assert {d.target for d in signposting.find_signposting_http(page + name).describes} == {page}
+    for entry in spec["files"]:
+        if "url" in entry:
+            assert linkset.for_context(entry["url"]).collection.target == page

@@ -213,4 +213,5 @@ def test_a_person_with_four_times_the_codes_costs_about_four_times_the_time(tmp_
     person = next(p for p in study.participants if p.key == "P1")
     assert len(person.codes) == 4 * codes
     ratio = seconds_to_build(large) / seconds_to_build(small)
-    assert ratio < 8, f"4x the codes took {ratio:.1f}x the time"
+    # Linear is 4x, quadratic 16x; a loaded machine's caches have given 9x to linear code.
+    assert ratio < 11, f"4x the codes took {ratio:.1f}x the time"

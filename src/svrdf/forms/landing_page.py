@@ -21,6 +21,7 @@ from rdflib import Graph
 
 from svrdf.forms.jsonld import compact_jsonld, jsonld_context
 from svrdf.forms.registry import available_formats, register
+from svrdf.forms.signposting import LINKSET_FILE, LINKSET_MEDIA_TYPE, landing_page_signposts
 from svrdf.rdf.mapping import StudyIris, Triple, language_iri, schema_org_part
 from svrdf.study.model import (
     EVENT_KINDS,
@@ -94,19 +95,12 @@ def to_landing_page(study: Study, graph: Graph | Collection[Triple],
         f'<meta name="description" content="{escape(_shorten(study.description, 300))}">',
         f'<link rel="canonical" href="{escape(study.landing_page or str(iris.dataset))}">',
     ]
-    if study.doi:
-        head.append(f'<link rel="cite-as" href="{escape(str(iris.dataset))}">')
-    head += [f'<link rel="describedby" href="{escape(name)}" type="{escape(media)}">'
-             for name, media, _ in links]
-    head += ['<link rel="type" href="https://schema.org/Dataset">',
-             '<link rel="type" href="https://schema.org/AboutPage">']
-    head += [f'<link rel="author" href="{escape(p.orcid)}">' for p in study.creators if p.orcid]
-    if study.license:
-        head.append(f'<link rel="license" href="{escape(study.license.iri)}">')
-    # FAIR Signposting's items: the files anyone may download.
-    head += [f'<link rel="item" href="{escape(f.url)}"'
-             + (f' type="{escape(f.media_type)}"' if f.media_type else "") + ">"
-             for f in study.files if f.url]
+    # FAIR Signposting, level 1, and the linkset of level 2 where the bundle has it.
+    described_by = [(name, media) for name, media, _ in links if name != LINKSET_FILE]
+    head += [f'<link rel="{rel}" href="{escape(href)}"' + (f' type="{escape(media)}"' if media else "") + ">"
+             for rel, href, media in landing_page_signposts(study, described_by)]
+    if len(described_by) < len(links):
+        head.append(f'<link rel="linkset" href="{LINKSET_FILE}" type="{LINKSET_MEDIA_TYPE}">')
     head.append(f"<style>{STYLE}</style>")
     head.append(f'<script type="application/ld+json">\n{embedded}\n</script>')
 

@@ -39,6 +39,13 @@ from svrdf.defaults import SERVE_MAX_BODY, SERVE_MAX_QUERIES, SERVE_MAX_RESULTS,
 from svrdf.errors import UsageError
 from svrdf.forms import available_formats, graph_bytes
 from svrdf.forms.landing_page import catalogue_page
+from svrdf.forms.signposting import (
+    LINKSET_FILE,
+    LINKSET_MEDIA_TYPE,
+    landing_page_signposts,
+    linkset_bytes,
+    metadata_files,
+)
 from svrdf.pipeline import load_checked, studies_catalogue, warn_without_publisher
 from svrdf.rdf.mapping import StudyIris, new_graph
 from svrdf.services.query import (
@@ -198,20 +205,19 @@ def create_app(directories: list[Path], base_url: str, limits: Limits = Limits()
     union = new_graph()
     for served in studies:
         union += served.graph
+        if LINKSET_FILE in served.files:
+            address = root + served.base_path
+            served.files[LINKSET_FILE] = (LINKSET_MEDIA_TYPE, linkset_bytes(served.study, address, address))
     pool = QueryPool(union, limits.max_queries)
 
     def signposting(served: ServedStudy) -> str:
-        page_url = root + served.base_path
-        links: list[tuple[str, str]] = []
-        if served.study.doi:
-            links.append((served.iris.dataset, 'rel="cite-as"'))
-        links += [(page_url + name, f'rel="describedby"; type="{media}"')
-                  for name, (media, _) in served.files.items() if media != "text/html"]
-        links += [("https://schema.org/Dataset", 'rel="type"'),
-                  ("https://schema.org/AboutPage", 'rel="type"')]
-        links += [(p.orcid, 'rel="author"') for p in served.study.creators if p.orcid]
-        if served.study.license:
-            links.append((served.study.license.iri, 'rel="license"'))
+        """The landing page's Link header: FAIR Signposting level 1, and the linkset."""
+        address = root + served.base_path
+        described_by = [(address + name, media) for name, media in metadata_files(served.study)]
+        links = [(href, f'rel="{rel}"' + (f'; type="{media}"' if media else ""))
+                 for rel, href, media in landing_page_signposts(served.study, described_by)]
+        if LINKSET_FILE in served.files:
+            links.append((address + LINKSET_FILE, f'rel="linkset"; type="{LINKSET_MEDIA_TYPE}"'))
         return ", ".join(f"<{header_uri(str(target))}>; {params}" for target, params in links)
 
     def describe(served: ServedStudy, iri: URIRef) -> Graph:
@@ -259,7 +265,9 @@ def create_app(directories: list[Path], base_url: str, limits: Limits = Limits()
         rest = path[len(served.base_path):]
         if rest in served.files and rest != "index.html":
             file_media, body = served.files[rest]
-            return Response(body, media_type=file_media)
+            # Each metadata resource points back at the page it describes (Signposting).
+            back = f'<{header_uri(root + served.base_path)}>; rel="describes"; type="text/html"'
+            return Response(body, media_type=file_media, headers={"Link": back})
         offered = [*RDF_MEDIA_TYPES, HTML]
         if rest in ("", "index.html"):
             graph, headers = served.graph, {"Link": signposting(served)}
