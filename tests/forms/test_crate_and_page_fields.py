@@ -496,3 +496,38 @@ def test_housing_voices_crate_lists_its_files_as_data_entities(crate_bytes, spec
         assert entity.get("contentUrl") == entry.get("url")
         rights = entry.get("access", spec["access"]["rights"])
         assert entity["dct:accessRights"] == {"@id": access_rights()[rights].iri}
+
+
+def test_the_page_has_every_property_google_recommends_that_the_study_fills(page, spec, study):
+    """Google Dataset Search's recommended properties, from the second example study's files:
+    licence, distribution (its files, with their download address where open), access,
+    variableMeasured (what participants.csv records), citation (the report), funder, sameAs
+    (its Handle); none is warned about by validate."""
+    from svrdf.shacl.validation import validate
+
+    embedded = embedded_graph(page)
+    dataset = StudyIris(study).dataset
+
+    def objects(name: str) -> set:
+        return set(embedded.objects(dataset, URIRef(SCHEMA + name)))
+
+    assert objects("license") == {URIRef(SPDX + spec["license"])}
+    downloads = objects("distribution")
+    assert {str(embedded.value(d, URIRef(SCHEMA + "name"))) for d in downloads} == {f["name"] for f in spec["files"]}
+    assert {str(u) for d in downloads for u in embedded.objects(d, URIRef(SCHEMA + "contentUrl"))} == {
+        f["url"] for f in spec["files"] if "url" in f}
+    assert objects("isAccessibleForFree") == {Literal(spec["access"]["rights"] == "open")}
+    assert objects("conditionsOfAccess")
+    with open(HOUSING / "participants.csv", encoding="utf-8", newline="") as handle:
+        recorded = {column for row in csv.DictReader(handle) for column in ("phase", "case", "sector", "role", "gender")
+                    if row.get(column)}
+    measured = {str(embedded.value(v, URIRef(SCHEMA + "name"))) for v in objects("variableMeasured")}
+    assert {"fieldwork phase" if a == "phase" else a for a in recorded} == measured
+    assert {str(c) for c in objects("citation")} == {w["url"] for w in spec["related-works"]}
+    assert len(objects("funder")) == len({f["funder"]["ror"] for f in spec["funding"]})
+    handle_id = next(i["value"] for i in spec["identifiers"] if i["scheme"] == "Handle")
+    assert objects("sameAs") == {URIRef(f"https://hdl.handle.net/{handle_id}")}
+    google = {"svrdfsh:DatasetLicense", "svrdfsh:DatasetDistribution", "svrdfsh:DatasetAccessRights",
+              "svrdfsh:DatasetFunder", "svrdfsh:DatasetCitation", "svrdfsh:DatasetSameAs",
+              "svrdfsh:DatasetVariableMeasured"}
+    assert not google & {r.shape for r in validate(build_graph(study)).warnings}

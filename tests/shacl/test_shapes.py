@@ -19,9 +19,11 @@ SHAPES = "https://w3id.org/svrdf/shapes#"
 def test_bundled_study_conforms_with_the_warnings_a_catalogue_would_raise(bundled_graph):
     report = validate(bundled_graph)
     assert report.conforms and report.violations == ()
-    # The record states no licence, no access rights and gives no ORCID iD.
+    # The record states no licence, no access rights, no funder and no other address of the
+    # dataset, lists no files, and gives no ORCID iD.
     assert sorted(r.shape for r in report.warnings) == [
-        "svrdfsh:CreatorOrcidShape", "svrdfsh:DatasetAccessRights", "svrdfsh:DatasetLicense"]
+        "svrdfsh:CreatorOrcidShape", "svrdfsh:DatasetAccessRights", "svrdfsh:DatasetDistribution",
+        "svrdfsh:DatasetFunder", "svrdfsh:DatasetLicense", "svrdfsh:DatasetSameAs"]
 
 
 def test_minimal_study_conforms_and_warns_of_what_it_lacks(minimal_study):
@@ -29,7 +31,11 @@ def test_minimal_study_conforms_and_warns_of_what_it_lacks(minimal_study):
     assert report.conforms and report.violations == ()
     warned = sorted((r.shape, r.path_text) for r in report.warnings)
     assert warned == [("svrdfsh:DatasetAccessRights", "dct:accessRights"),
+                      ("svrdfsh:DatasetCitation", "schema:citation"),
+                      ("svrdfsh:DatasetDistribution", "schema:distribution"),
                       ("svrdfsh:DatasetDoi", "schema:identifier"),
+                      ("svrdfsh:DatasetFunder", "schema:funder"),
+                      ("svrdfsh:DatasetSameAs", "schema:sameAs"),
                       ("svrdfsh:ParticipantRecommendedShape", "schema:gender"),
                       ("svrdfsh:ParticipantRecommendedShape", "schema:jobTitle")]
 

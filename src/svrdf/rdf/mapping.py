@@ -53,7 +53,7 @@ from svrdf.study.model import (
     RelatedWork,
     Study,
 )
-from svrdf.study.vocabularies import access_rights, language_code_3, modes_of_collection
+from svrdf.study.vocabularies import access_rights, language_code_3, modes_of_collection, participant_attributes
 
 #: A triple of RDF terms (IRIs, blank nodes, literals: rdflib's identifiers, which are strings).
 Triple = tuple[Identifier, Identifier, Identifier]
@@ -175,6 +175,9 @@ class StudyIris:
 
     def attribution(self, person: Person, role: str | None = None) -> URIRef:
         return self._iri("attribution", _slug(person.full_name), *((role,) if role else ()))
+
+    def variable(self, attribute: str) -> URIRef:
+        return self._iri("variable", attribute)
 
     def contact_point(self) -> URIRef:
         return self._iri("contact-point")
@@ -300,8 +303,8 @@ def _access(study: Study, ds: URIRef) -> Iterator[LocatedTriple]:
         return
     where = access.origin
     yield from _access_right(ds, access.rights, _at(where, "rights"))
-    if access.rights == "open":
-        yield ds, SCHEMA.isAccessibleForFree, Literal(True), _at(where, "rights")
+    # Only open data is free to all; embargoed, restricted and metadata-only data are not (yet).
+    yield ds, SCHEMA.isAccessibleForFree, Literal(access.rights == "open"), _at(where, "rights")
     for text in access.conditions:
         yield ds, SCHEMA.conditionsOfAccess, local_literal(text), _at(where, "conditions")
     if access.embargo_end:
@@ -497,6 +500,9 @@ def _dataset(study: Study, iris: StudyIris) -> Iterator[LocatedTriple]:
         yield from _catalog(study, iris)
     for work in study.related_works:
         yield from _related_work(work, ds, iris)
+    yield from _variables_measured(study, iris)
+    for same in _same_as(study):
+        yield ds, SCHEMA.sameAs, URIRef(same), at("identifiers")
     for law in study.legislation:
         node, where = iris.legislation(law), law.origin
         yield ds, SCHEMA.about, node, where
@@ -530,6 +536,29 @@ def _dataset(study: Study, iris: StudyIris) -> Iterator[LocatedTriple]:
         yield ds, PROV.wasGeneratedBy, iris.phase(phase.id), phase.origin
 
 
+def _variables_measured(study: Study, iris: StudyIris) -> Iterator[LocatedTriple]:
+    """What the study records of each participant (schema.org's variableMeasured), among
+    phase, case, sector, role and gender: those some participant has."""
+    recorded = {attribute for participant in study.participants for attribute, _, _ in participant.facts}
+    for attribute, term in participant_attributes().items():
+        if attribute not in recorded:
+            continue
+        node, where = iris.variable(attribute), study.origin
+        yield iris.dataset, SCHEMA.variableMeasured, node, where
+        yield node, RDF.type, SCHEMA.PropertyValue, where
+        yield node, SCHEMA.name, Literal(term.label, lang="en"), where
+        yield node, SCHEMA.description, Literal(term.description, lang="en"), where
+        yield node, SCHEMA.propertyID, URIRef(term.iri), where
+
+
+def _same_as(study: Study) -> list[str]:
+    """The other addresses of the dataset: its identifiers that are addresses, and Handles."""
+    addresses = [i.value for i in study.identifiers if i.value.startswith(("https://", "http://"))]
+    addresses += [f"https://hdl.handle.net/{i.value}" for i in study.identifiers
+                  if i.scheme.lower() == "handle" and not i.value.startswith("http")]
+    return addresses
+
+
 def _catalog(study: Study, iris: StudyIris) -> Iterator[LocatedTriple]:
     if study.catalog is None:
         return
@@ -547,6 +576,7 @@ def _catalog(study: Study, iris: StudyIris) -> Iterator[LocatedTriple]:
 def _related_work(work: RelatedWork, dataset: URIRef, iris: StudyIris) -> Iterator[LocatedTriple]:
     node, where = iris.work(work), work.origin
     yield dataset, DCTERMS.isReferencedBy, node, where
+    yield dataset, SCHEMA.citation, node, where
     yield node, RDF.type, SCHEMA[work.type], _at(where, "type")
     yield node, SCHEMA.name, Literal(work.title), _at(where, "title")
     yield node, SCHEMA.isBasedOn, dataset, where

@@ -40,6 +40,7 @@ class SCHEMA(DefinedNamespace):
     alternateName: URIRef
     author: URIRef
     birthDate: URIRef
+    citation: URIRef
     conditionsOfAccess: URIRef
     contentSize: URIRef
     contentUrl: URIRef
@@ -80,6 +81,7 @@ class SCHEMA(DefinedNamespace):
     temporalCoverage: URIRef
     url: URIRef
     value: URIRef
+    variableMeasured: URIRef
     version: URIRef
 
 

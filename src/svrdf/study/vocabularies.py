@@ -1,7 +1,8 @@
 """The controlled vocabularies svrdf maps study fields to, read from the CSV tables in
 ``ontology/vocabularies/`` (which a curator can review and extend): the DDI Mode of Collection
-terms, the COAR access rights, the licence addresses that have an SPDX identifier, and the
-two-letter ISO 639-1 languages with their ISO 639-2/T codes.
+terms, the COAR access rights, the attributes a study records of its participants, the licence
+addresses that have an SPDX identifier, and the two-letter ISO 639-1 languages with their ISO
+639-2/T codes.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class Term:
     notation: str
     label: str
     iri: str
+    description: str = ""
 
 
 # Each table is read once and shared by every caller, so each is a read-only view.
@@ -33,11 +35,19 @@ class Term:
 @cache
 def _table(name: str) -> Mapping[str, Term]:
     with open(vocabulary_file(name), encoding="utf-8", newline="") as handle:
-        return MappingProxyType({row[_KEY[name]]: Term(row[_KEY[name]], row["label"], row["iri"])
+        return MappingProxyType({row[_KEY[name]]: Term(row[_KEY[name]], row["label"], row["iri"],
+                                                       row.get("description", ""))
                                  for row in csv.DictReader(handle)})
 
 
-_KEY = {"ddi-mode-of-collection": "notation", "coar-access-rights": "key"}
+_KEY = {"ddi-mode-of-collection": "notation", "coar-access-rights": "key",
+        "participant-attributes": "attribute"}
+
+
+def participant_attributes() -> Mapping[str, Term]:
+    """What a study may record of each participant (phase, case, sector, role, gender), each
+    with the property that holds it: schema.org's variableMeasured."""
+    return _table("participant-attributes")
 
 
 def modes_of_collection() -> Mapping[str, Term]:
