@@ -253,7 +253,8 @@ def test_every_accepted_study_passes_every_profile_at_its_required_level():
         study, *tables = generated
 
         def long_enough(text: str) -> str:
-            return text if len(text) >= 50 else f"{text}: a generated description, long enough for Google Dataset Search"
+            filler = "a generated description, long enough for Google Dataset Search"
+            return text if len(text) >= 50 else f"{text}: {filler}"
 
         described = study["description"]
         study = {**study, "description": long_enough(described) if isinstance(described, str)
