@@ -245,13 +245,17 @@ def _study_dir(study_dir: Path | None) -> Path:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
               metavar="N", help="With nquads or trig: make N studies at a time, each in a process "
                                 "of its own. The output is the same as with one.")
+@click.option("--ddi-version", type=click.Choice(["2.5", "2.6"]), default=None,
+              help="With --format ddi: the DDI-Codebook version (default 2.5, which the CESSDA "
+                   "Data Catalogue harvests).")
 @catalog_option
 @strict_option
 @drop_column_option
 @quiet_option
 def export(study_dirs: tuple[Path, ...], format_name: str | None, output: str | None,
-           out_dir: Path | None, jobs: int, no_validate: bool, catalog_file: Path | None,
-           strict: bool, drop_columns: tuple[str, ...], quiet: bool) -> None:
+           out_dir: Path | None, jobs: int, no_validate: bool, ddi_version: str | None,
+           catalog_file: Path | None, strict: bool, drop_columns: tuple[str, ...],
+           quiet: bool) -> None:
     """Validate a study and write its RDF graph, or another of its forms.
 
     The graph is checked against svrdf's SHACL shapes first. Warnings are printed on stderr
@@ -268,8 +272,19 @@ def export(study_dirs: tuple[Path, ...], format_name: str | None, output: str | 
       svrdf export --study a --study b --format nquads -o studies.nq
       svrdf export --study a --study b --study c --format nquads --jobs 2 -o studies.nq
       svrdf export --study a --study b --format trig --catalog catalog.yaml -o studies.trig
+      svrdf export --format ddi --ddi-version 2.6 -o ddi.xml
     """
     from svrdf import pipeline
+    from svrdf.forms import get_format
+
+    if ddi_version is not None:
+        try:
+            asked = get_format(format_name or "").name
+        except KeyError:
+            asked = None
+        if asked not in ("ddi", "ddi-2.6"):
+            raise click.UsageError("--ddi-version goes with --format ddi")
+        format_name = "ddi-2.6" if ddi_version == "2.6" else "ddi"
 
     if no_validate:
         click.echo("svrdf: WARNING: --no-validate: the graph is NOT checked against the shapes; "

@@ -27,6 +27,7 @@ from svrdf.forms import (
     FORMATS,
     DatasetFormat,
     OutputFormat,
+    bundle_formats,
     format_for_path,
     get_dataset_format,
     get_format,
@@ -371,7 +372,7 @@ def export(directories: list[Path], format_name: str | None, output: str | None 
     if format_name.lower() == "all":
         if out_dir is None:
             raise UsageError("--format all writes several files: give --out-dir DIR")
-        formats = list(FORMATS.values())
+        formats = bundle_formats()
     else:
         try:
             formats = [get_format(format_name)]

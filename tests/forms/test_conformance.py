@@ -233,9 +233,10 @@ def test_every_accepted_study_passes_every_profile_at_its_required_level():
     """Generated studies (focus groups, people.csv, partial dates, files, funders, access of
     every kind...), given what every form needs (a DOI, a publisher, a date, a landing page, a
     version, keywords, and a description of the 50 characters Google asks for: svrdf warns
-    of each that a study lacks), each pass: DataCite 4.7's XSD, DCAT-AP 3.0.1's shapes and ranges, RO-Crate 1.2
-    at roc-validator's required level, and Science-on-Schema.org with Google's required
-    properties on the landing page's JSON-LD."""
+    of each that a study lacks), each pass: DataCite 4.7's XSD, DCAT-AP 3.0.1's shapes and
+    ranges, RO-Crate 1.2 at roc-validator's required level, Science-on-Schema.org with
+    Google's required properties on the landing page's JSON-LD, and DDI-Codebook 2.5 and 2.6
+    by their XSDs and the CESSDA profile's mandatory XPaths."""
     import xmlschema
     from hypothesis import HealthCheck, Phase, given, settings
     from rocrate_validator.models import Severity
@@ -244,6 +245,11 @@ def test_every_accepted_study_passes_every_profile_at_its_required_level():
     datacite = xmlschema.XMLSchema(require_shared("standards/datacite-4.7/metadata.xsd"))
     dcat_ap = [require_shared(DCAT_AP + "shapes.ttl"), require_shared(DCAT_AP + "range.ttl")]
     soso = [require_shared(path) for path in SOSO]
+    from test_ddi import XSDS, missing_mandatory
+
+    from svrdf.forms.ddi import to_ddi_xml
+
+    ddi = {version: xmlschema.XMLSchema(require_shared(path)) for version, path in XSDS.items()}
 
     @settings(max_examples=6, deadline=None, derandomize=True, database=None,
               phases=[Phase.explicit, Phase.generate],
@@ -274,5 +280,9 @@ def test_every_accepted_study_passes_every_profile_at_its_required_level():
         assert result.passed(Severity.REQUIRED), [i.message for i in result.get_issues(Severity.REQUIRED)]
         page = FORMATS["html"].serialize(made, graph)
         assert shacl_violations(embedded_graph(page), *soso) == []
+        for version, schema in ddi.items():
+            record = to_ddi_xml(made, version)
+            schema.validate(record.decode("utf-8"))
+            assert missing_mandatory(record, version) == []
 
     every_profile()

@@ -57,9 +57,9 @@ def test_export_all_writes_every_form_into_a_folder_it_makes(run, tmp_path):
     out = tmp_path / "new" / "bundle"
     result = run("export", "--format", "all", "--out-dir", str(out))
     assert result.exit_code == 0, result.stderr
-    from svrdf.forms import FORMATS
+    from svrdf.forms import bundle_formats
 
-    assert sorted(p.name for p in out.iterdir()) == sorted(f.filename for f in FORMATS.values())
+    assert sorted(p.name for p in out.iterdir()) == sorted(f.filename for f in bundle_formats())
 
 
 def test_export_of_several_studies_makes_its_folder(run, tmp_path, bundled_dir):
@@ -239,7 +239,7 @@ def test_output_into_a_fifo_delivers_the_bytes(run, tmp_path):
 def test_export_all_skips_forms_the_study_cannot_have_and_says_so(run, minimal_study, tmp_path):
     import shutil
 
-    from svrdf.forms import FORMATS
+    from svrdf.forms import bundle_formats
 
     study = tmp_path / "study"
     shutil.copytree(minimal_study, study)  # no DOI
@@ -255,7 +255,7 @@ def test_export_all_skips_forms_the_study_cannot_have_and_says_so(run, minimal_s
             "date-published") in result.stderr
     skipped = {"datacite.xml", "ro-crate-metadata.json"}
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        f.filename for f in FORMATS.values() if f.filename not in skipped)
+        f.filename for f in bundle_formats() if f.filename not in skipped)
     assert result.stdout == ""
 
 

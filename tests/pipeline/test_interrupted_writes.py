@@ -74,6 +74,10 @@ def test_bundles_into_one_folder_take_turns(minimal_study, bundled_dir, tmp_path
     # Every form is the second run's; the one the minimal study cannot have (DataCite, with
     # no DOI) is gone rather than left from the first run.
     assert set(after) == set(before) - {"datacite.xml"}
-    assert all(b"example.org/studies/minimal" in data for name, data in after.items() if name != "linkset.json")
-    assert b"datacite.xml" not in after["linkset.json"]  # the linkset names relative files only
+    # The linkset and the data list name no IRI: the second run's names no DataCite file and
+    # lists the minimal study's codes.
+    plain = ("linkset.json", "datalist.csv", "datalist.csv-metadata.json")
+    assert all(b"example.org/studies/minimal" in data for name, data in after.items() if name not in plain)
+    assert b"datacite.xml" not in after["linkset.json"]
+    assert after["datalist.csv"].splitlines()[1].startswith(b"A1,interview,")  # the minimal study's
     assert "skipped datacite.xml (and removed any earlier one)" in stderr

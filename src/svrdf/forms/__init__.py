@@ -7,7 +7,7 @@ README's table. The order of the imports is the order of the forms in a bundle. 
 from this package, which holds every form once it is imported.
 """
 
-from svrdf.forms import rdf_syntax, jsonld, dcat, datacite, rocrate, signposting, landing_page  # noqa: F401, I001
+from svrdf.forms import rdf_syntax, jsonld, dcat, datacite, ddi, datalist, rocrate, signposting, landing_page  # noqa: F401, I001
 from svrdf.forms.graph import graph_bytes, write_graph
 from svrdf.forms.registry import (
     DATASET_FORMATS,
@@ -15,6 +15,7 @@ from svrdf.forms.registry import (
     DatasetFormat,
     OutputFormat,
     available_formats,
+    bundle_formats,
     format_for_path,
     get_dataset_format,
     get_format,
@@ -26,6 +27,7 @@ __all__ = [
     "DatasetFormat",
     "OutputFormat",
     "available_formats",
+    "bundle_formats",
     "format_for_path",
     "get_dataset_format",
     "get_format",

@@ -1,5 +1,6 @@
 """Writing files so that nothing is lost: a file appears whole or not at all, never over an
-input of the study, and runs writing into one folder take turns."""
+input of the study, and runs writing into one folder take turns; and CSV cells that a
+spreadsheet opening the file will not run as formulas."""
 
 from __future__ import annotations
 
@@ -104,3 +105,13 @@ def _mode_for(target: Path) -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
+
+
+#: What a spreadsheet takes for the start of a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(text: str) -> str:
+    """A text for a CSV file that spreadsheets open: after a ``'`` if a spreadsheet would run
+    it as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

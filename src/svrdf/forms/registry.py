@@ -39,6 +39,9 @@ class OutputFormat:
     #: Says why a study cannot have this form (None when it can): DataCite needs a DOI, a
     #: publisher or catalog and date-published; RO-Crate needs date-published.
     missing: Callable[[Study], str | None] = lambda study: None
+    #: Whether the bundle (``--format all``) holds it: not a variant of another form (DDI 2.6
+    #: of DDI 2.5), written only when asked for.
+    bundled: bool = True
 
     @property
     def suffix(self) -> str:
@@ -58,16 +61,23 @@ FORMATS: dict[str, OutputFormat] = {}
 
 
 def register(name: str, filename: str, media_type: str, title: str,
-             aliases: tuple[str, ...] = (), missing: Callable[[Study], str | None] | None = None):
+             aliases: tuple[str, ...] = (), missing: Callable[[Study], str | None] | None = None,
+             bundled: bool = True):
     def decorator(write: Writer) -> Writer:
         FORMATS[name] = OutputFormat(name, filename, media_type, title, aliases, write,
-                                     *([missing] if missing else []))
+                                     missing or (lambda study: None), bundled)
         return write
     return decorator
 
 
+def bundle_formats() -> list[OutputFormat]:
+    """The forms of a bundle (``--format all``), in their order."""
+    return [fmt for fmt in FORMATS.values() if fmt.bundled]
+
+
 def available_formats(study: Study) -> list[OutputFormat]:
-    return [fmt for fmt in FORMATS.values() if fmt.available(study)]
+    """The bundle's forms that the study can have."""
+    return [fmt for fmt in bundle_formats() if fmt.available(study)]
 
 
 def get_format(name: str) -> OutputFormat:
@@ -80,9 +90,11 @@ def get_format(name: str) -> OutputFormat:
 
 def format_for_path(path: str | Path) -> str | None:
     """The name of the format a file name's suffix implies, if any."""
-    suffix = Path(path).suffix.lower()
-    every: list[OutputFormat | DatasetFormat] = [*FORMATS.values(), *DATASET_FORMATS.values()]
-    return next((f.name for f in every if suffix and Path(f.filename).suffix == suffix), None)
+    name, suffix = Path(path).name.lower(), Path(path).suffix.lower()
+    every: list[OutputFormat | DatasetFormat] = [*bundle_formats(), *DATASET_FORMATS.values()]
+    # A bundle's own file name first (ddi.xml is DDI, not DataCite's .xml), then the suffix.
+    return next((f.name for f in every if name == f.filename), None) or next(
+        (f.name for f in every if suffix and Path(f.filename).suffix == suffix), None)
 
 
 # Dataset formats: several studies in one file, one named graph each, plus a DCAT catalogue

@@ -43,6 +43,7 @@ from rdflib.query import Result, ResultRow
 from rdflib.term import Node
 
 from svrdf.errors import SvrdfError
+from svrdf.forms.files import spreadsheet_text
 from svrdf.rdf.vocab import XSD
 from svrdf.terminal import printable
 
@@ -617,8 +618,6 @@ def _xml_results(result: Result) -> bytes:
     return _serialized(result, "xml")
 
 
-#: What a spreadsheet takes for the start of a formula (OWASP, "CSV Injection").
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: The XSD datatypes of numbers.
 _NUMERIC_TYPES = frozenset(XSD[name] for name in (
     "integer", "decimal", "double", "float", "int", "long", "short", "byte", "nonNegativeInteger",
@@ -634,7 +633,7 @@ def _defused(term: Node) -> str:
     text = str(term)
     number = (isinstance(term, Literal) and term.datatype in _NUMERIC_TYPES
               and _NUMBER.fullmatch(text))
-    return "'" + text if text.startswith(_FORMULA_STARTS) and not number else text
+    return text if number else spreadsheet_text(text)
 
 
 #: Turtle's escapes for a string, which SPARQL's TSV results require: a value holds no tab or
