@@ -204,3 +204,19 @@ def test_the_data_list_says_it_may_be_disclosive(tmp_path):
     assert "disclosive" in metadata["dc:description"]
     assert [c["titles"] for c in metadata["tableSchema"]["columns"]] == [
         "Code", "Kind", "Phase", "Case", "Date or month", "Mode", "People", "Sector", "Role", "Gender"]
+
+
+def test_validate_warns_of_each_recommended_element_a_study_cannot_fill():
+    """The bundled study's record names no unit, universe, kind of data, time method or sampling
+    procedure: each warning names its DDI element and the study.yaml key; the second example
+    study, which has them all, gets none of these warnings."""
+    from svrdf.shacl.validation import validate
+
+    expected = {"anlyUnit": "unit-of-analysis", "universe": "universe", "dataKind": "kind-of-data",
+                "timeMeth": "time-method", "sampProc": "sampling-procedure"}
+    messages = [r.message for r in validate(build_graph(load_study(bundled_study_dir()))).warnings
+                if "CESSDA" in r.message]
+    assert len(messages) == len(expected)
+    for element, key in expected.items():
+        assert any(f"/{element}" in m and f"'{key}'" in m for m in messages), element
+    assert not [r for r in validate(build_graph(load_study(HOUSING))).warnings if "CESSDA" in r.message]

@@ -139,7 +139,7 @@ def test_validate_json_has_one_stable_object_per_result(run):
     assert result.exit_code == 0
     document = json.loads(result.stdout)
     assert document["conforms"] is True and document["violations"] == 0
-    assert document["warnings"] == len(document["results"]) == 6
+    assert document["warnings"] == len(document["results"]) == 11
     keys = {"severity", "message", "focusNode", "resultPath", "value", "sourceShape",
             "sourceConstraintComponent", "sources"}
     assert all(set(r) == keys for r in document["results"])
@@ -153,7 +153,7 @@ def test_validate_turtle_is_a_standard_validation_report(run):
     result = run("validate", "--format", "turtle")
     report = Graph().parse(data=result.stdout, format="turtle")
     [node] = report.subjects(RDF.type, SH.ValidationReport)
-    assert len(list(report.objects(node, SH.result))) == 6
+    assert len(list(report.objects(node, SH.result))) == 11
 
 
 def test_a_bug_is_one_line_and_exit_3_not_a_traceback(monkeypatch):

@@ -20,10 +20,13 @@ def test_bundled_study_conforms_with_the_warnings_a_catalogue_would_raise(bundle
     report = validate(bundled_graph)
     assert report.conforms and report.violations == ()
     # The record states no licence, no access rights, no funder and no other address of the
-    # dataset, lists no files, and gives no ORCID iD.
+    # dataset, lists no files, gives no ORCID iD, and names no unit of analysis, universe,
+    # kind of data, time method or sampling procedure (DDI's elements).
     assert sorted(r.shape for r in report.warnings) == [
         "svrdfsh:CreatorOrcidShape", "svrdfsh:DatasetAccessRights", "svrdfsh:DatasetDistribution",
-        "svrdfsh:DatasetFunder", "svrdfsh:DatasetLicense", "svrdfsh:DatasetSameAs"]
+        "svrdfsh:DatasetFunder", "svrdfsh:DatasetLicense", "svrdfsh:DatasetSameAs",
+        "svrdfsh:DdiKindOfData", "svrdfsh:DdiSamplingProcedure", "svrdfsh:DdiTimeMethod",
+        "svrdfsh:DdiUnitOfAnalysis", "svrdfsh:DdiUniverse"]
 
 
 def test_minimal_study_conforms_and_warns_of_what_it_lacks(minimal_study):
@@ -36,6 +39,12 @@ def test_minimal_study_conforms_and_warns_of_what_it_lacks(minimal_study):
                       ("svrdfsh:DatasetDoi", "schema:identifier"),
                       ("svrdfsh:DatasetFunder", "schema:funder"),
                       ("svrdfsh:DatasetSameAs", "schema:sameAs"),
+                      ("svrdfsh:DdiGeographicCoverage", "schema:spatialCoverage"),
+                      ("svrdfsh:DdiKindOfData", "svrdf:kindOfData"),
+                      ("svrdfsh:DdiSamplingProcedure", "svrdf:samplingProcedure"),
+                      ("svrdfsh:DdiTimeMethod", "svrdf:timeMethod"),
+                      ("svrdfsh:DdiUnitOfAnalysis", "svrdf:unitOfAnalysis"),
+                      ("svrdfsh:DdiUniverse", "svrdf:universe"),
                       ("svrdfsh:ParticipantRecommendedShape", "schema:gender"),
                       ("svrdfsh:ParticipantRecommendedShape", "schema:jobTitle")]
 
