@@ -531,3 +531,24 @@ def test_the_page_has_every_property_google_recommends_that_the_study_fills(page
               "svrdfsh:DatasetFunder", "svrdfsh:DatasetCitation", "svrdfsh:DatasetSameAs",
               "svrdfsh:DatasetVariableMeasured"}
     assert not google & {r.shape for r in validate(build_graph(study)).warnings}
+
+
+def test_crate_has_the_language_data_commons_view_of_each_interview(crate, root, graph):
+    """Each interview and focus group is an ldac:CollectionEvent the root mentions, whose
+    ldac:interviewee are the people the graph says were in it, named by codes only."""
+    events = {e["@id"]: e for e in crate.values() if "ldac:CollectionEvent" in e.get("@type", [])}
+    in_graph: dict[str, set[str]] = {}
+    for event, person in query(graph, """SELECT ?event ?person { ?c svrdf:collectedIn ?event .
+            ?person svrdf:hasQuotationCode ?c }"""):
+        in_graph.setdefault(event, set()).add(person)
+    assert set(events) == set(in_graph)
+    mentioned = {m["@id"] for m in root["mentions"]}
+    for iri, event in events.items():
+        assert iri in mentioned
+        people = event["ldac:interviewee"]
+        people = people if isinstance(people, list) else [people]
+        assert {p["@id"] for p in people} == in_graph[iri]
+        for person in people:
+            entity = crate[person["@id"]]
+            assert entity["@type"] == ["Thing", "ldac:PersonSnapshot"]
+            assert set(entity) == {"@id", "@type", "name", "identifier"}  # nothing but codes

@@ -6,9 +6,11 @@ is one), the languages of the data, the conditions of access, funders and grants
 organisations, places, cases and fieldwork phases are contextual entities, and each phase is a
 ``CreateAction`` whose result is the dataset, with its dates at the precision the record gives
 them and the DDI modes of collection its interviews and focus groups used as its instruments.
-Participants and single interviews are not listed: the crate describes the deposit, and the
-pseudonymous roster and its data collection events are in the main graph. The JSON is built by
-hand from the model (RO-Crate's context makes plain JSON the natural form), in a fixed order.
+The deposit's files are its data entities. For the Language Data Commons (LDaC) profile each
+interview and focus group is an ``ldac:CollectionEvent`` with its ``ldac:interviewee``s, known
+by their pseudonymous codes only; what the record says of them (roles, genders) stays in the
+main graph. The JSON is built by hand from the model (RO-Crate's context makes plain JSON the
+natural form), in a fixed order.
 
 The same IRIs as the main graph name the same things (:class:`~svrdf.rdf.mapping.StudyIris`), so a
 crate and the graph merge. What schema.org has no term for is written with the RO-Crate
@@ -35,7 +37,8 @@ PROFILE = "https://w3id.org/ro/crate/1.2"
 METADATA_FILE = "ro-crate-metadata.json"
 ROOT = "./"
 #: svrdf's own terms used in the crate, added to the RO-Crate context.
-EXTRA_CONTEXT = {"svrdf": "https://w3id.org/svrdf/ns#", "Case": "svrdf:Case",
+EXTRA_CONTEXT = {"svrdf": "https://w3id.org/svrdf/ns#", "ldac": "https://w3id.org/ldac/terms#",
+                 "Case": "svrdf:Case",
                  "FieldworkPhase": "svrdf:FieldworkPhase", "kindOfData": "svrdf:kindOfData",
                  "unitOfAnalysis": "svrdf:unitOfAnalysis", "universe": "svrdf:universe",
                  "samplingProcedure": "svrdf:samplingProcedure", "timeMethod": "svrdf:timeMethod"}
@@ -175,6 +178,7 @@ def to_rocrate_json(study: Study) -> bytes:
     for phase in study.phases:
         # RO-Crate's provenance pattern: the root mentions each action that produced it.
         mentions.append(crate.add(_phase(phase, study, iris, crate)))
+    mentions += _collection_events(study, iris, crate)
     root["mentions"] = _one_or_many(mentions)
     document = {"@context": [CONTEXT, EXTRA_CONTEXT], "@graph": list(crate.entities.values())}
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
@@ -228,6 +232,36 @@ def _phase(phase: Phase, study: Study, iris: StudyIris, crate: _Crate) -> dict[s
                               "description": c.description}) for c in cases],
         "result": _ref(ROOT),
     }
+
+
+#: What each kind of data collection event is called in its name.
+EVENT_NAMES = {"interview": "Interview", "joint-interview": "Joint interview", "focus-group": "Focus group"}
+
+
+def _collection_events(study: Study, iris: StudyIris, crate: _Crate) -> list[dict[str, str]]:
+    """The Language Data Commons view: each interview or focus group an ``ldac:CollectionEvent``
+    whose ``ldac:interviewee``s are its people, known by their pseudonymous codes only (as
+    ``ldac:PersonSnapshot``s: the person as the study knew them, not a named Person; also a
+    schema.org ``Thing``, as RO-Crate asks of every entity)."""
+    people_of: dict[str, list[dict[str, str]]] = {}
+    for participant in study.participants:
+        ref = crate.add({"@id": str(iris.participant(participant.key)), "@type": ["Thing", "ldac:PersonSnapshot"],
+                         "name": f"Participant {participant.key}", "identifier": list(participant.codes)})
+        for name in participant.codes:
+            people_of.setdefault(name, []).append(ref)
+    events = []
+    for code in study.codes:
+        if code.same_event_as:
+            continue
+        labels = [c.code for c in study.codes if c.event_code == code.code]
+        people = list({ref["@id"]: ref for label in labels for ref in people_of.get(label, [])}.values())
+        events.append(crate.add({
+            "@id": str(iris.event(code.code)), "@type": ["Event", "ldac:CollectionEvent"],
+            "name": f"{EVENT_NAMES[code.event]} {' / '.join(labels)}",
+            "startDate": _date(code.date.start) if code.date else None,
+            "endDate": _date(code.date.end) if code.date else None,
+            "ldac:interviewee": people}))
+    return events
 
 
 def _grant(funding: Funding, iris: StudyIris, crate: _Crate) -> dict[str, Any]:
