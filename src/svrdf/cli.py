@@ -340,6 +340,48 @@ def validate(study_dir: Path | None, report_format: str, strict: bool,
 
 
 @cli.command(epilog=EXIT_CODES_HELP)
+@study_option
+@click.option("--k", "k", type=click.IntRange(min=1), default=3, show_default=True,
+              help="The fewest people who may share a combination of published values.")
+@click.option("--attributes", default="role,sector,gender,case", show_default=True,
+              metavar="LIST", help="The attributes the study publishes of each participant, "
+                                   "separated by commas (of role, sector, gender, case, phase).")
+@click.option("--format", "-f", "report_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, callback=_note_json, help="The report's form, on stdout.")
+def risk(study_dir: Path | None, k: int, attributes: str, report_format: str) -> None:
+    """Find the participants whom the published attributes could single out.
+
+    Every combination of the attributes that fewer than K people share is reported with its
+    people's codes, the rows that give their values, and what would fix it (an attribute to
+    leave out with 'svrdf export --drop-column', or values to generalise). Roles are compared
+    normalised, and a role fewer than K people have is listed on its own. Exits 1 when a
+    combination is shared by fewer than K people.
+
+    \b
+    Examples:
+      svrdf risk
+      svrdf risk --study path/to/my-study --k 5 --attributes role,sector,gender
+      svrdf risk --format json > risk.json
+    """
+    import json
+
+    from svrdf.services.risk import disclosure_risk
+    from svrdf.study.builder import load_study
+
+    directory = _study_dir(study_dir)
+    chosen = tuple(a.strip() for a in attributes.split(",") if a.strip())
+    report = disclosure_risk(load_study(directory), k, chosen)
+    click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2) if report_format == "json"
+               else report.to_text(), nl=report_format == "json")
+    groups = len(report.groups)
+    click.echo(f"{directory}: {groups} combination{'' if groups == 1 else 's'} shared by fewer than {k} "
+               f"people" if groups else f"{directory}: every combination is shared by {k} or more people",
+               err=True)
+    if report.at_risk:
+        sys.exit(1)
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
 @click.option("--study", "study_dirs", type=click.Path(path_type=Path), multiple=True,
               metavar="DIR", help="A study folder (repeatable). Default: the bundled study.")
 @click.option("--file", "query_file", type=click.Path(path_type=Path, dir_okay=False),

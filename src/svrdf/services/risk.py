@@ -1,0 +1,135 @@
+"""``svrdf risk``: could a participant be recognised from what the study publishes about them?
+
+The attributes published for each person (by default role, sector, gender and case) are
+quasi-identifiers: a combination of them that fewer than ``k`` people share singles those
+people out (k-anonymity). Roles are free text, so they are compared normalised (case, spacing,
+punctuation and notes in parentheses aside), and a role that fewer than ``k`` people have is
+reported on its own too: it may identify a person whatever else is published. Each group under
+``k`` comes with its people's codes and the rows that give their values, and with what would
+fix it: the attributes whose leaving out (``svrdf export --drop-column``) would merge the group
+into one of ``k`` or more.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from svrdf.errors import Origin, UsageError
+from svrdf.study.model import Participant, Study
+
+#: What a study may publish of each participant, in the order the report names them.
+ATTRIBUTES = ("role", "sector", "gender", "case", "phase")
+DEFAULT_ATTRIBUTES = ("role", "sector", "gender", "case")
+#: How a value the record does not give is shown: as a value of its own, since "not recorded"
+#: is itself something a reader sees.
+UNKNOWN = "(not recorded)"
+
+
+def normalised_role(role: str) -> str:
+    """A role compared as a reader would: 'Director (Charity)' and 'director' alike."""
+    text = re.sub(r"\([^)]*\)", " ", role.lower())
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+
+
+@dataclass(frozen=True)
+class RiskyGroup:
+    """People who share one combination of published values, fewer than k of them."""
+
+    values: tuple[tuple[str, str], ...]
+    people: tuple[str, ...]
+    codes: tuple[str, ...]
+    rows: tuple[str, ...]
+    #: The attributes whose leaving out would put these people in a group of k or more.
+    fixes: tuple[str, ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.people)
+
+
+@dataclass(frozen=True)
+class RiskReport:
+    k: int
+    attributes: tuple[str, ...]
+    participants: int
+    groups: tuple[RiskyGroup, ...]
+    #: The k the study has: how many people its smallest group holds (0 with no participants).
+    achieved_k: int = 0
+    #: Normalised roles fewer than k people have, with how many have each.
+    rare_roles: tuple[tuple[str, int], ...] = field(default=())
+
+    @property
+    def at_risk(self) -> bool:
+        return bool(self.groups)
+
+    def to_json(self) -> dict:
+        return {"k": self.k, "achieved_k": self.achieved_k, "attributes": list(self.attributes),
+                "participants": self.participants, "at_risk": self.at_risk,
+                "groups": [{"values": dict(g.values), "size": g.size, "people": list(g.people),
+                            "codes": list(g.codes), "rows": list(g.rows), "fixes": list(g.fixes)}
+                           for g in self.groups],
+                "rare_roles": [{"role": role, "people": n} for role, n in self.rare_roles]}
+
+    def to_text(self) -> str:
+        lines = [f"{self.participants} participants; published attributes: {', '.join(self.attributes)}; "
+                 f"the smallest group holds {self.achieved_k} (asked: {self.k})"]
+        if not self.groups:
+            lines.append(f"No combination of these attributes is shared by fewer than {self.k} people.")
+        for group in self.groups:
+            described = ", ".join(f"{a} {v!r}" for a, v in group.values)
+            who = "person" if group.size == 1 else "people"
+            lines.append(f"- {group.size} {who} ({', '.join(group.codes)}): {described}")
+            lines.append(f"  rows: {'; '.join(group.rows)}")
+            if group.fixes:
+                lines.append("  fix: leave out " + " or ".join(f"'{a}'" for a in group.fixes)
+                             + " (svrdf export --drop-column NAME), or generalise these values")
+            else:
+                lines.append("  fix: generalise these values (a broader role, merged categories); "
+                             "leaving out one attribute is not enough")
+        if self.rare_roles:
+            lines.append(f"Roles fewer than {self.k} people have (a role alone can identify a person):")
+            lines += [f"- {role!r}: {n}" for role, n in self.rare_roles]
+        return "\n".join(lines) + "\n"
+
+
+def _value(participant: Participant, attribute: str) -> str:
+    values = participant.values(attribute)
+    if attribute == "role":
+        values = tuple(dict.fromkeys(normalised_role(v) for v in values))
+    return " + ".join(sorted(values)) if values else UNKNOWN
+
+
+def _rows(participant: Participant) -> list[str]:
+    origins: list[Origin | None] = [participant.origin, *participant.code_origins]
+    return [f"{o.file}, row {o.row}" for o in origins if o is not None and o.row is not None]
+
+
+def disclosure_risk(study: Study, k: int = 3, attributes: tuple[str, ...] = DEFAULT_ATTRIBUTES) -> RiskReport:
+    """Every combination of ``attributes`` that fewer than ``k`` of the study's participants share."""
+    unknown = [a for a in attributes if a not in ATTRIBUTES]
+    if unknown or not attributes:
+        raise UsageError(f"--attributes: expected some of {', '.join(ATTRIBUTES)}, got {', '.join(unknown) or 'none'}")
+    if k < 1:
+        raise UsageError("--k must be 1 or more")
+    people = study.participants
+    keyed = [(tuple(_value(p, a) for a in attributes), p) for p in people]
+    sizes = Counter(key for key, _ in keyed)
+
+    def merged_size(key: tuple[str, ...], left_out: int) -> int:
+        return sum(n for other, n in sizes.items()
+                   if all(x == y for i, (x, y) in enumerate(zip(other, key, strict=True)) if i != left_out))
+
+    groups = []
+    for key in sorted((key for key, n in sizes.items() if n < k), key=lambda key: (sizes[key], key)):
+        members = [p for other, p in keyed if other == key]
+        fixes = tuple(a for i, a in enumerate(attributes) if merged_size(key, i) >= k) if len(attributes) > 1 else ()
+        groups.append(RiskyGroup(
+            values=tuple(zip(attributes, key, strict=True)), people=tuple(p.key for p in members),
+            codes=tuple(c for p in members for c in p.codes),
+            rows=tuple(dict.fromkeys(r for p in members for r in _rows(p))), fixes=fixes))
+    roles = Counter(role for p in people for role in dict.fromkeys(normalised_role(r) for r in p.roles))
+    rare = tuple(sorted(((role, n) for role, n in roles.items() if n < k), key=lambda item: (item[1], item[0])))
+    return RiskReport(k, tuple(attributes), len(people), tuple(groups), min(sizes.values(), default=0),
+                      rare if "role" in attributes else ())
