@@ -248,13 +248,16 @@ def _study_dir(study_dir: Path | None) -> Path:
 @click.option("--ddi-version", type=click.Choice(["2.5", "2.6"]), default=None,
               help="With --format ddi: the DDI-Codebook version (default 2.5, which the CESSDA "
                    "Data Catalogue harvests).")
+@click.option("--timestamp", is_flag=True,
+              help="With --format all: state in prov.ttl when the export ran (otherwise it holds "
+                   "no time, so that the same inputs give the same bytes).")
 @catalog_option
 @strict_option
 @drop_column_option
 @quiet_option
 def export(study_dirs: tuple[Path, ...], format_name: str | None, output: str | None,
            out_dir: Path | None, jobs: int, no_validate: bool, ddi_version: str | None,
-           catalog_file: Path | None, strict: bool, drop_columns: tuple[str, ...],
+           timestamp: bool, catalog_file: Path | None, strict: bool, drop_columns: tuple[str, ...],
            quiet: bool) -> None:
     """Validate a study and write its RDF graph, or another of its forms.
 
@@ -292,7 +295,7 @@ def export(study_dirs: tuple[Path, ...], format_name: str | None, output: str | 
     progress = _Progress(quiet)
     try:
         notes = pipeline.export(list(study_dirs), format_name, output, out_dir, not no_validate,
-                                strict, drop_columns, progress, None, jobs, catalog_file)
+                                strict, drop_columns, progress, None, jobs, catalog_file, timestamp)
     finally:
         progress.done()
     if output in (None, "-") and out_dir is None:

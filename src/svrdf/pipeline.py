@@ -5,6 +5,7 @@ Each function here is what a CLI command does, callable from Python with the sam
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import multiprocessing
 import shutil
@@ -34,6 +35,7 @@ from svrdf.forms import (
 )
 from svrdf.forms.dcat import StudiesCatalogue
 from svrdf.forms.files import atomic_output, locked_folder
+from svrdf.forms.provenance import PROVENANCE_FILE, write_provenance
 from svrdf.rdf.mapping import (
     LocatedTriple,
     StudyIris,
@@ -198,13 +200,16 @@ def export_study(directory: str | Path, run_validation: bool = True, strict: boo
 
 
 def write_forms(export: Export, formats: list[OutputFormat], out_dir: str | Path,
-                progress: Progress | None = None) -> list[OutputFormat]:
+                progress: Progress | None = None, provenance: bool = False,
+                timestamp: bool = False) -> list[OutputFormat]:
     """Write each of the forms that the study can have to its file in ``out_dir`` (made if
     missing), and return those it cannot have (DataCite without a DOI), whose files from an
     earlier run are removed. The files appear together once all are written; if one fails,
     none does and the old ones stay. Runs into the same folder take turns, so the folder never
-    holds a mix of two runs' files."""
+    holds a mix of two runs' files. ``provenance`` adds prov.ttl, the record of the run, once
+    the others are written (with its times if ``timestamp``)."""
     tell = progress or _Silent()
+    started = datetime.datetime.now(datetime.UTC)
     left_out = [fmt for fmt in formats if not fmt.available(export.study)]
     with locked_folder(out_dir):
         with ExitStack() as files:
@@ -215,6 +220,14 @@ def write_forms(export: Export, formats: list[OutputFormat], out_dir: str | Path
                         atomic_output(Path(out_dir) / fmt.filename, export.inputs)))
         for fmt in left_out:
             (Path(out_dir) / fmt.filename).unlink(missing_ok=True)
+        if provenance:
+            tell.step(f"writing {PROVENANCE_FILE}")
+            generated = [Path(out_dir) / fmt.filename for fmt in formats if fmt not in left_out]
+            report = export.report
+            outcome = (report.conforms, report.summary()) if report else None
+            times = (started, datetime.datetime.now(datetime.UTC)) if timestamp else None
+            with atomic_output(Path(out_dir) / PROVENANCE_FILE, export.inputs) as handle:
+                write_provenance(export.study, export.inputs, generated, outcome, handle, times)
     return left_out
 
 
@@ -342,7 +355,7 @@ def export(directories: list[Path], format_name: str | None, output: str | None 
            out_dir: Path | None = None, validate: bool = True, strict: bool = False,
            drop_columns: Iterable[str] = (), progress: Progress | None = None,
            stdout: BinaryIO | None = None, jobs: int = 1,
-           catalog_file: Path | None = None) -> list[str]:
+           catalog_file: Path | None = None, timestamp: bool = False) -> list[str]:
     """What ``svrdf export`` does: the studies in ``directories`` (the bundled one if none)
     written in the form ``format_name`` (else the one ``output``'s suffix names, else Turtle):
     to the file ``output``, into the folder ``out_dir`` (``all`` writes every form there), or
@@ -387,9 +400,11 @@ def export(directories: list[Path], format_name: str | None, output: str | None 
                          "or trig and several --study")
     result = export_study(directories[0], validate, strict, drop_columns, progress)
     if out_dir is not None:
-        left_out = write_forms(result, formats, out_dir, progress)
+        bundle = format_name.lower() == "all"
+        left_out = write_forms(result, formats, out_dir, progress, provenance=bundle, timestamp=timestamp)
         return [f"skipped {fmt.filename} (and removed any earlier one): {fmt.missing(result.study)}"
-                if fmt in left_out else f"wrote {out_dir / fmt.filename}" for fmt in formats]
+                if fmt in left_out else f"wrote {out_dir / fmt.filename}" for fmt in formats] + (
+            [f"wrote {out_dir / PROVENANCE_FILE}"] if bundle else [])
     if output in (None, "-"):
         result.write(formats[0], stdout or sys.stdout.buffer)
         return []

@@ -59,7 +59,8 @@ def test_export_all_writes_every_form_into_a_folder_it_makes(run, tmp_path):
     assert result.exit_code == 0, result.stderr
     from svrdf.forms import bundle_formats
 
-    assert sorted(p.name for p in out.iterdir()) == sorted(f.filename for f in bundle_formats())
+    # Every form, and the record of the run.
+    assert sorted(p.name for p in out.iterdir()) == sorted([*(f.filename for f in bundle_formats()), "prov.ttl"])
 
 
 def test_export_of_several_studies_makes_its_folder(run, tmp_path, bundled_dir):
@@ -255,7 +256,7 @@ def test_export_all_skips_forms_the_study_cannot_have_and_says_so(run, minimal_s
             "date-published") in result.stderr
     skipped = {"datacite.xml", "ro-crate-metadata.json"}
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        f.filename for f in bundle_formats() if f.filename not in skipped)
+        [*(f.filename for f in bundle_formats() if f.filename not in skipped), "prov.ttl"])
     assert result.stdout == ""
 
 

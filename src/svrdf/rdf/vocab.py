@@ -74,6 +74,7 @@ class SCHEMA(DefinedNamespace):
     publisher: URIRef
     sameAs: URIRef
     sourceOrganization: URIRef
+    softwareRequirements: URIRef
     spatialCoverage: URIRef
     startDate: URIRef
     subjectOf: URIRef
