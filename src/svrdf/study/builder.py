@@ -25,6 +25,7 @@ from svrdf.study.model import (
     Case,
     CatalogDescription,
     Concept,
+    Consent,
     DataFile,
     Fact,
     Funding,
@@ -106,6 +107,7 @@ def build_study(source: StudySource, drop_columns: Iterable[str] = ()) -> Study:
     genders = tuple(_concept(s) for s in top.nodes("gender"))
     identifiers = tuple(_identifier(s) for s in top.nodes("identifiers"))
     files = tuple(_data_file(s) for s in top.nodes("files"))
+    consent = _optional(top.node("consent"), _consent)
     for kind, entries in (("phases", phases), ("cases", cases), ("sectors", sectors),
                           ("gender", genders), ("identifiers", identifiers), ("files", files)):
         _require_unique(entries, kind)
@@ -114,6 +116,8 @@ def build_study(source: StudySource, drop_columns: Iterable[str] = ()) -> Study:
     codes = _quotation_codes(source.participants, dropped, code_lists)
     people = _listed_people(source.people, code_lists) if source.people else ()
     _check_dates(phases, codes, top.day("date-published"), top.origin("date-published"))
+    access = _optional(top.node("access"), lambda s: _access(s, language))
+    _check_consent(consent, access, codes, source.participants, dropped)
     titles = top.local_texts("title", language)
     descriptions = top.local_texts("description", language)
     temporal = top.text("temporal-coverage")
@@ -151,9 +155,10 @@ def build_study(source: StudySource, drop_columns: Iterable[str] = ()) -> Study:
         metadata_language=language,
         languages=top.languages("languages"),
         contributors=tuple(_person(s) for s in top.nodes("contributors")),
-        access=_optional(top.node("access"), lambda s: _access(s, language)),
+        access=access,
         funding=tuple(_funding(s) for s in top.nodes("funding")),
         files=files,
+        consent=consent,
         kind_of_data=top.text("kind-of-data"),
         unit_of_analysis=top.text("unit-of-analysis"),
         universe=top.local_texts("universe", language),
@@ -433,6 +438,45 @@ def _access(s: _Node, language: str | None) -> Access:
     return access
 
 
+def _consent(s: _Node) -> Consent:
+    attributes = s.get("attributes")
+    return Consent(access=s.text("access"), attributes=None if attributes is None else s.texts("attributes"),
+                   origin=s.origin())
+
+
+#: How open each access right is: an embargo ends open, so it asks for consent to open access.
+_OPENNESS = {"open": 3, "embargoed": 3, "restricted": 2, "metadata-only": 1}
+
+
+def _check_consent(consent: Consent | None, access: Access | None, codes: tuple[QuotationCode, ...],
+                   table: CsvTable, dropped: frozenset[str]) -> None:
+    """Refuse an access more open than the participants consented to (study.yaml's consent, or
+    a code's row), and a column of an attribute they did not consent to have published."""
+    if access is not None:
+        limits = [(consent.access, consent.origin.with_field("access") if consent.origin else None)
+                  ] if consent and consent.access else []
+        limits += [(code.consent, code.origin.with_field("consent") if code.origin else None)
+                   for code in codes if code.consent]
+        for allowed, where in limits:
+            if _OPENNESS[access.rights] > _OPENNESS[allowed]:
+                raise StudyDataError(
+                    f"access is {quoted(access.rights)}, more open than the participants consented to "
+                    f"({quoted(allowed)}, {where}); set 'access' to what they consented to",
+                    access.origin.with_field("rights") if access.origin else None)
+    if consent is None or consent.attributes is None:
+        return
+    for column in ("role", "sector", "gender", "case", "phase"):
+        if column in consent.attributes or column in dropped or column not in table.header:
+            continue
+        row = next((r for r in table.rows if (r.cells.get(column) or "").strip()), None)
+        if row is not None:
+            raise StudyDataError(
+                f"the participants consented to have only {', '.join(consent.attributes) or 'nothing'} "
+                f"published of them, and this column gives their {column}; leave it out with "
+                f"--drop-column {column}, or add it to 'consent.attributes' if they consented",
+                row.origin(table.file, column))
+
+
 def _funding(s: _Node) -> Funding:
     return Funding(funder=_organization(s.node("funder")),  # type: ignore[arg-type]
                    award_number=s.text("award-number"), award_title=s.text("award-title"),
@@ -599,6 +643,7 @@ def _quotation_codes(table: CsvTable, dropped: frozenset[str],
             mode=mode,
             date=_period(cells["date"], at("date")) if cells["date"] else None,
             same_event_as=cells["same_event_as"],
+            consent=cells["consent"],
             origin=row.origin(table.file),
         )
         if code.same_event_as:

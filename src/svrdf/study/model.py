@@ -172,6 +172,16 @@ class DataFile:
 
 
 @dataclass(frozen=True)
+class Consent:
+    """What the participants consented to: the most open access to the data (``open``,
+    ``restricted``, ``metadata-only``) and the attributes that may be published of them."""
+
+    access: str | None = None
+    attributes: tuple[str, ...] | None = None
+    origin: Origin | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
 class Funding:
     funder: Organization
     award_number: str | None = None
@@ -255,6 +265,8 @@ class QuotationCode:
     date: Period | None = None
     #: The code whose event this code also labels (one interview under two codes), if any.
     same_event_as: str | None = None
+    #: The most open access this code's people consented to, where the row says.
+    consent: str | None = None
     origin: Origin | None = field(default=None, compare=False)
 
     @property
@@ -379,6 +391,7 @@ class Study:
     access: Access | None = None
     funding: tuple[Funding, ...] = ()
     files: tuple[DataFile, ...] = ()
+    consent: Consent | None = None
     kind_of_data: str | None = None
     unit_of_analysis: str | None = None
     universe: tuple[LocalText, ...] = ()
