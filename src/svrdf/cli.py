@@ -344,6 +344,36 @@ def validate(study_dir: Path | None, report_format: str, strict: bool,
 
 @cli.command(epilog=EXIT_CODES_HELP)
 @study_option
+@click.option("--format", "-f", "report_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, callback=_note_json, help="The report's form, on stdout.")
+def fair(study_dir: Path | None, report_format: str) -> None:
+    """Score the study's bundle against F-UJI's FAIR metrics, offline.
+
+    Each metric that can be judged without the network (F1 identifier, F2 core metadata, F3
+    data identifiers, F4 searchable metadata, A1 access level, I1 formal representation, I2
+    vocabularies, I3 links, R1.1 licence, R1.2 provenance, R1.3 community standards) is
+    passed or failed with its test, what is missing and the study.yaml key that fills it.
+    Exits 0 whatever the score: a report, not a check.
+
+    \b
+    Examples:
+      svrdf fair
+      svrdf fair --study path/to/my-study --format json
+    """
+    import json
+
+    from svrdf.services.fair import fair_scores, to_json, to_text
+    from svrdf.study.builder import load_study
+
+    directory = _study_dir(study_dir)
+    scores = fair_scores(load_study(directory))
+    click.echo(json.dumps(to_json(scores), ensure_ascii=False, indent=2) if report_format == "json"
+               else to_text(scores), nl=report_format == "json")
+    click.echo(f"{directory}: {sum(s.passed for s in scores)} of {len(scores)} metrics met", err=True)
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
+@study_option
 @click.option("--k", "k", type=click.IntRange(min=1), default=3, show_default=True,
               help="The fewest people who may share a combination of published values.")
 @click.option("--attributes", default="role,sector,gender,case", show_default=True,
