@@ -248,6 +248,10 @@ def _study_dir(study_dir: Path | None) -> Path:
 @click.option("--ddi-version", type=click.Choice(["2.5", "2.6"]), default=None,
               help="With --format ddi: the DDI-Codebook version (default 2.5, which the CESSDA "
                    "Data Catalogue harvests).")
+@click.option("--publish-attributes", metavar="LIST",
+              help="Publish only these attributes of each participant (of role, sector, gender, "
+                   "case, separated by commas; the phase is always published); the others' columns "
+                   "are left unread, as --drop-column would. What 'svrdf risk' suggests.")
 @click.option("--timestamp", is_flag=True,
               help="With --format all: state in prov.ttl when the export ran (otherwise it holds "
                    "no time, so that the same inputs give the same bytes).")
@@ -257,8 +261,8 @@ def _study_dir(study_dir: Path | None) -> Path:
 @quiet_option
 def export(study_dirs: tuple[Path, ...], format_name: str | None, output: str | None,
            out_dir: Path | None, jobs: int, no_validate: bool, ddi_version: str | None,
-           timestamp: bool, catalog_file: Path | None, strict: bool, drop_columns: tuple[str, ...],
-           quiet: bool) -> None:
+           publish_attributes: str | None, timestamp: bool, catalog_file: Path | None, strict: bool,
+           drop_columns: tuple[str, ...], quiet: bool) -> None:
     """Validate a study and write its RDF graph, or another of its forms.
 
     The graph is checked against svrdf's SHACL shapes first. Warnings are printed on stderr
@@ -279,7 +283,14 @@ def export(study_dirs: tuple[Path, ...], format_name: str | None, output: str | 
     """
     from svrdf import pipeline
     from svrdf.forms import get_format
+    from svrdf.services.risk import ATTRIBUTES, WITHHOLDABLE
 
+    if publish_attributes is not None:
+        kept = {a.strip() for a in publish_attributes.split(",") if a.strip()}
+        if kept - set(ATTRIBUTES):
+            raise click.UsageError(f"--publish-attributes: expected some of {', '.join(WITHHOLDABLE)}, "
+                                   f"got {', '.join(sorted(kept - set(ATTRIBUTES)))}")
+        drop_columns = (*drop_columns, *(a for a in WITHHOLDABLE if a not in kept))
     if ddi_version is not None:
         try:
             asked = get_format(format_name or "").name

@@ -108,3 +108,14 @@ def test_the_command_exits_1_under_k_and_gives_json(tmp_path):
     assert result.exit_code == 0 and "No combination" in result.stdout
     result = CliRunner().invoke(cli, ["risk", "--attributes", "age"])
     assert result.exit_code == 2 and "--attributes" in result.stderr
+
+
+def test_export_publishes_only_the_attributes_asked_for():
+    """What svrdf risk suggests, applied: without role and case, no participant has a job
+    title or a case, and sector and gender are still there (and the phase, always)."""
+    result = CliRunner().invoke(cli, ["export", "--publish-attributes", "sector,gender", "-q"])
+    assert result.exit_code == 0, result.stderr
+    assert "schema:jobTitle" not in result.stdout and "svrdf:inCase" not in result.stdout
+    assert "svrdf:sector" in result.stdout and "schema:gender" in result.stdout
+    result = CliRunner().invoke(cli, ["export", "--publish-attributes", "age"])
+    assert result.exit_code == 2 and "--publish-attributes" in result.stderr
