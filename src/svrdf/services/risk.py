@@ -6,8 +6,8 @@ people out (k-anonymity). Roles are free text, so they are compared normalised (
 punctuation and notes in parentheses aside), and a role that fewer than ``k`` people have is
 reported on its own too: it may identify a person whatever else is published. Each group under
 ``k`` comes with its people's codes and the rows that give their values, and with what would
-fix it: the attributes whose leaving out (``svrdf export --drop-column``) would merge the group
-into one of ``k`` or more.
+fix it: the attributes whose leaving out (``svrdf export --publish-attributes`` the others) would
+merge the group into one of ``k`` or more.
 """
 
 from __future__ import annotations
@@ -86,8 +86,9 @@ class RiskReport:
             lines.append(f"- {group.size} {who} ({', '.join(group.codes)}): {described}")
             lines.append(f"  rows: {'; '.join(group.rows)}")
             if group.fixes:
-                lines.append("  fix: leave out " + " or ".join(f"'{a}'" for a in group.fixes)
-                             + " (svrdf export --drop-column NAME), or generalise these values")
+                lines += [f"  fix: publish without '{a}' (svrdf export --publish-attributes "
+                          f"{','.join(b for b in self.attributes if b != a)}), or generalise these values"
+                          for a in group.fixes]
             else:
                 lines.append("  fix: generalise these values (a broader role, merged categories); "
                              "leaving out one attribute is not enough")
