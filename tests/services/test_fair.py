@@ -21,13 +21,23 @@ def failing(folder) -> dict[str, list[str]]:
 
 
 def test_the_bundled_study_fails_what_its_record_does_not_state():
-    """Its record lists no files and states no access right (so no controlled access term;
-    it names no mode either) and no licence; it has a DOI, core metadata, a thesis, creators and
-    phases, and DataCite and DDI forms."""
+    """Its record lists no files and states no access right and no licence; it has a DOI, core
+    metadata, a thesis, creators and phases, and DataCite and DDI forms."""
     spec = yaml.safe_load((bundled_study_dir() / "study.yaml").read_text("utf-8"))
     assert "files" not in spec and "access" not in spec and not spec["license"]
     assert failing(bundled_study_dir()) == {"FsF-F3-01M": ["files"], "FsF-A1-01M": ["access"],
-                                           "FsF-I2-01M": ["access"], "FsF-R1.1-01M": ["license"]}
+                                           "FsF-R1.1-01M": ["license"]}
+
+
+def test_a_licence_spdx_does_not_know_fails_r1_1(tmp_path):
+    import shutil
+
+    folder = tmp_path / "study"
+    shutil.copytree(FIXTURES / "studies" / "housing-voices", folder)
+    path = folder / "study.yaml"
+    path.write_text(path.read_text("utf-8").replace("license: CC-BY-4.0", "license: https://example.org/our-licence"),
+                    "utf-8")
+    assert failing(folder) == {"FsF-R1.1-01M": ["license"]}
 
 
 def test_a_study_with_every_field_meets_every_metric():
@@ -46,5 +56,5 @@ def test_the_command_gives_every_metric_as_json():
     result = CliRunner().invoke(cli, ["fair", "--format", "json"])
     assert result.exit_code == 0
     document = json.loads(result.stdout)
-    assert document["metrics"] == len(METRICS) and document["met"] == len(METRICS) - 4
+    assert document["metrics"] == len(METRICS) and document["met"] == len(METRICS) - 3
     assert [r["metric"] for r in document["results"]] == [m.identifier for m in METRICS]

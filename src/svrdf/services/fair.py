@@ -69,24 +69,25 @@ METRICS = (
     Metric("FsF-I1-01M", "I1: a formal knowledge representation",
            "the metadata is RDF (Turtle, JSON-LD) under a schema",
            lambda s: [] if {"turtle", "json-ld"} <= _forms(s) else [("an RDF form", "base-iri")]),
+    # F-UJI looks for the namespaces of known semantic resources: schema.org, DCAT, PROV-O and
+    # SKOS are in every graph svrdf writes.
     Metric("FsF-I2-01M", "I2: registered vocabularies",
-           "the metadata uses schema.org, DCAT, PROV-O and controlled vocabularies (COAR, DDI)",
-           lambda s: [] if s.access or any(c.mode for c in s.codes) else [
-               ("a term of a controlled vocabulary (an access right or a mode of collection)", "access")]),
+           "the metadata uses the namespaces of known semantic resources (schema.org, DCAT, PROV-O, SKOS)",
+           lambda s: [] if {"turtle", "dcat"} <= _forms(s) else [("an RDF form", "base-iri")]),
     Metric("FsF-I3-01M", "I3: links to related resources",
            "the metadata links related works, funders or other identifiers",
            lambda s: [] if s.related_works or s.funding or len(s.identifiers) > 1 else [
                ("a related work or funder", "related-works")]),
-    Metric("FsF-R1.1-01M", "R1.1: a licence", "the licence is stated, as an SPDX identifier where it has one",
-           lambda s: [] if s.license else [("a licence", "license")]),
+    Metric("FsF-R1.1-01M", "R1.1: a licence", "a licence is stated, and registered at SPDX",
+           lambda s: [] if s.license and s.license.spdx_id else [
+               ("a licence SPDX knows" if s.license else "a licence", "license")]),
     Metric("FsF-R1.2-01M", "R1.2: provenance", "who made the data and how: creators and fieldwork phases",
            lambda s: [(what, key) for what, key, ok in (("its creators", "creators", bool(s.creators)),
                                                          ("its fieldwork phases", "phases", bool(s.phases)))
                       if not ok]),
     Metric("FsF-R1.3-01M", "R1.3: community metadata standards",
-           "the metadata is offered in DataCite and DDI, as repositories and archives take it",
-           lambda s: [] if {"datacite", "ddi"} <= _forms(s) else [
-               ("DataCite metadata (a DOI, a publisher and a publication date)", "identifiers")]),
+           "the metadata is offered in the social sciences' standard, DDI",
+           lambda s: [] if "ddi" in _forms(s) else [("a DDI record", "title")]),
 )
 
 
