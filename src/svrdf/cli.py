@@ -49,32 +49,23 @@ class _ReportedError(click.ClickException):
         click.echo(f"svrdf: error: {printable(self.format_message())}", err=True)
 
 
-#: The words of the command line, kept for a refusal made before the options are read.
-_ARGS = "svrdf.args"
-#: Where a command's options note that JSON was asked for (click shares ``meta`` with every
-#: context of a run), so that a refusal is JSON on stdout too.
-_JSON_WANTED = "svrdf.json"
-
-
-def _note_json(ctx: click.Context, param: click.Parameter, value):
-    """An option's callback: a refusal after this option is read is reported as JSON too."""
-    if value is True or value == "json":
-        ctx.meta[_JSON_WANTED] = True
-    return value
+#: The words of the command line (click shares ``meta`` with every context of a run), and
+#: whether a refusal was already written as JSON, once, though it passes through every group.
+_ARGS, _JSON_WRITTEN = "svrdf.args", "svrdf.json-written"
 
 
 def _json_in(args: list[str]) -> bool:
-    """Whether a command line asks for JSON (--json, --format json): read from the words
-    themselves for a refusal that comes before click has read the options."""
+    """Whether a command line asks for JSON (--json, --format json): read from its words, so
+    that a refusal made before click has read the options (an unknown one) is JSON too."""
     return "--json" in args or "--format=json" in args or "-fjson" in args or any(
         word in ("--format", "-f") and following == "json" for word, following in itertools.pairwise(args))
 
 
 def _echo_json_refusal(ctx: click.Context, message: str, exit_code: int) -> None:
-    if ctx.meta.get(_JSON_WANTED) or (_JSON_WANTED not in ctx.meta and _json_in(ctx.meta.get(_ARGS, []))):
+    if _json_in(ctx.meta.get(_ARGS, [])) and not ctx.meta.get(_JSON_WRITTEN):
         import json
 
-        ctx.meta[_JSON_WANTED] = False  # once, though the refusal passes through every group
+        ctx.meta[_JSON_WRITTEN] = True
         click.echo(json.dumps({"error": message, "exit_code": exit_code}, ensure_ascii=False))
 
 
@@ -318,7 +309,7 @@ def export(study_dirs: tuple[Path, ...], format_name: str | None, output: str | 
 @cli.command(epilog=EXIT_CODES_HELP)
 @study_option
 @click.option("--format", "-f", "report_format", type=click.Choice(["text", "json", "turtle"]),
-              default="text", show_default=True, callback=_note_json,
+              default="text", show_default=True,
               help="text for people (on stderr); json for scripts and turtle for the standard "
                    "sh:ValidationReport (both on stdout).")
 @strict_option
@@ -356,7 +347,7 @@ def validate(study_dir: Path | None, report_format: str, strict: bool,
 @cli.command(epilog=EXIT_CODES_HELP)
 @study_option
 @click.option("--format", "-f", "report_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, callback=_note_json, help="The report's form, on stdout.")
+              show_default=True, help="The report's form, on stdout.")
 def fair(study_dir: Path | None, report_format: str) -> None:
     """Score the study's bundle against F-UJI's FAIR metrics, offline.
 
@@ -391,7 +382,7 @@ def fair(study_dir: Path | None, report_format: str) -> None:
               metavar="LIST", help="The attributes the study publishes of each participant, "
                                    "separated by commas (of role, sector, gender, case, phase).")
 @click.option("--format", "-f", "report_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, callback=_note_json, help="The report's form, on stdout.")
+              show_default=True, help="The report's form, on stdout.")
 def risk(study_dir: Path | None, k: int, attributes: str, report_format: str) -> None:
     """Find the participants whom the published attributes could single out.
 
@@ -432,7 +423,7 @@ def risk(study_dir: Path | None, k: int, attributes: str, report_format: str) ->
               metavar="FILE", help="Read the query from FILE (e.g. q.rq).")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
 @click.option("--format", "-f", "result_format", type=click.Choice(defaults.RESULT_FORMATS),
-              default="table", show_default=True, callback=_note_json,
+              default="table", show_default=True,
               help="For SELECT and ASK; CONSTRUCT and DESCRIBE always give Turtle.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=defaults.QUERY_TIMEOUT,
               show_default=True, help="Stop the query after this many seconds (exit 2).")
@@ -766,7 +757,7 @@ def _import_command(kind: str, fetch_option: str | None):
         command = click.option(fetch_option, "identifier", metavar="ID",
                                help=f"Fetch the record from the API by its {fetch_option[2:]} "
                                     "(the only way import uses the network).")(command)
-    command = click.option("--json", "as_json", is_flag=True, callback=_note_json,
+    command = click.option("--json", "as_json", is_flag=True,
                            help="Print what was written, the notes and the validation outcome as "
                                 "JSON on stdout.")(command)
     command = click.option("--base-iri", metavar="IRI",

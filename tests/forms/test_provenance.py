@@ -5,9 +5,12 @@ two runs give the same bundle."""
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
+import re
+import tomllib
 
 from click.testing import CliRunner
-from conftest import FIXTURES, query
+from conftest import FIXTURES, REPO_ROOT, query
 from rdflib import Graph
 
 from svrdf.cli import cli
@@ -44,7 +47,11 @@ def test_the_record_names_every_input_shape_and_output_with_its_checksum(tmp_pat
     [(conforms,)] = query(graph, "SELECT ?c { ?r <http://www.w3.org/ns/shacl#conforms> ?c }")
     assert conforms is True
     versions = dict(query(graph, "SELECT ?n ?v { ?s a prov:SoftwareAgent ; schema:name ?n ; schema:version ?v }"))
-    assert "svrdf" in versions and "rdflib" in versions and "pyshacl" in versions
+    # svrdf and every library pyproject.toml says it runs on, each at its installed version.
+    declared = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text("utf-8"))["project"]["dependencies"]
+    names = {re.match(r"[A-Za-z0-9._-]+", d).group().lower() for d in declared}
+    assert {n.lower() for n in versions} == names | {"svrdf"}
+    assert all(versions[n] == importlib.metadata.version(n) for n in versions if n != "svrdf")
 
 
 def test_two_runs_give_the_same_bundle_and_no_time_unless_asked(tmp_path):

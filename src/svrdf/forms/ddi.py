@@ -49,7 +49,7 @@ class _Writer:
     def add(self, parent: ET.Element, name: str, text: str | None = None, lang: bool = False,
             **attributes: str | None) -> ET.Element:
         """A child element; ``lang`` tags its text with the record's language."""
-        values = {k.replace("_", ":") if k == "xml_lang" else k: v for k, v in attributes.items() if v}
+        values = {XML_LANG if k == "xml_lang" else k: v for k, v in attributes.items() if v}
         if lang and XML_LANG not in values:
             values[XML_LANG] = self.language
         element = ET.SubElement(parent, name, values)
@@ -132,14 +132,13 @@ def _citation(writer: _Writer, citation: ET.Element, iris: StudyIris) -> None:
         responsibility = add(citation, "rspStmt")
         for person in study.creators:
             _author(writer, responsibility, person)
-    funders = study.funding
-    if study.source_organization or funders:
+    if study.source_organization or study.funding:
         production = add(citation, "prodStmt")
         if study.source_organization:
             add(production, "producer", study.source_organization.name, lang=True)
-        for funding in funders:
-            add(production, "fundAg", funding.funder.name, lang=True, abbr=None)
-        for funding in funders:
+        for funding in study.funding:
+            add(production, "fundAg", funding.funder.name, lang=True)
+        for funding in study.funding:
             if funding.award_number:
                 add(production, "grantNo", funding.award_number, lang=True, agency=funding.funder.name)
     distributor: Organization | None = study.publisher or study.catalog

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib.metadata
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -27,9 +28,6 @@ from svrdf.resources import shape_files
 from svrdf.study.model import Study
 
 PROVENANCE_FILE = "prov.ttl"
-#: The libraries whose versions decide what svrdf writes and how it validates.
-LIBRARIES = ("rdflib", "pyoxigraph", "pyshacl", "PyYAML", "jsonschema", "license-expression",
-             "langcodes", "phonenumbers")
 SVRDF_HOME = "https://w3id.org/svrdf"
 SH_CONFORMS = URIRef("http://www.w3.org/ns/shacl#conforms")
 SH_REPORT = URIRef("http://www.w3.org/ns/shacl#ValidationReport")
@@ -41,6 +39,14 @@ def sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def runtime_libraries() -> list[str]:
+    """The libraries svrdf runs on, as its package declares them (pyproject.toml's
+    dependencies, not the test or lint extras)."""
+    requirements = importlib.metadata.requires("svrdf") or []
+    return sorted(match.group() for requirement in requirements if "extra ==" not in requirement
+                  if (match := re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", requirement)))
 
 
 def _file(node: URIRef, path: Path, name: str) -> Iterator[Triple]:
@@ -67,7 +73,7 @@ def provenance_triples(study: Study, inputs: Iterable[Path], generated: Iterable
     yield software, RDF.type, PROV.SoftwareAgent
     yield software, SCHEMA.name, Literal("svrdf")
     yield software, SCHEMA.version, Literal(__version__)
-    for library in LIBRARIES:
+    for library in runtime_libraries():
         try:
             version = importlib.metadata.version(library)
         except importlib.metadata.PackageNotFoundError:

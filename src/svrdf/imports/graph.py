@@ -412,6 +412,8 @@ class _Participants:
                 if term.startswith(str(SCHEMA._NS)):
                     self.genders.setdefault(term, code)
         self.sectors = {node: g.text(node, SKOS.notation) or "" for node in reader.concepts_of(SECTOR_SCHEME)}
+        #: Each event's IRI, to the code it is named after (svrdf mints it from the code).
+        self.event_codes = {f"{reader.base or ''}event/{quote(code, safe='')}": code for code in reader.codes.values()}
         self.rows = {reader.codes[node]: self._row(node) for node in reader.codes}
 
     def _row(self, node: str) -> Row:
@@ -426,10 +428,9 @@ class _Participants:
                                  key=_natural)
         row.note = g.text(node, RDFS.comment) or ""
         event = g.iri(node, SVRDF.collectedIn)
-        own_event = self.reader.base and event == f"{self.reader.base}event/{quote(row.code, safe='')}"
-        if event and not own_event:
-            row.same_event_as = next((code for code in reader.codes.values()
-                                      if event.endswith("event/" + quote(code, safe=""))), "")
+        labelled = self.event_codes.get(event or "", "")  # the code the event is named after
+        if event and labelled != row.code:
+            row.same_event_as = labelled
         elif event:
             kind = next((_EVENT_KINDS[t] for t in g.iris(event, RDF.type) if t in _EVENT_KINDS), "")
             row.event = "" if kind == ("interview" if row.people == 1 else "joint-interview") else kind

@@ -118,22 +118,30 @@ def disclosure_risk(study: Study, k: int = 3, attributes: tuple[str, ...] = DEFA
     if k < 1:
         raise UsageError("--k must be 1 or more")
     people = study.participants
-    keyed = [(tuple(_value(p, a) for a in attributes), p) for p in people]
-    sizes = Counter(key for key, _ in keyed)
+    groups_by_key: dict[tuple[str, ...], list[Participant]] = {}
+    for person in people:
+        groups_by_key.setdefault(tuple(_value(person, a) for a in attributes), []).append(person)
 
-    def merged_size(key: tuple[str, ...], left_out: int) -> int:
-        return sum(n for other, n in sizes.items()
-                   if all(x == y for i, (x, y) in enumerate(zip(other, key, strict=True)) if i != left_out))
+    def without(key: tuple[str, ...], left_out: int) -> tuple[str, ...]:
+        return key[:left_out] + key[left_out + 1:]
 
+    # How many people share each combination with one attribute left out: what leaving that
+    # attribute out of the published forms would make of each group.
+    merged: list[Counter[tuple[str, ...]]] = [Counter() for _ in attributes]
+    for key, members in groups_by_key.items():
+        for index in range(len(attributes)):
+            merged[index][without(key, index)] += len(members)
     groups = []
-    for key in sorted((key for key, n in sizes.items() if n < k), key=lambda key: (sizes[key], key)):
-        members = [p for other, p in keyed if other == key]
-        fixes = tuple(a for i, a in enumerate(attributes) if merged_size(key, i) >= k) if len(attributes) > 1 else ()
+    for key, members in sorted(((key, members) for key, members in groups_by_key.items() if len(members) < k),
+                               key=lambda item: (len(item[1]), item[0])):
+        fixes = tuple(a for i, a in enumerate(attributes) if merged[i][without(key, i)] >= k) \
+            if len(attributes) > 1 else ()
         groups.append(RiskyGroup(
             values=tuple(zip(attributes, key, strict=True)), people=tuple(p.key for p in members),
             codes=tuple(c for p in members for c in p.codes),
             rows=tuple(dict.fromkeys(r for p in members for r in _rows(p))), fixes=fixes))
     roles = Counter(role for p in people for role in dict.fromkeys(normalised_role(r) for r in p.roles))
     rare = tuple(sorted(((role, n) for role, n in roles.items() if n < k), key=lambda item: (item[1], item[0])))
-    return RiskReport(k, tuple(attributes), len(people), tuple(groups), min(sizes.values(), default=0),
+    return RiskReport(k, tuple(attributes), len(people), tuple(groups),
+                      min((len(members) for members in groups_by_key.values()), default=0),
                       rare if "role" in attributes else ())
