@@ -274,7 +274,7 @@ def export(study_dirs: tuple[Path, ...], format_name: str | None, output: str | 
     """
     from svrdf import pipeline
     from svrdf.forms import get_format
-    from svrdf.services.risk import ATTRIBUTES, WITHHOLDABLE
+    from svrdf.study.model import ATTRIBUTES, WITHHOLDABLE
 
     if publish_attributes is not None:
         kept = {a.strip() for a in publish_attributes.split(",") if a.strip()}

@@ -64,6 +64,8 @@ def test_minimal_study_conforms_and_warns_of_what_it_lacks(minimal_study):
     ("event-in-two-phases", "svrdfsh:DataCollectionEventShape", STUDY + "event/CB6"),
     ("code-without-event", "svrdfsh:QuotationCodeShape", STUDY + "code/IP1"),
     ("gender-missing", "svrdfsh:ParticipantShape", STUDY + "participant/IP3"),
+    ("consent-twice", "svrdfsh:ParticipantShape", STUDY + "participant/IP1"),
+    ("consent-to-collect", "svrdfsh:ConsentedProcessShape", STUDY + "consent/process/collect"),
 ])
 def test_bad_graph_fails_with_expected_shape_and_focus(bundled_graph, fixture, shape, focus):
     graph = bad_graph(bundled_graph, fixture)

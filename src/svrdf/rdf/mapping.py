@@ -26,6 +26,7 @@ from svrdf.rdf.vocab import (
     DCAT,
     DCAT3,
     DCTERMS,
+    DPV,
     IANA_MEDIA_TYPES,
     PREFIXES,
     PROV,
@@ -38,6 +39,7 @@ from svrdf.rdf.vocab import (
     XSD,
 )
 from svrdf.study.model import (
+    ACCESS_OPENNESS,
     Concept,
     DataFile,
     Funding,
@@ -53,7 +55,14 @@ from svrdf.study.model import (
     RelatedWork,
     Study,
 )
-from svrdf.study.vocabularies import access_rights, language_code_3, modes_of_collection, participant_attributes
+from svrdf.study.vocabularies import (
+    access_rights,
+    consented_processing,
+    language_code_3,
+    modes_of_collection,
+    participant_attributes,
+    personal_data_categories,
+)
 
 #: A triple of RDF terms (IRIs, blank nodes, literals: rdflib's identifiers, which are strings).
 Triple = tuple[Identifier, Identifier, Identifier]
@@ -200,6 +209,14 @@ class StudyIris:
     def catalog(self, org: Organization) -> URIRef:
         return URIRef(org.url) if org.url else self._iri("catalog")
 
+    def consent(self, access: str | None) -> URIRef:
+        """The record of the consent of the participants who agreed to ``access`` (the study's
+        own consent where ``access`` is None)."""
+        return self._iri("consent", *((access,) if access else ()))
+
+    def consented_process(self, what: str) -> URIRef:
+        return self._iri("consent", "process", what)
+
 
 def triples(study: Study) -> Iterator[Triple]:
     """All triples of the study's graph, in a stable order."""
@@ -240,6 +257,7 @@ def located_triples(study: Study) -> Iterator[LocatedTriple]:
     genders = _gender_values(study, iris)
     for participant in study.participants:
         yield from _participant(participant, genders, iris)
+    yield from _consent(study, iris)
 
 
 def build_graph(study: Study) -> Graph:
@@ -786,6 +804,57 @@ def _participant(participant: Participant, genders: dict[str, URIRef],
         # Unknown is not absent: say that the record gives no gender for this person, which a
         # query can tell apart from a person who preferred not to say.
         yield node, _GENDER, _NOT_RECORDED, participant.origin
+
+
+def _consent(study: Study, iris: StudyIris) -> Iterator[LocatedTriple]:
+    """What the participants consented to, in DPV: a dpv:ConsentRecord of the participants who
+    agreed to each access (the study's consent, and each narrower access a code's row gives),
+    whose processes say what that access allows of the data (dpv:MakeAvailable, dpv:Share or
+    dpv:Store) and which of their attributes may be published (DPV personal data categories)."""
+    consent = study.consent
+    narrower = {code.code: (code.consent, code.origin) for code in study.codes if code.consent}
+    if consent is None and not narrower:
+        return
+    study_access = consent.access if consent else None
+    where = consent.origin if consent else None
+    # Each participant under the narrowest access that their codes' rows or study.yaml give.
+    records: dict[str | None, list[tuple[URIRef, Origin | None]]] = {}
+    for participant in study.participants:
+        access, origin = study_access, where
+        for code in participant.codes:
+            row_access, row = narrower.get(code, (None, None))
+            if row_access and (access is None or ACCESS_OPENNESS[row_access] < ACCESS_OPENNESS[access]):
+                access, origin = row_access, _at(row, "consent")
+        if consent is not None or access is not None:  # else the input says nothing of their consent
+            records.setdefault(None if access == study_access else access, []).append(
+                (iris.participant(participant.key), origin))
+    attributes = consent.attributes if consent else None
+    published = iris.consented_process("attributes") if attributes is not None else None
+    if published is not None:
+        yield from _consented_process(published, where, DPV.MakeAvailable)
+        for attribute in attributes or ():
+            yield published, DPV.hasPersonalData, URIRef(personal_data_categories()[attribute].iri), \
+                _at(where, "attributes")
+    for access in sorted(records, key=lambda a: -ACCESS_OPENNESS[a] if a else -4):
+        record, effective = iris.consent(access), access or study_access
+        yield record, RDF.type, DPV.ConsentRecord, where
+        yield record, DPV.hasConsentStatus, DPV.ConsentGiven, where
+        for person, origin in records[access]:
+            yield record, DPV.hasDataSubject, person, origin
+        if effective is not None:
+            process = iris.consented_process(effective)
+            yield record, DPV.hasProcess, process, where
+            yield from _consented_process(process, where, URIRef(consented_processing()[effective].iri))
+            yield process, DPV.hasData, iris.dataset, where
+        if published is not None:
+            yield record, DPV.hasProcess, published, where
+
+
+def _consented_process(process: URIRef, where: Origin | None, processing: URIRef) -> Iterator[LocatedTriple]:
+    yield process, RDF.type, DPV.Process, where
+    yield process, DPV.hasProcessing, processing, where
+    yield process, DPV.hasPurpose, DPV.ScientificResearch, where
+    yield process, DPV.hasLegalBasis, DPV.InformedConsent, where
 
 
 def schema_org_part(data: Graph | Iterable[Triple], root: URIRef) -> Graph:

@@ -149,6 +149,32 @@ class SPDX(DefinedNamespace):
     checksumAlgorithm_sha512: URIRef
 
 
+class DPV(DefinedNamespace):
+    """The Data Privacy Vocabulary (DPV 2) terms svrdf states what participants consented to with."""
+
+    _NS = Namespace("https://w3id.org/dpv#")
+    _fail = True
+
+    ConsentGiven: URIRef
+    ConsentRecord: URIRef
+    InformedConsent: URIRef
+    MakeAvailable: URIRef
+    Process: URIRef
+    ScientificResearch: URIRef
+    hasConsentStatus: URIRef
+    hasData: URIRef
+    hasDataSubject: URIRef
+    hasLegalBasis: URIRef
+    hasPersonalData: URIRef
+    hasProcess: URIRef
+    hasProcessing: URIRef
+    hasPurpose: URIRef
+
+
+#: DPV's personal data categories (https://w3id.org/dpv/pd#), named in
+#: ``ontology/vocabularies/dpv-personal-data.csv``.
+DPV_PD = Namespace("https://w3id.org/dpv/pd#")
+
 #: IANA's register of media types, whose pages DCAT-AP names a distribution's dcat:mediaType by.
 IANA_MEDIA_TYPES = Namespace("https://www.iana.org/assignments/media-types/")
 
@@ -169,7 +195,9 @@ PREFIXES: dict[str, Namespace] = {
     "foaf": Namespace(str(FOAF)),
     "vcard": Namespace(str(VCARD)),
     "spdx": Namespace(str(SPDX._NS)),
+    "dpv": Namespace(str(DPV._NS)),
+    "pd": DPV_PD,
 }
 
-__all__ = ["DCAT", "DCAT3", "DCTERMS", "FOAF", "IANA_MEDIA_TYPES", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA",
-           "SKOS", "SPDX", "SVRDF", "VCARD", "XSD"]
+__all__ = ["DCAT", "DCAT3", "DCTERMS", "DPV", "DPV_PD", "FOAF", "IANA_MEDIA_TYPES", "PREFIXES", "PROV", "RDF",
+           "RDFS", "SCHEMA", "SKOS", "SPDX", "SVRDF", "VCARD", "XSD"]

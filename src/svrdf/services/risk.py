@@ -17,14 +17,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from svrdf.errors import Origin, UsageError
-from svrdf.study.model import Participant, Study
+from svrdf.study.model import ATTRIBUTES, WITHHOLDABLE, Participant, Study
 
-#: What a study may publish of each participant, in the order the report names them.
-ATTRIBUTES = ("role", "sector", "gender", "case", "phase")
-DEFAULT_ATTRIBUTES = ("role", "sector", "gender", "case")
-#: What export can leave out of the published forms (each a participants.csv column): every
-#: attribute but the phase, which ties each person to the fieldwork and is always published.
-WITHHOLDABLE = ("role", "sector", "gender", "case")
+DEFAULT_ATTRIBUTES = WITHHOLDABLE
 #: How a value the record does not give is shown: as a value of its own, since "not recorded"
 #: is itself something a reader sees.
 UNKNOWN = "(not recorded)"

@@ -21,6 +21,9 @@ from typing import Any
 from svrdf.errors import Origin, StudyDataError, quoted
 from svrdf.study.iri import iri_problem
 from svrdf.study.model import (
+    ACCESS_OPENNESS,
+    ATTRIBUTES,
+    WITHHOLDABLE,
     Access,
     Case,
     CatalogDescription,
@@ -113,11 +116,12 @@ def build_study(source: StudySource, drop_columns: Iterable[str] = ()) -> Study:
         _require_unique(entries, kind)
     code_lists = _CodeLists(phases, cases, sectors, genders)
     dropped = frozenset(drop_columns)
+    _check_dropped_columns(source, dropped)
     codes = _quotation_codes(source.participants, dropped, code_lists)
-    people = _listed_people(source.people, code_lists) if source.people else ()
+    people = _listed_people(source.people, dropped, code_lists) if source.people else ()
     _check_dates(phases, codes, top.day("date-published"), top.origin("date-published"))
     access = _optional(top.node("access"), lambda s: _access(s, language))
-    _check_consent(consent, access, codes, source.participants, dropped)
+    _check_consent(consent, access, codes, (source.participants, source.people), dropped)
     titles = top.local_texts("title", language)
     descriptions = top.local_texts("description", language)
     temporal = top.text("temporal-coverage")
@@ -444,12 +448,8 @@ def _consent(s: _Node) -> Consent:
                    origin=s.origin())
 
 
-#: How open each access right is: an embargo ends open, so it asks for consent to open access.
-_OPENNESS = {"open": 3, "embargoed": 3, "restricted": 2, "metadata-only": 1}
-
-
 def _check_consent(consent: Consent | None, access: Access | None, codes: tuple[QuotationCode, ...],
-                   table: CsvTable, dropped: frozenset[str]) -> None:
+                   tables: tuple[CsvTable, CsvTable | None], dropped: frozenset[str]) -> None:
     """Refuse an access more open than the participants consented to (study.yaml's consent, or
     a code's row), and a column of an attribute they did not consent to have published."""
     if access is not None:
@@ -458,18 +458,20 @@ def _check_consent(consent: Consent | None, access: Access | None, codes: tuple[
         limits += [(code.consent, code.origin.with_field("consent") if code.origin else None)
                    for code in codes if code.consent]
         for allowed, where in limits:
-            if _OPENNESS[access.rights] > _OPENNESS[allowed]:
+            if ACCESS_OPENNESS[access.rights] > ACCESS_OPENNESS[allowed]:
                 raise StudyDataError(
                     f"access is {quoted(access.rights)}, more open than the participants consented to "
                     f"({quoted(allowed)}, {where}); set 'access' to what they consented to",
                     access.origin.with_field("rights") if access.origin else None)
     if consent is None or consent.attributes is None:
         return
-    for column in ("role", "sector", "gender", "case", "phase"):
-        if column in consent.attributes or column in dropped or column not in table.header:
-            continue
-        row = next((r for r in table.rows if (r.cells.get(column) or "").strip()), None)
-        if row is not None:
+    for table in tables:
+        for column in ATTRIBUTES:
+            if column in consent.attributes or column in dropped or table is None or column not in table.header:
+                continue
+            row = next((r for r in table.rows if (r.cells.get(column) or "").strip()), None)
+            if row is None:
+                continue
             raise StudyDataError(
                 f"the participants consented to have only {', '.join(consent.attributes) or 'nothing'} "
                 f"published of them, and this column gives their {column}; leave it out with "
@@ -569,19 +571,23 @@ class _CodeLists:
         return value
 
 
-def _check_table_columns(table: CsvTable, schema: TableSchema, dropped: frozenset[str],
-                         droppable: bool = True) -> None:
-    """The table's header: no column of direct identifiers, every column known. ``droppable``
-    says whether --drop-column reaches this table (participants.csv's columns only)."""
-    schema.check_columns_exist(table, dropped)
+def _check_dropped_columns(source: StudySource, dropped: frozenset[str]) -> None:
+    """Each column --drop-column names is in participants.csv or people.csv, which it leaves
+    unread; an attribute to withhold that neither file gives is simply not published."""
+    present = set(source.participants.header) | set(source.people.header if source.people else ())
+    TableSchema.named(PARTICIPANTS_SCHEMA).check_columns_exist(
+        source.participants, dropped - present - set(WITHHOLDABLE))
+
+
+def _check_table_columns(table: CsvTable, schema: TableSchema, dropped: frozenset[str]) -> None:
+    """The table's header: no column of direct identifiers, every column known."""
     header_origin = Origin(table.file, line=1, row=1)
     for column in table.header:
         if column not in dropped and column.lower() in IDENTIFYING_COLUMNS:
-            way_past = (f"delete the column, or pass --drop-column {column} to leave it unread"
-                        if droppable else "delete the column")
             raise StudyDataError(
                 f"column '{column}' looks like it holds direct identifiers of participants "
-                f"(names, contact details or birth dates), which svrdf never publishes; {way_past}",
+                f"(names, contact details or birth dates), which svrdf never publishes; delete "
+                f"the column, or pass --drop-column {column} to leave it unread",
                 header_origin.with_field(column))
     schema.check_header(table, dropped)
 
@@ -696,12 +702,12 @@ def _check_shared_event(code: QuotationCode, codes: dict[str, QuotationCode]) ->
                              where)
 
 
-def _listed_people(table: CsvTable, lists: _CodeLists) -> tuple[ListedPerson, ...]:
+def _listed_people(table: CsvTable, dropped: frozenset[str], lists: _CodeLists) -> tuple[ListedPerson, ...]:
     schema = TableSchema.named(PEOPLE_SCHEMA)
-    _check_table_columns(table, schema, frozenset(), droppable=False)
+    _check_table_columns(table, schema, dropped)
     people: dict[str, ListedPerson] = {}
     for row in table.rows:
-        cells = _cells(table, schema, row, frozenset())
+        cells = _cells(table, schema, row, dropped)
         person = ListedPerson(
             id=cells["person"],
             codes=tuple(dict.fromkeys(c for c in cells["codes"] if c)),

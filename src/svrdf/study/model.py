@@ -171,6 +171,18 @@ class DataFile:
     origin: Origin | None = field(default=None, compare=False)
 
 
+#: What a study may publish of each participant, in the order reports name them; each is also
+#: the participants.csv column (and, but for the case and phase, the people.csv column) giving it.
+ATTRIBUTES = ("role", "sector", "gender", "case", "phase")
+#: What a study can withhold from the published forms: every attribute but the phase, which
+#: ties each person to the fieldwork and is always published.
+WITHHOLDABLE = ("role", "sector", "gender", "case")
+
+#: How open each access right is, the least open lowest: an embargo ends open, so it needs
+#: consent to open access.
+ACCESS_OPENNESS = {"metadata-only": 1, "restricted": 2, "open": 3, "embargoed": 3}
+
+
 @dataclass(frozen=True)
 class Consent:
     """What the participants consented to: the most open access to the data (``open``,

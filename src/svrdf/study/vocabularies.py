@@ -1,6 +1,7 @@
 """The controlled vocabularies svrdf maps study fields to, read from the CSV tables in
 ``ontology/vocabularies/`` (which a curator can review and extend): the DDI Mode of Collection
-terms, the COAR access rights, the attributes a study records of its participants, the licence
+terms, the COAR access rights, the attributes a study records of its participants (with the DPV
+personal data category of each), the DPV processing each consented access allows, the licence
 addresses that have an SPDX identifier, and the two-letter ISO 639-1 languages with their ISO
 639-2/T codes.
 """
@@ -41,13 +42,25 @@ def _table(name: str) -> Mapping[str, Term]:
 
 
 _KEY = {"ddi-mode-of-collection": "notation", "coar-access-rights": "key",
-        "participant-attributes": "attribute"}
+        "participant-attributes": "attribute", "dpv-consented-access": "key",
+        "dpv-personal-data": "attribute"}
 
 
 def participant_attributes() -> Mapping[str, Term]:
     """What a study may record of each participant (phase, case, sector, role, gender), each
     with the property that holds it: schema.org's variableMeasured."""
     return _table("participant-attributes")
+
+
+def personal_data_categories() -> Mapping[str, Term]:
+    """The DPV personal data category of each attribute a study may publish of its participants."""
+    return _table("dpv-personal-data")
+
+
+def consented_processing() -> Mapping[str, Term]:
+    """The DPV processing that each access a participant may consent to (``open``,
+    ``restricted``, ``metadata-only``) allows of the data."""
+    return _table("dpv-consented-access")
 
 
 def modes_of_collection() -> Mapping[str, Term]:
