@@ -433,3 +433,24 @@ def dcat_ap_shapes() -> list[Path]:
 def dcat_ap_violations(data: Graph) -> list[tuple[str, str]]:
     """The DCAT-AP 3.0.1 violations of ``data``, by the standard's own shapes and ranges."""
     return shacl_violations(data, require_shared(DCAT_AP + "shapes.ttl"), require_shared(DCAT_AP + "range.ttl"))
+
+
+def consenting_study(tmp_path: Path, access: str | None, attributes: list[str] | None,
+                     rows: dict[str, str]) -> Path:
+    """housing-voices with study.yaml's consent and a participants.csv consent cell per code."""
+    folder = tmp_path / "study"
+    shutil.copytree(FIXTURES / "studies" / "housing-voices", folder)
+    consent = {k: v for k, v in (("access", access), ("attributes", attributes)) if v is not None}
+    if consent:
+        with open(folder / "study.yaml", "a", encoding="utf-8") as handle:
+            handle.write(yaml.safe_dump({"consent": consent}, sort_keys=False))
+    if rows:
+        path = folder / "participants.csv"
+        with open(path, encoding="utf-8", newline="") as handle:
+            table = list(csv.DictReader(handle))
+        assert set(rows) <= {row["code"] for row in table}
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, [*table[0], "consent"])
+            writer.writeheader()
+            writer.writerows({**row, "consent": rows.get(row["code"], "")} for row in table)
+    return folder

@@ -378,19 +378,24 @@ def fair(study_dir: Path | None, report_format: str) -> None:
 @study_option
 @click.option("--k", "k", type=click.IntRange(min=1), default=3, show_default=True,
               help="The fewest people who may share a combination of published values.")
-@click.option("--attributes", default="role,sector,gender,case", show_default=True,
-              metavar="LIST", help="The attributes the study publishes of each participant, "
-                                   "separated by commas (of role, sector, gender, case, phase).")
+@click.option("--attributes", default=None, metavar="LIST",
+              help="The attributes the study publishes of each participant, separated by commas "
+                   "(of role, sector, gender, case, phase). Default: role, sector, gender and case, "
+                   "less those the study withholds (study.yaml's disclosure).")
 @click.option("--format", "-f", "report_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="The report's form, on stdout.")
-def risk(study_dir: Path | None, k: int, attributes: str, report_format: str) -> None:
+@drop_column_option
+def risk(study_dir: Path | None, k: int, attributes: str | None, report_format: str,
+         drop_columns: tuple[str, ...]) -> None:
     """Find the participants whom the published attributes could single out.
 
     Every combination of the attributes that fewer than K people share is reported with its
-    people's codes, the rows that give their values, and what would fix it (an attribute to
-    leave out with 'svrdf export --drop-column', or values to generalise). Roles are compared
-    normalised, and a role fewer than K people have is listed on its own. Exits 1 when a
-    combination is shared by fewer than K people.
+    people's codes, the rows that give their values, and what would fix it: an attribute to
+    withhold ('svrdf export --publish-attributes', or 'withhold' under study.yaml's
+    'disclosure'), or values to generalise ('generalise' under 'disclosure'). The study is
+    seen as it is published, its disclosure choices applied. Roles are compared normalised,
+    and a role fewer than K people have is listed on its own. Exits 1 when a combination is
+    shared by fewer than K people.
 
     \b
     Examples:
@@ -404,8 +409,8 @@ def risk(study_dir: Path | None, k: int, attributes: str, report_format: str) ->
     from svrdf.study.builder import load_study
 
     directory = _study_dir(study_dir)
-    chosen = tuple(a.strip() for a in attributes.split(",") if a.strip())
-    report = disclosure_risk(load_study(directory), k, chosen)
+    chosen = None if attributes is None else tuple(a.strip() for a in attributes.split(",") if a.strip())
+    report = disclosure_risk(load_study(directory, drop_columns=drop_columns), k, chosen)
     click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2) if report_format == "json"
                else report.to_text(), nl=report_format == "json")
     groups = len(report.groups)

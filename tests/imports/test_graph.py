@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import FIXTURES, REPO_ROOT, require_shared
+from conftest import FIXTURES, REPO_ROOT, consenting_study, require_shared
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
@@ -25,7 +25,7 @@ GOLDEN = REPO_ROOT / "output"
 SEED = "seed/000_9064ac67a04cfab1.txt"
 #: The columns of participants.csv that the graph says of the code itself (the others, sector,
 #: role and gender, it says of the code's people).
-CODE_COLUMNS = ("code", "phase", "case", "other_codes", "people", "same_event_as", "event",
+CODE_COLUMNS = ("code", "phase", "case", "other_codes", "people", "same_event_as", "consent", "event",
                 "mode", "date", "note")
 
 
@@ -80,6 +80,21 @@ def test_the_second_example_study_s_graph_imports_back_with_its_files(tmp_path):
     assert result.exit_code == 0, result.output
     assert isomorphic(export_study(tmp_path / "back").graph, export_study(housing).graph)
     assert study_yaml(tmp_path / "back")["files"] == study_yaml(housing)["files"]
+
+
+def test_consent_comes_back_from_its_dpv_records(tmp_path):
+    """study.yaml's consent and each row's narrower one, from the graph's DPV consent records;
+    a focus group whose people all consented to less comes back on the group's row."""
+    study = consenting_study(tmp_path, "open", ["role", "sector", "gender", "case", "phase"],
+                             {"HA1-O2": "restricted", "FG2": "restricted", "HA2-T1": "restricted"})
+    (tmp_path / "study.ttl").write_bytes(export_study(study).serialize(FORMATS["turtle"]))
+    result = run("import", "rdf", str(tmp_path / "study.ttl"), str(tmp_path / "back"))
+    assert result.exit_code == 0, result.output
+    assert study_yaml(tmp_path / "back")["consent"] == study_yaml(study)["consent"]
+    consents = {code: row["consent"] for code, row in rows(tmp_path / "back" / "participants.csv").items()
+                if row.get("consent")}
+    assert consents == {"HA1-O2": "restricted", "FG2": "restricted", "HA2-T1": "restricted"}
+    assert isomorphic(export_study(tmp_path / "back").graph, export_study(study).graph)
 
 
 def test_a_record_imported_exported_and_imported_again_keeps_every_field(tmp_path):

@@ -43,10 +43,13 @@ from svrdf.forms import FORMATS
 from svrdf.imports import import_study
 from svrdf.pipeline import export_study
 from svrdf.shacl.validation import validate
+from svrdf.study.model import ATTRIBUTES
 
 PARSERS = {"turtle": "turtle", "nt": "nt", "json-ld": "json-ld"}
 COLUMNS = ["code", "phase", "case", "sector", "role", "gender", "other_codes", "people", "event",
-           "mode", "date", "note"]
+           "mode", "date", "note", "consent"]
+#: The accesses participants may consent to, least open first.
+CONSENTED = ["metadata-only", "restricted", "open"]
 PEOPLE_COLUMNS = ["person", "codes", "gender", "sector", "role"]
 with open(REPO_ROOT / "ontology" / "vocabularies" / "ddi-mode-of-collection.csv",
           encoding="utf-8", newline="") as _handle:
@@ -157,7 +160,7 @@ def studies(draw, text=plain_text):
                 "role": draw(text) if draw(often) else "", "gender": "", "other_codes": "",
                 "people": str(people) if people > 1 or draw(sometimes) else "",
                 "event": "", "mode": draw(st.sampled_from(["", *MODES])),
-                "date": event_date(draw), "note": draw(text) if draw(rarely) else ""}
+                "date": event_date(draw), "note": draw(text) if draw(rarely) else "", "consent": ""}
 
     def new_code() -> str:
         return f"{draw(code_letters)}{next(serial)}"
@@ -315,6 +318,14 @@ def studies(draw, text=plain_text):
             study["access"]["embargo-end"] = days_in_order(draw, 1)[0].isoformat()
         if draw(sometimes):
             study["access"]["conditions"] = in_languages(draw, text)
+    if draw(sometimes):  # consent at least as open as the access, for all and on some rows
+        least = CONSENTED.index({"embargoed": "open"}.get(rights, rights)) if rights else 0
+        study["consent"] = {"attributes": list(ATTRIBUTES)}
+        if draw(often):
+            study["consent"]["access"] = draw(st.sampled_from(CONSENTED[least:]))
+        for cells in rows:
+            if draw(sometimes):
+                cells["consent"] = draw(st.sampled_from(CONSENTED[least:]))
     files = []
     for index in range(draw(st.integers(0, 3))):
         entry: dict = {"name": f"{index}{draw(st.from_regex(r'[A-Za-z0-9 ._-]{0,12}', fullmatch=True))}"}

@@ -6,12 +6,11 @@ every DPV term svrdf writes is checked against DPV 2.3's own term list."""
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURES, participant_iri, query, roster
+from conftest import FIXTURES, consenting_study, participant_iri, query, roster
 from rdflib import Graph, URIRef
 
 from svrdf import resources
@@ -27,27 +26,6 @@ DPV_TERMS = frozenset(line for line in (FIXTURES / "dpv" / "terms-2.3.txt").read
 #: What each consented access allows of the data, as DPV names the processing.
 PROCESSING = {"open": DPV + "MakeAvailable", "restricted": DPV + "Share", "metadata-only": DPV + "Store"}
 OPENNESS = ["metadata-only", "restricted", "open"]
-
-
-def consenting_study(tmp_path: Path, access: str | None, attributes: list[str] | None,
-                     rows: dict[str, str]) -> Path:
-    """housing-voices with study.yaml's consent and a participants.csv consent cell per code."""
-    folder = tmp_path / "study"
-    shutil.copytree(FIXTURES / "studies" / "housing-voices", folder)
-    consent = {k: v for k, v in (("access", access), ("attributes", attributes)) if v is not None}
-    if consent:
-        with open(folder / "study.yaml", "a", encoding="utf-8") as handle:
-            handle.write(yaml.safe_dump({"consent": consent}, sort_keys=False))
-    if rows:
-        path = folder / "participants.csv"
-        with open(path, encoding="utf-8", newline="") as handle:
-            table = list(csv.DictReader(handle))
-        assert set(rows) <= {row["code"] for row in table}
-        with open(path, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, [*table[0], "consent"])
-            writer.writeheader()
-            writer.writerows({**row, "consent": rows.get(row["code"], "")} for row in table)
-    return folder
 
 
 def expected_access(folder: Path) -> dict[str, str]:

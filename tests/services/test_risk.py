@@ -12,8 +12,9 @@ from conftest import FIXTURES
 
 from svrdf.cli import cli
 from svrdf.resources import bundled_study_dir
-from svrdf.services.risk import disclosure_risk, normalised_role
+from svrdf.services.risk import disclosure_risk
 from svrdf.study.builder import load_study
+from svrdf.study.model import normalised_role
 
 #: The bundled study's twenty people by sector and gender, worked out by hand from its
 #: participants.csv (IP8 and CC1 are one person, in LA; IP13 and CB1 one, with no sector; CB6's

@@ -22,9 +22,9 @@ from svrdf.imports.draft import Draft
 from svrdf.imports.repositories import SourceError
 from svrdf.imports.roster import Roster, Row
 from svrdf.rdf.mapping import EVENT_CLASSES, GENDER_SCHEME, SECTOR_SCHEME
-from svrdf.rdf.vocab import DCAT, DCTERMS, PROV, RDF, RDFS, SCHEMA, SKOS, SPDX, SVRDF
+from svrdf.rdf.vocab import DCAT, DCTERMS, DPV, PROV, RDF, RDFS, SCHEMA, SKOS, SPDX, SVRDF
 from svrdf.study.model import ORGANIZATIONAL_ROLES
-from svrdf.study.vocabularies import access_rights
+from svrdf.study.vocabularies import access_rights, consented_processing, personal_data_categories
 
 #: What each kind of event is called in participants.csv, by its class.
 _EVENT_KINDS = {str(iri): kind for kind, iri in EVENT_CLASSES.items()}
@@ -175,7 +175,11 @@ class _GraphReader:
                                ("time-method", SVRDF.timeMethod)):
             self._put(key, g.text(ds, predicate))
         self._put("universe", self._local_text(ds, SVRDF.universe, language))
-        rows, people = _Participants(self, [self.phase_ids[p] for p in phases]).tables()
+        consent, narrower = self._consent()
+        self._put("consent", consent)
+        if any(g.iri(node, SCHEMA.gender) == str(SVRDF.Withheld) for node in g.typed(SVRDF.Participant)):
+            study["disclosure"] = {"withhold": ["gender"]}
+        rows, people = _Participants(self, [self.phase_ids[p] for p in phases]).tables(narrower)
         self.result.roster = Roster(rows=rows)
         self.result.people = people
         return self.result
@@ -311,6 +315,29 @@ class _GraphReader:
         if end := g.text(ds, DCTERMS.available):
             entry["embargo-end"] = end
         return entry
+
+    def _consent(self) -> tuple[dict[str, Any] | None, dict[str, str]]:
+        """study.yaml's consent, from the study's consent record, and the narrower access of
+        each participant under another record (by their IRI)."""
+        g = self.g
+        processing = {term.iri: key for key, term in consented_processing().items()}
+        categories = {term.iri: attribute for attribute, term in personal_data_categories().items()}
+        consent: dict[str, Any] | None = None
+        narrower: dict[str, str] = {}
+        for record in g.typed(DPV.ConsentRecord):
+            access, attributes = None, None
+            for process in g.iris(record, DPV.hasProcess):
+                if g.iris(process, DPV.hasData):
+                    access = next((processing[p] for p in g.iris(process, DPV.hasProcessing) if p in processing), None)
+                else:
+                    attributes = [categories[c] for c in g.iris(process, DPV.hasPersonalData) if c in categories]
+            if record == f"{self.base}consent":
+                consent = {"access": access} if access else {}
+                if attributes is not None:
+                    consent["attributes"] = [a for a in categories.values() if a in attributes]
+            elif access:
+                narrower.update(dict.fromkeys(g.iris(record, DPV.hasDataSubject), access))
+        return consent, narrower
 
     def _data_file(self, node: str, access: dict[str, Any] | None) -> dict[str, Any]:
         g = self.g
@@ -448,14 +475,18 @@ class _Participants:
                 "role": g.texts(node, SCHEMA.jobTitle),
                 "gender": sorted(set(genders), key=_natural)}
 
-    def tables(self) -> tuple[list[Row], list[dict[str, str]]]:
+    def tables(self, narrower: dict[str, str]) -> tuple[list[Row], list[dict[str, str]]]:
+        """The rows of participants.csv and people.csv; ``narrower`` is the access each
+        participant consented to where it is narrower than the study's, by their IRI."""
         g, base, rows = self.g, self.reader.base or "", self.rows
         prefix = base + "participant/"
         anonymous: dict[str, list[tuple[int, dict[str, list[str]]]]] = {}
         persons: list[tuple[str, list[str], dict[str, list[str]]]] = []
+        consented: list[tuple[str, list[str], str]] = []  # each person's codes and access
         for node in g.typed(SVRDF.Participant):
             key = "/".join(unquote(part) for part in node.removeprefix(prefix).split("/"))
             codes = [self.reader.codes.get(c, "") for c in g.iris(node, SVRDF.hasQuotationCode)]
+            consented.append((key, codes, narrower.get(node, "")))
             group, _, index = key.rpartition("/")
             if codes == [group] and group in rows and rows[group].people > 1 and index.isdigit():
                 anonymous.setdefault(group, []).append((int(index), self._values(node)))
@@ -498,8 +529,26 @@ class _Participants:
                 slots = [first_genders[key] for key, _, _ in sorted(members.get(code, []))]
                 slots += [(v["gender"] or [""])[0] for _, v in sorted(anonymous.get(code, []))]
                 row.gender = slots if any(slots) else []
+        self._put_consent(consented)
         order = sorted(rows.values(), key=self._rank)
         return order, listed
+
+    def _put_consent(self, consented: list[tuple[str, list[str], str]]) -> None:
+        """A narrower access on each row whose people all consented to it (a person's access is
+        the narrowest their rows give), and a note of each person whose rows cannot say theirs:
+        one whose only codes are groups whose people differ."""
+        accesses: dict[str, set[str]] = {}
+        for _, codes, access in consented:
+            for code in codes:
+                accesses.setdefault(code, set()).add(access)
+        for code, given in accesses.items():
+            if len(given) == 1:
+                self.rows[code].consent = next(iter(given))
+        if lost := sorted(key for key, codes, access in consented
+                          if access and all(self.rows[code].consent != access for code in codes)):
+            self.reader.result.note(
+                f"not imported: the narrower consent of {', '.join(lost)}, whose only codes are groups "
+                "whose people consented to different access; give it in a row of their own")
 
     def _rank(self, row: Row) -> tuple[int, list]:
         """The order svrdf names a person's codes in: by phase, then code."""

@@ -98,6 +98,7 @@ class Row:
     other_codes: list[str] = field(default_factory=list)
     people: int = 1
     same_event_as: str = ""
+    consent: str = ""
     event: str = ""
     mode: str = ""
     date: str = ""

@@ -255,8 +255,10 @@ def located_triples(study: Study) -> Iterator[LocatedTriple]:
         if not code.same_event_as:
             yield from _event(code, iris, modes)
     genders = _gender_values(study, iris)
+    # A gender the study does not publish is withheld, not unrecorded: a query tells them apart.
+    no_gender = SVRDF.Withheld if "gender" in study.withheld else SVRDF.NotRecorded
     for participant in study.participants:
-        yield from _participant(participant, genders, iris)
+        yield from _participant(participant, genders, no_gender, iris)
     yield from _consent(study, iris)
 
 
@@ -719,7 +721,6 @@ _START, _END = SCHEMA.startDate, SCHEMA.endDate
 _PARTICIPANT_TYPES = (SCHEMA.Person, PROV.Agent, SVRDF.Participant)
 _IDENTIFIER, _HAS_CODE = SCHEMA.identifier, SVRDF.hasQuotationCode
 _JOB_TITLE, _GENDER, _SECTOR = SCHEMA.jobTitle, SCHEMA.gender, SVRDF.sector
-_NOT_RECORDED = SVRDF.NotRecorded
 
 
 def _quotation_code(code: QuotationCode, iris: StudyIris) -> Iterator[LocatedTriple]:
@@ -779,7 +780,7 @@ def _gender_values(study: Study, iris: StudyIris) -> dict[str, URIRef]:
             for g in study.genders}
 
 
-def _participant(participant: Participant, genders: dict[str, URIRef],
+def _participant(participant: Participant, genders: dict[str, URIRef], no_gender: URIRef,
                  iris: StudyIris) -> Iterator[LocatedTriple]:
     node = iris.participant(participant.key)
     for code, origin in zip(participant.codes, participant.code_origins, strict=False):
@@ -801,9 +802,9 @@ def _participant(participant: Participant, genders: dict[str, URIRef],
         elif name == "case":
             yield node, _IN_CASE, iris.case(value), _at(row, name)
     if not gender_known:
-        # Unknown is not absent: say that the record gives no gender for this person, which a
-        # query can tell apart from a person who preferred not to say.
-        yield node, _GENDER, _NOT_RECORDED, participant.origin
+        # Unknown is not absent: say that the record gives no gender for this person (or that
+        # the study withholds it), which a query can tell apart from one who preferred not to say.
+        yield node, _GENDER, no_gender, participant.origin
 
 
 def _consent(study: Study, iris: StudyIris) -> Iterator[LocatedTriple]:

@@ -105,6 +105,7 @@ class SVRDF(DefinedNamespace):
     PreferNotToSay: URIRef
     QuotationCode: URIRef
     Sector: URIRef
+    Withheld: URIRef
     codePrefix: URIRef
     collectedIn: URIRef
     kindOfData: URIRef

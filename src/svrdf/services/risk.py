@@ -6,29 +6,23 @@ people out (k-anonymity). Roles are free text, so they are compared normalised (
 punctuation and notes in parentheses aside), and a role that fewer than ``k`` people have is
 reported on its own too: it may identify a person whatever else is published. Each group under
 ``k`` comes with its people's codes and the rows that give their values, and with what would
-fix it: the attributes whose leaving out (``svrdf export --publish-attributes`` the others) would
-merge the group into one of ``k`` or more.
+fix it: the attributes whose withholding (study.yaml's ``disclosure``, or ``svrdf export
+--publish-attributes`` the others) would merge the group into one of ``k`` or more. The study is
+seen as published: what its disclosure withholds or generalises is applied when it is loaded.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from svrdf.errors import Origin, UsageError
-from svrdf.study.model import ATTRIBUTES, WITHHOLDABLE, Participant, Study
+from svrdf.study.model import ATTRIBUTES, WITHHOLDABLE, Participant, Study, normalised_role
 
 DEFAULT_ATTRIBUTES = WITHHOLDABLE
 #: How a value the record does not give is shown: as a value of its own, since "not recorded"
 #: is itself something a reader sees.
 UNKNOWN = "(not recorded)"
-
-
-def normalised_role(role: str) -> str:
-    """A role compared as a reader would: 'Director (Charity)' and 'director' alike."""
-    text = re.sub(r"\([^)]*\)", " ", role.lower())
-    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
 
 
 @dataclass(frozen=True)
@@ -81,12 +75,13 @@ class RiskReport:
             lines.append(f"- {group.size} {who} ({', '.join(group.codes)}): {described}")
             lines.append(f"  rows: {'; '.join(group.rows)}")
             if group.fixes:
-                lines += [f"  fix: publish without '{a}' (svrdf export --publish-attributes "
-                          f"{','.join(b for b in self.attributes if b != a)}), or generalise these values"
+                lines += [f"  fix: withhold '{a}' (study.yaml's disclosure.withhold, or svrdf export "
+                          f"--publish-attributes {','.join(b for b in self.attributes if b != a)}), "
+                          "or generalise these values (disclosure.generalise)"
                           for a in group.fixes]
             else:
-                lines.append("  fix: generalise these values (a broader role, merged categories); "
-                             "leaving out one attribute is not enough")
+                lines.append("  fix: generalise these values (study.yaml's disclosure.generalise: a broader "
+                             "role, merged categories); withholding one attribute is not enough")
         if self.rare_roles:
             lines.append(f"Roles fewer than {self.k} people have (a role alone can identify a person):")
             lines += [f"- {role!r}: {n}" for role, n in self.rare_roles]
@@ -105,8 +100,12 @@ def _rows(participant: Participant) -> list[str]:
     return [f"{o.file}, row {o.row}" for o in origins if o is not None and o.row is not None]
 
 
-def disclosure_risk(study: Study, k: int = 3, attributes: tuple[str, ...] = DEFAULT_ATTRIBUTES) -> RiskReport:
-    """Every combination of ``attributes`` that fewer than ``k`` of the study's participants share."""
+def disclosure_risk(study: Study, k: int = 3, attributes: tuple[str, ...] | None = None) -> RiskReport:
+    """Every combination of ``attributes`` that fewer than ``k`` of the study's participants
+    share. By default: the role, sector, gender and case, less those the study withholds (or
+    the phase alone, which is always published, if it withholds them all)."""
+    if attributes is None:
+        attributes = tuple(a for a in DEFAULT_ATTRIBUTES if a not in study.withheld) or ("phase",)
     unknown = [a for a in attributes if a not in ATTRIBUTES]
     if unknown or not attributes:
         raise UsageError(f"--attributes: expected some of {', '.join(ATTRIBUTES)}, got {', '.join(unknown) or 'none'}")

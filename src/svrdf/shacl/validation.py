@@ -91,6 +91,25 @@ class ValidationReport:
     def warnings(self) -> tuple[ValidationResult, ...]:
         return tuple(r for r in self.results if r.severity != "Violation")
 
+    def without_warnings_on(self, paths: Collection[URIRef]) -> ValidationReport:
+        """The report less its warnings of a value missing on one of ``paths``: what a study
+        chose not to publish is not missing. Its results graph leaves them out too."""
+        def kept(severity: Node | str | None, path: Node | None) -> bool:
+            return severity in ("Violation", SH.Violation) or path not in paths
+
+        results = tuple(r for r in self.results if r.inverse or kept(r.severity, r.path))
+        if len(results) == len(self.results):
+            return self
+
+        def make_graph() -> Graph:
+            graph = self.make_graph()
+            for node in list(graph.subjects(RDF.type, SH.ValidationResult)):
+                if not kept(graph.value(node, SH.resultSeverity), graph.value(node, SH.resultPath)):
+                    graph.remove((None, SH.result, node))
+                    graph.remove((node, None, None))
+            return graph
+        return replace(self, results=results, make_graph=make_graph)
+
     def summary(self) -> str:
         v, w = len(self.violations), len(self.warnings)
         return f"{v} violation{'s' * (v != 1)}, {w} warning{'s' * (w != 1)}"

@@ -30,6 +30,7 @@ from svrdf.study.model import (
     Concept,
     Consent,
     DataFile,
+    Disclosure,
     Fact,
     Funding,
     Identifier,
@@ -47,6 +48,7 @@ from svrdf.study.model import (
     QuotationCode,
     RelatedWork,
     Study,
+    normalised_role,
 )
 from svrdf.study.reader import CsvRow, CsvTable, StudySource, YamlDocument, YamlPath, read_study, read_yaml
 from svrdf.study.schemas import (
@@ -111,12 +113,13 @@ def build_study(source: StudySource, drop_columns: Iterable[str] = ()) -> Study:
     identifiers = tuple(_identifier(s) for s in top.nodes("identifiers"))
     files = tuple(_data_file(s) for s in top.nodes("files"))
     consent = _optional(top.node("consent"), _consent)
+    disclosure = _optional(top.node("disclosure"), _disclosure) or Disclosure()
     for kind, entries in (("phases", phases), ("cases", cases), ("sectors", sectors),
                           ("gender", genders), ("identifiers", identifiers), ("files", files)):
         _require_unique(entries, kind)
-    code_lists = _CodeLists(phases, cases, sectors, genders)
-    dropped = frozenset(drop_columns)
-    _check_dropped_columns(source, dropped)
+    code_lists = _CodeLists(phases, cases, sectors, genders, disclosure)
+    _check_dropped_columns(source, frozenset(drop_columns))
+    dropped = frozenset(drop_columns) | frozenset(disclosure.withhold)
     codes = _quotation_codes(source.participants, dropped, code_lists)
     people = _listed_people(source.people, dropped, code_lists) if source.people else ()
     _check_dates(phases, codes, top.day("date-published"), top.origin("date-published"))
@@ -163,6 +166,7 @@ def build_study(source: StudySource, drop_columns: Iterable[str] = ()) -> Study:
         funding=tuple(_funding(s) for s in top.nodes("funding")),
         files=files,
         consent=consent,
+        withheld=tuple(a for a in WITHHOLDABLE if a in dropped),
         kind_of_data=top.text("kind-of-data"),
         unit_of_analysis=top.text("unit-of-analysis"),
         universe=top.local_texts("universe", language),
@@ -479,6 +483,14 @@ def _check_consent(consent: Consent | None, access: Access | None, codes: tuple[
                 row.origin(table.file, column))
 
 
+def _disclosure(s: _Node) -> Disclosure:
+    rules = s.get("generalise") or {}
+    return Disclosure(withhold=s.texts("withhold"),
+                      generalise=tuple((attribute, str(value).strip(), str(broader).strip())
+                                       for attribute, pairs in rules.items() for value, broader in pairs.items()),
+                      origin=s.origin())
+
+
 def _funding(s: _Node) -> Funding:
     return Funding(funder=_organization(s.node("funder")),  # type: ignore[arg-type]
                    award_number=s.text("award-number"), award_title=s.text("award-title"),
@@ -554,21 +566,37 @@ def _concept(s: _Node) -> Concept:
 
 
 class _CodeLists:
-    """The study's own lists, against which the tables' cells are checked."""
+    """The study's own lists, against which the tables' cells are checked, and the broader
+    values study.yaml's disclosure publishes in place of some of them."""
 
-    def __init__(self, phases, cases, sectors, genders):
+    def __init__(self, phases, cases, sectors, genders, disclosure: Disclosure):
         self.known = {
             "phase": [p.id for p in phases],
             "case": [c.id for c in cases],
             "sector": [c.code for c in sectors],
             "gender": [c.code for c in genders],
         }
+        self.broader: dict[str, dict[str, str]] = {}
+        for attribute, value, broader in disclosure.generalise:
+            where = disclosure.origin.with_field(f"generalise.{attribute}") if disclosure.origin else None
+            if attribute != "role":
+                for code in (value, broader):
+                    self.check(code, attribute, where)  # type: ignore[arg-type]
+            self.broader.setdefault(attribute, {})[normalised_role(value) if attribute == "role" else value] = broader
 
     def check(self, value: str | None, column: str, origin: Origin) -> str | None:
+        """``value`` if it is a code of the study's list for ``column``; published as its
+        broader code where the study generalises it."""
         if value is not None and value not in self.known[column]:
             choices = ", ".join(self.known[column]) or f"none: study.yaml declares no {column} codes"
             raise StudyDataError(f"unknown {column} {quoted(value)}; expected one of {choices}", origin)
-        return value
+        return self.published(column, value)
+
+    def published(self, attribute: str, value: str | None) -> str | None:
+        """What is published of ``value``: the broader value the study generalises it to, or itself."""
+        if value is None or attribute not in self.broader:
+            return value
+        return self.broader[attribute].get(normalised_role(value) if attribute == "role" else value, value)
 
 
 def _check_dropped_columns(source: StudySource, dropped: frozenset[str]) -> None:
@@ -621,9 +649,8 @@ def _quotation_codes(table: CsvTable, dropped: frozenset[str],
 
         people = cells["people"] or 1
         # One person's "W;" is their gender W: an empty entry means something only for a group.
-        genders = cells["gender"] if people > 1 else tuple(g for g in cells["gender"] if g)
-        for gender in genders:
-            lists.check(gender, "gender", at("gender"))
+        genders = tuple(lists.check(g, "gender", at("gender")) for g in (
+            cells["gender"] if people > 1 else (g for g in cells["gender"] if g)))
         if len(genders) > people:
             raise StudyDataError(f"gives {len(genders)} genders for {people} "
                                  f"{'person' if people == 1 else 'people'}; give one for all of "
@@ -640,7 +667,7 @@ def _quotation_codes(table: CsvTable, dropped: frozenset[str],
             phase=lists.check(cells["phase"], "phase", at("phase")),
             case=lists.check(cells["case"], "case", at("case")),
             sector=lists.check(cells["sector"], "sector", at("sector")),
-            role=cells["role"],
+            role=lists.published("role", cells["role"]),
             genders=genders,
             other_codes=tuple(c for c in cells["other_codes"] if c),
             people=people,
@@ -713,7 +740,7 @@ def _listed_people(table: CsvTable, dropped: frozenset[str], lists: _CodeLists) 
             codes=tuple(dict.fromkeys(c for c in cells["codes"] if c)),
             gender=lists.check(cells["gender"], "gender", row.origin(table.file, "gender")),
             sector=lists.check(cells["sector"], "sector", row.origin(table.file, "sector")),
-            role=cells["role"],
+            role=lists.published("role", cells["role"]),
             origin=row.origin(table.file),
         )
         if not person.codes:

@@ -9,6 +9,7 @@ immutable and its iteration order is stable.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -178,6 +179,13 @@ ATTRIBUTES = ("role", "sector", "gender", "case", "phase")
 #: ties each person to the fieldwork and is always published.
 WITHHOLDABLE = ("role", "sector", "gender", "case")
 
+
+def normalised_role(role: str) -> str:
+    """A role compared as a reader would: 'Director (Charity)' and 'director' alike."""
+    text = re.sub(r"\([^)]*\)", " ", role.lower())
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+
+
 #: How open each access right is, the least open lowest: an embargo ends open, so it needs
 #: consent to open access.
 ACCESS_OPENNESS = {"metadata-only": 1, "restricted": 2, "open": 3, "embargoed": 3}
@@ -190,6 +198,17 @@ class Consent:
 
     access: str | None = None
     attributes: tuple[str, ...] | None = None
+    origin: Origin | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """What the study publishes of its participants (study.yaml's ``disclosure``): the
+    attributes it withholds, and the broader value it publishes in place of each value of an
+    attribute that it generalises (a role by its normalised text, a sector or gender by code)."""
+
+    withhold: tuple[str, ...] = ()
+    generalise: tuple[tuple[str, str, str], ...] = ()
     origin: Origin | None = field(default=None, compare=False)
 
 
@@ -404,6 +423,9 @@ class Study:
     funding: tuple[Funding, ...] = ()
     files: tuple[DataFile, ...] = ()
     consent: Consent | None = None
+    #: The attributes published of no participant: those study.yaml's ``disclosure`` withholds
+    #: and those whose columns were left unread (--drop-column, --publish-attributes).
+    withheld: tuple[str, ...] = ()
     kind_of_data: str | None = None
     unit_of_analysis: str | None = None
     universe: tuple[LocalText, ...] = ()

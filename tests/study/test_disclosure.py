@@ -1,0 +1,105 @@
+"""study.yaml's disclosure: what a study withholds is never published (from either file), what
+it generalises is published as the broader value, `svrdf risk` sees the study as published, and
+a generalisation to a code the study does not have is refused where it is written."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from conftest import FIXTURES, query
+from rdflib import Graph
+
+from svrdf.cli import cli
+from svrdf.pipeline import check_study
+from svrdf.rdf.mapping import build_graph
+from svrdf.resources import bundled_study_dir
+from svrdf.services.risk import disclosure_risk
+from svrdf.study.builder import load_study
+
+HOUSING = FIXTURES / "studies" / "housing-voices"
+
+
+def with_disclosure(tmp_path: Path, source: Path, disclosure: dict, **keys) -> Path:
+    folder = tmp_path / "study"
+    shutil.copytree(source, folder)
+    with open(folder / "study.yaml", "a", encoding="utf-8") as handle:
+        handle.write(yaml.safe_dump({"disclosure": disclosure, **keys}, sort_keys=False))
+    return folder
+
+
+def people_values(graph: Graph, predicate: str) -> set:
+    return {value for (value,) in query(graph, f"SELECT ?v WHERE {{ ?p a svrdf:Participant ; {predicate} ?v }}")}
+
+
+def test_what_the_study_withholds_is_not_published_from_either_file(tmp_path):
+    folder = with_disclosure(tmp_path, HOUSING, {"withhold": ["gender", "role"]},
+                             consent={"attributes": ["sector", "case", "phase"]})
+    assert "T7,FG1;FG2,M,TEN,Tenant" in (folder / "people.csv").read_text("utf-8")
+    graph = build_graph(load_study(folder))
+    assert people_values(graph, "schema:jobTitle") == set()
+    # Withheld, which a query tells apart from a gender the record does not give.
+    assert people_values(graph, "schema:gender") == {"https://w3id.org/svrdf/ns#Withheld"}
+    # Nothing withheld is reported as missing: housing-voices' warnings were of unrecorded genders.
+    report = check_study(folder)
+    assert report.conforms and report.warnings == ()
+    assert "sh:ValidationResult" not in report.to_turtle()
+
+
+def test_roles_and_categories_are_published_generalised(tmp_path):
+    folder = with_disclosure(tmp_path, HOUSING, {"generalise": {
+        "role": {"housing officer": "Officer", "TENANT LIAISON OFFICER": "Officer", "Housing officers": "Officer"},
+        "sector": {"LA": "HA", "VS": "HA"}, "gender": {"X": "NB"}}})
+    graph = build_graph(load_study(folder))
+    assert people_values(graph, "schema:jobTitle") == {"Officer", "Repairs manager", "Support worker", "Tenant"}
+    assert people_values(graph, "svrdf:sector/skos:notation") == {"HA", "TEN"}
+    notations = people_values(graph, "schema:gender/skos:notation")
+    assert "NB" in notations and "X" not in notations
+    assert check_study(folder).conforms
+
+
+@pytest.mark.parametrize(("generalise", "field"), [
+    ({"sector": {"VS": "CHARITY"}}, "generalise.sector"), ({"gender": {"Q": "NB"}}, "generalise.gender")])
+def test_a_generalisation_to_or_from_an_unknown_code_is_refused_where_it_is_written(tmp_path, generalise, field):
+    folder = with_disclosure(tmp_path, HOUSING, {"generalise": generalise})
+    result = CliRunner().invoke(cli, ["export", "--study", str(folder), "-q"])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "study.yaml, line" in result.stderr and f"key 'disclosure', field '{field}'" in result.stderr
+    assert "unknown" in result.stderr
+
+
+def test_the_fix_risk_suggests_written_in_study_yaml_clears_its_report(tmp_path):
+    """The bundled study by sector and gender, worked out by hand: CA11 (VSO, F) and CB4 (VSO, M)
+    are alone. Merged into LA, they join LA's 3 women and 5 men: no group under 3 is left, and
+    the smallest groups are the 3 women with no sector and LA's 4 women."""
+    before = disclosure_risk(load_study(bundled_study_dir()), 3, ("sector", "gender"))
+    assert {g.people for g in before.groups} == {("CA11",), ("CB4",)}
+    folder = with_disclosure(tmp_path, bundled_study_dir(), {"generalise": {"sector": {"VSO": "LA"}}})
+    result = CliRunner().invoke(cli, ["risk", "--study", str(folder), "--attributes", "sector,gender",
+                                      "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["groups"] == [] and json.loads(result.stdout)["achieved_k"] == 3
+
+
+def test_risk_looks_at_what_is_published_by_default(tmp_path):
+    folder = with_disclosure(tmp_path, bundled_study_dir(), {"withhold": ["role", "case"]})
+    report = disclosure_risk(load_study(folder))
+    assert report.attributes == ("sector", "gender")
+    assert {g.people for g in report.groups} == {("CA11",), ("CB4",)}
+    folder = with_disclosure(tmp_path / "all", bundled_study_dir(),
+                             {"withhold": ["role", "sector", "gender", "case"]})
+    assert disclosure_risk(load_study(folder)).attributes == ("phase",)
+
+
+def test_a_withheld_gender_comes_back_withheld_from_the_graph(tmp_path):
+    folder = with_disclosure(tmp_path, HOUSING, {"withhold": ["gender"]})
+    result = CliRunner().invoke(cli, ["export", "--study", str(folder), "-o", str(tmp_path / "study.ttl"), "-q"])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(cli, ["import", "rdf", str(tmp_path / "study.ttl"), str(tmp_path / "back")])
+    assert result.exit_code == 0, result.output
+    assert yaml.safe_load((tmp_path / "back" / "study.yaml").read_text("utf-8"))["disclosure"] == {
+        "withhold": ["gender"]}
