@@ -126,6 +126,32 @@ def require_shared(relative: str) -> Path:
     return path
 
 
+#: The environment pycanon lives in, which .ci/run makes: pycanon pins numpy and
+#: typing_extensions exactly, below what svrdf's server (starlette's anyio) needs, so it cannot
+#: be installed beside svrdf; the tests ask it for its k-anonymity measure through a pipe.
+PYCANON_ENV = REPO_ROOT / ".venv-pycanon"
+PYCANON_SETUP = "python3 -m venv .venv-pycanon && .venv-pycanon/bin/pip install pycanon==1.3.6"
+
+
+def pycanon_k_anonymity(tables: list[list[dict[str, str]]]) -> list[int]:
+    """pycanon's k for each table (rows of quasi-identifier values, every column one)."""
+    import json
+    import subprocess
+
+    python = PYCANON_ENV / "bin" / "python"
+    if not python.exists():
+        message = f"needs pycanon in {PYCANON_ENV} (make it with: {PYCANON_SETUP})"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    program = ("import json, sys\nimport pandas\nfrom pycanon import anonymity\n"
+               "tables = json.load(sys.stdin)\n"
+               "print(json.dumps([int(anonymity.k_anonymity(pandas.DataFrame(t), list(t[0]))) for t in tables]))")
+    done = subprocess.run([str(python), "-c", program], input=json.dumps(tables), capture_output=True,
+                          text=True, check=True, timeout=300)
+    return json.loads(done.stdout)
+
+
 @pytest.fixture(scope="session", params=["4.7", "4.6"])
 def datacite_schema(request):
     """The DataCite Metadata Schema's own XSD: 4.7, which svrdf writes, and 4.6, which

@@ -97,6 +97,18 @@ def test_consent_comes_back_from_its_dpv_records(tmp_path):
     assert isomorphic(export_study(tmp_path / "back").graph, export_study(study).graph)
 
 
+def test_the_attributes_consented_to_come_back_when_every_row_narrows_the_access(tmp_path):
+    """No one is left under the study's own record: the attributes are read from the others."""
+    with open(FIXTURES / "studies" / "housing-voices" / "participants.csv", encoding="utf-8") as handle:
+        codes = [row["code"] for row in csv.DictReader(handle)]
+    study = consenting_study(tmp_path, "open", ["sector", "case", "phase", "role", "gender"],
+                             dict.fromkeys(codes, "restricted"))
+    (tmp_path / "study.ttl").write_bytes(export_study(study).serialize(FORMATS["turtle"]))
+    assert run("import", "rdf", str(tmp_path / "study.ttl"), str(tmp_path / "back")).exit_code == 0
+    assert study_yaml(tmp_path / "back")["consent"] == {"attributes": ["case", "gender", "phase", "role", "sector"]}
+    assert isomorphic(export_study(tmp_path / "back").graph, export_study(study).graph)
+
+
 def test_a_record_imported_exported_and_imported_again_keeps_every_field(tmp_path):
     """The issue's round trip: the seed's text to a folder, the folder exported, the export
     imported again. The second folder says all the first said and exports the same graph."""

@@ -1,6 +1,7 @@
 """`svrdf risk`: the combinations of published attributes fewer than k people share, found on
 the bundled study as worked out by hand, and on generated studies with planted unique
-combinations, against what their rows alone give; and export leaving out what it is told to."""
+combinations, against what their rows alone give and what pycanon measures; and export leaving
+out what it is told to."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import json
 import shutil
 
 from click.testing import CliRunner
-from conftest import FIXTURES
+from conftest import FIXTURES, pycanon_k_anonymity, roster
 
 from svrdf.cli import cli
 from svrdf.resources import bundled_study_dir
@@ -74,16 +75,16 @@ def test_a_planted_unique_combination_is_found_with_its_row(tmp_path):
     assert report.rare_roles == (("porter", 1),)
 
 
-def test_the_k_of_generated_studies_is_what_the_rows_themselves_give(tmp_path):
+def test_the_k_of_generated_studies_is_what_the_rows_themselves_give_and_pycanon_measures(tmp_path):
     """An oracle that reads participants.csv with the csv module alone (one person a code, as
-    these studies have) finds the same smallest group. (pycanon, the field's library for this
-    measure, pins typing_extensions below what starlette's anyio needs, so it cannot be
-    installed beside svrdf.)"""
+    these studies have) finds the same smallest group, and pycanon, the field's library for
+    k-anonymity, measures the same k on the oracle's table."""
     import csv
     import random
     from collections import Counter
 
     chance = random.Random(7)
+    tables, reports = [], []
     for attempt in range(20):
         rows = "code,phase,case,sector,role,gender\n" + "".join(
             f"C{i},fieldwork,{chance.choice(['K1', ''])},{chance.choice(['PUB', ''])},"
@@ -95,9 +96,23 @@ def test_the_k_of_generated_studies_is_what_the_rows_themselves_give(tmp_path):
         with open(folder / "participants.csv", encoding="utf-8", newline="") as handle:
             table = list(csv.DictReader(handle))
         role = {"Nurse": "nurse", "nurse.": "nurse", "Porter": "porter", "Clerk (ward)": "clerk"}
-        groups = Counter((role[r["role"]], r["sector"], r["gender"], r["case"]) for r in table)
+        published = [{"role": role[r["role"]], "sector": r["sector"], "gender": r["gender"], "case": r["case"]}
+                     for r in table]
+        groups = Counter(tuple(p.values()) for p in published)
         assert report.achieved_k == min(groups.values())
         assert sorted(g.size for g in report.groups) == sorted(n for n in groups.values() if n < 2)
+        tables.append(published)
+        reports.append(report)
+    assert pycanon_k_anonymity(tables) == [report.achieved_k for report in reports]
+
+
+def test_pycanon_measures_the_bundled_study_as_svrdf_risk_does():
+    """The people of the bundled study by sector and gender, as the oracle reads them from its
+    files (not through svrdf): pycanon's k is svrdf's, 1 (CA11 and CB4 alone)."""
+    people = roster(bundled_study_dir())
+    table = [{"sector": min(p.sectors, default=""), "gender": p.gender or ""} for p in people]
+    report = disclosure_risk(load_study(bundled_study_dir()), 3, ("sector", "gender"))
+    assert pycanon_k_anonymity([table]) == [report.achieved_k] == [1]
 
 
 def test_the_command_exits_1_under_k_and_gives_json(tmp_path):

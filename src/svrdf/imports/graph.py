@@ -317,27 +317,28 @@ class _GraphReader:
         return entry
 
     def _consent(self) -> tuple[dict[str, Any] | None, dict[str, str]]:
-        """study.yaml's consent, from the study's consent record, and the narrower access of
-        each participant under another record (by their IRI)."""
+        """study.yaml's consent and the narrower access of each participant under a record of
+        its own (by their IRI). The attributes consented to are the study's, on every record;
+        its access is on the study's record, which is left out when every participant narrows it."""
         g = self.g
         processing = {term.iri: key for key, term in consented_processing().items()}
         categories = {term.iri: attribute for attribute, term in personal_data_categories().items()}
         consent: dict[str, Any] | None = None
         narrower: dict[str, str] = {}
         for record in g.typed(DPV.ConsentRecord):
-            access, attributes = None, None
+            access = None
             for process in g.iris(record, DPV.hasProcess):
                 if g.iris(process, DPV.hasData):
                     access = next((processing[p] for p in g.iris(process, DPV.hasProcessing) if p in processing), None)
                 else:
-                    attributes = [categories[c] for c in g.iris(process, DPV.hasPersonalData) if c in categories]
+                    given = set(g.iris(process, DPV.hasPersonalData))
+                    consent = (consent or {}) | {"attributes": [a for iri, a in categories.items() if iri in given]}
             if record == f"{self.base}consent":
-                consent = {"access": access} if access else {}
-                if attributes is not None:
-                    consent["attributes"] = [a for a in categories.values() if a in attributes]
+                consent = (consent or {}) | ({"access": access} if access else {})
             elif access:
                 narrower.update(dict.fromkeys(g.iris(record, DPV.hasDataSubject), access))
-        return consent, narrower
+        return None if consent is None else {k: consent[k] for k in ("access", "attributes") if k in consent}, \
+            narrower
 
     def _data_file(self, node: str, access: dict[str, Any] | None) -> dict[str, Any]:
         g = self.g
