@@ -242,7 +242,8 @@ def _study_dir(study_dir: Path | None) -> Path:
 @click.option("--publish-attributes", metavar="LIST",
               help="Publish only these attributes of each participant (of role, sector, gender, "
                    "case, separated by commas; the phase is always published); the others' columns "
-                   "are left unread, as --drop-column would. What 'svrdf risk' suggests.")
+                   "are left unread, as --drop-column would, and what study.yaml's disclosure "
+                   "withholds stays withheld. What 'svrdf risk' suggests.")
 @click.option("--timestamp", is_flag=True,
               help="With --format all: state in prov.ttl when the export ran (otherwise it holds "
                    "no time, so that the same inputs give the same bytes).")

@@ -1,5 +1,6 @@
 """prov.ttl, the record of how a bundle was made: it parses, names every input, shape and
-generated file with its SHA-256 and the validation's outcome, holds no time unless asked, and
+generated file with its SHA-256 (but an input the bundle publishes only part of) and the
+validation's outcome, holds no time unless asked, and
 two runs give the same bundle."""
 
 from __future__ import annotations
@@ -52,6 +53,19 @@ def test_the_record_names_every_input_shape_and_output_with_its_checksum(tmp_pat
     names = {re.match(r"[A-Za-z0-9._-]+", d).group().lower() for d in declared}
     assert {n.lower() for n in versions} == names | {"svrdf"}
     assert all(versions[n] == importlib.metadata.version(n) for n in versions if n != "svrdf")
+
+
+def test_no_input_the_bundle_publishes_only_part_of_has_its_checksum(tmp_path):
+    """With the gender withheld, the hash of participants.csv would let a reader try each gender
+    a row could have until it matched: the record names the inputs, without checksums."""
+    graph = bundle(tmp_path, "--publish-attributes", "role,sector,case")
+    inputs = query(graph, """SELECT ?name ?sum { ?run a prov:Activity ; prov:used ?f . ?f schema:name ?name
+        FILTER (!STRSTARTS(?name, "shapes/"))
+        OPTIONAL { ?f <http://spdx.org/rdf/terms#checksum> ?sum } }""")
+    assert sorted(inputs) == [("participants.csv", None), ("people.csv", None), ("study.yaml", None)]
+    made = query(graph, """SELECT ?name { ?f prov:wasGeneratedBy ?run ; schema:name ?name ;
+        <http://spdx.org/rdf/terms#checksum> ?sum }""")
+    assert {name for (name,) in made} == {p.name for p in tmp_path.iterdir() if p.name != "prov.ttl"}
 
 
 def test_two_runs_give_the_same_bundle_and_no_time_unless_asked(tmp_path):

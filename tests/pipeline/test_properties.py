@@ -321,11 +321,13 @@ def studies(draw, text=plain_text):
     if draw(sometimes):  # consent at least as open as the access, for all and on some rows
         least = CONSENTED.index({"embargoed": "open"}.get(rights, rights)) if rights else 0
         study["consent"] = {"attributes": list(ATTRIBUTES)}
+        most = len(CONSENTED)
         if draw(often):
             study["consent"]["access"] = draw(st.sampled_from(CONSENTED[least:]))
+            most = CONSENTED.index(study["consent"]["access"]) + 1  # a row may only narrow it
         for cells in rows:
             if draw(sometimes):
-                cells["consent"] = draw(st.sampled_from(CONSENTED[least:]))
+                cells["consent"] = draw(st.sampled_from(CONSENTED[least:most]))
     files = []
     for index in range(draw(st.integers(0, 3))):
         entry: dict = {"name": f"{index}{draw(st.from_regex(r'[A-Za-z0-9 ._-]{0,12}', fullmatch=True))}"}

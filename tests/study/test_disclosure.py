@@ -4,6 +4,7 @@ a generalisation to a code the study does not have is refused where it is writte
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import FIXTURES, query
+from conftest import FIXTURES, consenting_study, query
 from rdflib import Graph
 
 from svrdf.cli import cli
@@ -50,6 +51,44 @@ def test_what_the_study_withholds_is_not_published_from_either_file(tmp_path):
     assert "sh:ValidationResult" not in report.to_turtle()
 
 
+def test_no_form_of_the_bundle_publishes_a_withheld_or_generalised_value(tmp_path):
+    """Every file of the bundle, read as text: the roles of housing-voices' files (withheld) and
+    its sector VS (merged into HA) appear in none; the landing page has no column for them and
+    the data list counts the genders as withheld."""
+    folder = with_disclosure(tmp_path, HOUSING, {"withhold": ["role", "gender"],
+                                                 "generalise": {"sector": {"VS": "HA"}}})
+    result = CliRunner().invoke(cli, ["export", "--study", str(folder), "--format", "all", "--out-dir",
+                                      str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 0, result.output
+    roles = ["Housing officer", "Tenant liaison officer", "Repairs manager", "Support worker"]
+    for path in sorted((tmp_path / "out").iterdir()):
+        assert not [role for role in roles if role in path.read_text("utf-8")], path.name
+    # The sector list is published whole (the study's own list), but no person is in VS.
+    for name, syntax in (("study.ttl", "turtle"), ("study.nt", "nt"), ("study.jsonld", "json-ld")):
+        graph = Graph().parse(tmp_path / "out" / name, format=syntax)
+        assert "VS" not in people_values(graph, "svrdf:sector/skos:notation"), name
+    page = (tmp_path / "out" / "index.html").read_text("utf-8")
+    assert '<th scope="col">Role</th>' not in page and '<th scope="col">Gender</th>' not in page
+    assert "does not publish their role and gender" in page
+    with open(tmp_path / "out" / "datalist.csv", encoding="utf-8", newline="") as handle:
+        table = list(csv.DictReader(handle))
+    assert table and all(row["gender"].startswith("withheld: ") for row in table)
+    assert not [row for row in table if "voluntary sector" in row["sector"]]
+
+
+def test_what_withholding_cannot_hide_is_told(tmp_path):
+    """The bundled study's notes say things such as a person's case, and its codes start with
+    their cases' prefixes: withholding the case, svrdf says both, once each, on stderr."""
+    folder = with_disclosure(tmp_path, bundled_study_dir(), {"withhold": ["case"]})
+    result = CliRunner().invoke(cli, ["export", "--study", str(folder), "-o", str(tmp_path / "s.ttl"), "-q"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("svrdf: note: participants.csv's notes are published as written") == 1
+    assert "quotation codes start with their cases' prefixes (CA, CB, CC)" in result.stderr
+    result = CliRunner().invoke(cli, ["export", "--study", str(folder), "--drop-column", "note",
+                                      "-o", str(tmp_path / "s.ttl"), "-q"])
+    assert "notes are published" not in result.stderr
+
+
 def test_roles_and_categories_are_published_generalised(tmp_path):
     folder = with_disclosure(tmp_path, HOUSING, {"generalise": {
         "role": {"housing officer": "Officer", "TENANT LIAISON OFFICER": "Officer", "Housing officers": "Officer"},
@@ -62,14 +101,35 @@ def test_roles_and_categories_are_published_generalised(tmp_path):
     assert check_study(folder).conforms
 
 
-@pytest.mark.parametrize(("generalise", "field"), [
-    ({"sector": {"VS": "CHARITY"}}, "generalise.sector"), ({"gender": {"Q": "NB"}}, "generalise.gender")])
-def test_a_generalisation_to_or_from_an_unknown_code_is_refused_where_it_is_written(tmp_path, generalise, field):
+@pytest.mark.parametrize(("generalise", "key", "message"), [
+    ({"sector": {"VS": "CHARITY"}}, "generalise.sector.VS", "unknown sector 'CHARITY'"),
+    ({"gender": {"Q": "NB"}}, "generalise.gender.Q", "unknown gender 'Q'"),
+    # A chain would publish the middle value for the first.
+    ({"sector": {"VS": "HA", "HA": "LA"}}, "generalise.sector.VS", "'HA' is itself generalised, to 'LA'"),
+    ({"role": {"Tenant liaison officer": "Repairs manager", "Repairs manager": "Staff"}},
+     "generalise.role.Tenant liaison officer", "'Repairs manager' is itself generalised, to 'Staff'"),
+    # Two spellings of one role, as svrdf compares roles.
+    ({"role": {"Repairs manager": "Manager", "repairs manager (HA)": "Staff"}},
+     "generalise.role.repairs manager (HA)", "are the same role"),
+    ({"role": {"Repairs manger": "Manager"}}, "generalise.role.Repairs manger", "no row of participants.csv"),
+    ({"role": {"Repairs manager": None}}, "generalise.role.Repairs manager", "generalised to nothing"),
+    # Non-binary people published as men would be a falsehood, not a broader category.
+    ({"gender": {"NB": "M"}}, "generalise.gender.NB", "would publish its people as Male"),
+])
+def test_a_generalisation_that_would_publish_something_wrong_is_refused_where_it_is_written(
+        tmp_path, generalise, key, message):
     folder = with_disclosure(tmp_path, HOUSING, {"generalise": generalise})
     result = CliRunner().invoke(cli, ["export", "--study", str(folder), "-q"])
     assert result.exit_code == 1 and result.stdout == ""
-    assert "study.yaml, line" in result.stderr and f"key 'disclosure', field '{field}'" in result.stderr
-    assert "unknown" in result.stderr
+    assert "study.yaml, line" in result.stderr and f"key 'disclosure.{key}'" in result.stderr
+    assert message in result.stderr
+
+
+def test_a_row_may_narrow_the_study_s_consent_but_not_widen_it(tmp_path):
+    study = consenting_study(tmp_path, "restricted", None, {"HA1-O2": "open"})
+    result = CliRunner().invoke(cli, ["export", "--study", str(study), "-q"])
+    assert result.exit_code == 1
+    assert "participants.csv, row 3, field 'consent'" in result.stderr and "may only narrow" in result.stderr
 
 
 def test_the_fix_risk_suggests_written_in_study_yaml_clears_its_report(tmp_path):

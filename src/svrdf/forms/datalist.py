@@ -51,6 +51,7 @@ def rows(study: Study) -> Iterator[dict[str, Any]]:
     sectors = {s.code: s.label for s in study.sectors}
     genders = {g.code: g.label for g in study.genders}
     modes = modes_of_collection()
+    no_gender = "withheld" if "gender" in study.withheld else "not recorded"
     people_of: dict[str, list] = {}
     for participant in study.participants:
         for name in participant.codes:
@@ -58,7 +59,7 @@ def rows(study: Study) -> Iterator[dict[str, Any]]:
     for event in (code for code in study.codes if not code.same_event_as):
         codes = labelled_by[event.code]
         people = list({id(p): p for code in codes for p in people_of.get(code.code, [])}.values())
-        counted = Counter(genders.get(g, g) for p in people for g in (p.genders or ("not recorded",))[:1])
+        counted = Counter(genders.get(g, g) for p in people for g in (p.genders or (no_gender,))[:1])
         yield {
             "code": ";".join(code.code for code in codes),
             "kind": KINDS[event.event],

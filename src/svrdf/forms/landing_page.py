@@ -488,12 +488,16 @@ def _table(caption: str, headers: list[str], rows: list[list[str]]) -> str:
 def _cases(study: Study) -> str:
     if not study.cases:
         return ""
+    rows = [[escape(c.id), escape(c.name), escape(", ".join(c.alternate_names))] for c in study.cases]
+    if "case" in study.withheld:  # who is in which case is not published, nor how many
+        return '<h2 id="cases">Cases</h2>\n' + _table(
+            "The cases of the case study. The study does not publish who took part in which.",
+            ["Code", "Name", "Also called"], rows)
     people = Counter(case for p in study.participants for case in p.cases)
-    rows = [[escape(c.id), escape(c.name), escape(", ".join(c.alternate_names)), str(people[c.id])]
-            for c in study.cases]
     return '<h2 id="cases">Cases</h2>\n' + _table(
         "The cases of the case study, with the number of people interviewed in each.",
-        ["Code", "Name", "Also called", "People"], rows)
+        ["Code", "Name", "Also called", "People"],
+        [row + [str(people[c.id])] for row, c in zip(rows, study.cases, strict=True)])
 
 
 def _participants(study: Study, links: list[MetadataLink]) -> str:
@@ -519,18 +523,26 @@ def _participants(study: Study, links: list[MetadataLink]) -> str:
         return ", ".join(shown)
 
     shown = study.participants[:PARTICIPANT_ROWS]
-    rows = [[escape(", ".join(p.codes)), names(p.phases, phases), names(p.cases, cases, "none"),
-             escape("; ".join(p.roles)) or "unknown", names(p.sectors, sectors),
-             gender(p.genders)]
-            for p in shown]
+    # The attributes the study withholds have no column: an empty one would read as unknown.
+    columns = [(header, cell) for header, attribute, cell in (
+        ("Codes", "", lambda p: escape(", ".join(p.codes))),
+        ("Phase", "phase", lambda p: names(p.phases, phases)),
+        ("Case", "case", lambda p: names(p.cases, cases, "none")),
+        ("Role", "role", lambda p: escape("; ".join(p.roles)) or "unknown"),
+        ("Sector", "sector", lambda p: names(p.sectors, sectors)),
+        ("Gender", "gender", lambda p: gender(p.genders))) if attribute not in study.withheld]
+    rows = [[cell(p) for _, cell in columns] for p in shown]
+    held = study.withheld
+    listed = " and ".join([", ".join(held[:-1]), held[-1]] if len(held) > 1 else held)
+    withheld = f" The study does not publish their {listed}." if held else ""
     n_people, n_codes = len(study.participants), len(study.codes)
     caption = (f"{n_people:,} people under {n_codes:,} quotation codes"
                f"{f', the first {len(shown):,} of them here' if len(shown) < n_people else ''}. "
                "A person with two codes is one row; a joint interview's or a focus group's code "
                "is one row per person. 'unknown' means the record does not say; 'none' means not "
                "part of a case; a gender 'not recorded' is one the record does not give, which "
-               "is not the same as a person who preferred not to say.")
-    table = _table(caption, ["Codes", "Phase", "Case", "Role", "Sector", "Gender"], rows)
+               f"is not the same as a person who preferred not to say.{withheld}")
+    table = _table(caption, [header for header, _ in columns], rows)
     if len(shown) < n_people:
         data = [_link(name, name) for name, media, _ in links if media != "text/html"
                 and name.startswith("study.")]

@@ -1,5 +1,7 @@
 """The record of how a bundle was made (``prov.ttl``), in W3C PROV-O: the export as a
-``prov:Activity`` that used the study's input files and svrdf's shapes (each with its SHA-256),
+``prov:Activity`` that used the study's input files and svrdf's shapes (each with its SHA-256,
+but for input files the bundle publishes only part of: their checksums would let a reader test
+guesses of the withheld values, such as the few genders of a withheld gender column),
 was carried out by svrdf and the libraries it ran on (each with its version), generated the
 validation report (its outcome) and each of the bundle's files (each with its SHA-256).
 
@@ -49,10 +51,14 @@ def runtime_libraries() -> list[str]:
                   if (match := re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", requirement)))
 
 
-def _file(node: URIRef, path: Path, name: str) -> Iterator[Triple]:
-    checksum = URIRef(f"{node}#sha256")
+def _file(node: URIRef, path: Path, name: str, checksummed: bool = True) -> Iterator[Triple]:
     yield node, RDF.type, PROV.Entity
     yield node, SCHEMA.name, Literal(name)
+    if not checksummed:
+        yield node, RDFS.comment, Literal("No checksum: the bundle publishes only part of this file, and a "
+                                          "checksum would let a reader test guesses of the rest.", lang="en")
+        return
+    checksum = URIRef(f"{node}#sha256")
     yield node, SPDX.checksum, checksum
     yield checksum, RDF.type, SPDX.Checksum
     yield checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256
@@ -86,7 +92,7 @@ def provenance_triples(study: Study, inputs: Iterable[Path], generated: Iterable
     for path in inputs:
         node = URIRef(f"{base}export/input/{quote(path.name)}")
         yield run, PROV.used, node
-        yield from _file(node, path, path.name)
+        yield from _file(node, path, path.name, checksummed=not study.partly_published)
     for path in shape_files():
         node = URIRef(f"{base}export/shapes/{quote(path.name)}")
         yield run, PROV.used, node

@@ -14,11 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from svrdf.errors import Origin, StudyDataError, quoted
+from svrdf.errors import Notice, Origin, StudyDataError, quoted
 from svrdf.study.iri import iri_problem
 from svrdf.study.model import (
     ACCESS_OPENNESS,
@@ -33,6 +34,7 @@ from svrdf.study.model import (
     Disclosure,
     Fact,
     Funding,
+    Generalisation,
     Identifier,
     Legislation,
     License,
@@ -122,6 +124,7 @@ def build_study(source: StudySource, drop_columns: Iterable[str] = ()) -> Study:
     dropped = frozenset(drop_columns) | frozenset(disclosure.withhold)
     codes = _quotation_codes(source.participants, dropped, code_lists)
     people = _listed_people(source.people, dropped, code_lists) if source.people else ()
+    code_lists.check_every_role_matched(dropped)
     _check_dates(phases, codes, top.day("date-published"), top.origin("date-published"))
     access = _optional(top.node("access"), lambda s: _access(s, language))
     _check_consent(consent, access, codes, (source.participants, source.people), dropped)
@@ -167,6 +170,7 @@ def build_study(source: StudySource, drop_columns: Iterable[str] = ()) -> Study:
         files=files,
         consent=consent,
         withheld=tuple(a for a in WITHHOLDABLE if a in dropped),
+        partly_published=bool(dropped or disclosure.generalise),
         kind_of_data=top.text("kind-of-data"),
         unit_of_analysis=top.text("unit-of-analysis"),
         universe=top.local_texts("universe", language),
@@ -176,7 +180,24 @@ def build_study(source: StudySource, drop_columns: Iterable[str] = ()) -> Study:
         origin=Origin(source.study.file),
         origins={key: top.origin(key) for key in top.value if isinstance(key, str)},
     )
+    _tell_what_withholding_leaves(study, dropped, disclosure)
     return study
+
+
+def _tell_what_withholding_leaves(study: Study, dropped: frozenset[str], disclosure: Disclosure) -> None:
+    """What a study that withholds or generalises attributes still publishes that may give them
+    away, which svrdf cannot judge: the notes, free text written as it is, and quotation codes
+    named after their cases."""
+    if not (study.withheld or disclosure.generalise):
+        return
+    if "note" not in dropped and any(code.note for code in study.codes):
+        warnings.warn(Notice("participants.csv's notes are published as written: check that none "
+                             "says what the study withholds or generalises, or leave them out with "
+                             "--drop-column note"), stacklevel=3)
+    prefixes = [p for case in study.cases for p in case.code_prefixes]
+    if "case" in study.withheld and any(code.code.startswith(tuple(prefixes)) for code in study.codes):
+        warnings.warn(Notice("the case is withheld, but quotation codes start with their cases' "
+                             f"prefixes ({', '.join(prefixes)}), which tell a reader the case"), stacklevel=3)
 
 
 class _Node:
@@ -455,7 +476,15 @@ def _consent(s: _Node) -> Consent:
 def _check_consent(consent: Consent | None, access: Access | None, codes: tuple[QuotationCode, ...],
                    tables: tuple[CsvTable, CsvTable | None], dropped: frozenset[str]) -> None:
     """Refuse an access more open than the participants consented to (study.yaml's consent, or
-    a code's row), and a column of an attribute they did not consent to have published."""
+    a code's row), a row's consent more open than study.yaml's (a row may only narrow it), and
+    a column of an attribute they did not consent to have published."""
+    if consent is not None and consent.access is not None:
+        for code in codes:
+            if code.consent and ACCESS_OPENNESS[code.consent] > ACCESS_OPENNESS[consent.access]:
+                raise StudyDataError(
+                    f"consent {quoted(code.consent)} is more open than study.yaml's consent.access "
+                    f"({quoted(consent.access)}), which is every participant's; a row may only narrow it",
+                    code.origin.with_field("consent") if code.origin else None)
     if access is not None:
         limits = [(consent.access, consent.origin.with_field("access") if consent.origin else None)
                   ] if consent and consent.access else []
@@ -484,11 +513,18 @@ def _check_consent(consent: Consent | None, access: Access | None, codes: tuple[
 
 
 def _disclosure(s: _Node) -> Disclosure:
-    rules = s.get("generalise") or {}
-    return Disclosure(withhold=s.texts("withhold"),
-                      generalise=tuple((attribute, str(value).strip(), str(broader).strip())
-                                       for attribute, pairs in rules.items() for value, broader in pairs.items()),
-                      origin=s.origin())
+    written = s.doc.data
+    for key in (*s.path, "generalise"):  # as written: the schema's view leaves out empty values
+        written = written.get(key) if isinstance(written, dict) else None
+    entries = []
+    for attribute, pairs in (written or {}).items():
+        for value, broader in (pairs or {}).items():
+            where = s.origin(("generalise", attribute, value))
+            if broader is None:
+                raise StudyDataError(f"{quoted(str(value))} is generalised to nothing; give the value to "
+                                     "publish in its place", where)
+            entries.append(Generalisation(attribute, str(value).strip(), str(broader).strip(), where))
+    return Disclosure(withhold=s.texts("withhold"), generalise=tuple(entries), origin=s.origin())
 
 
 def _funding(s: _Node) -> Funding:
@@ -577,12 +613,36 @@ class _CodeLists:
             "gender": [c.code for c in genders],
         }
         self.broader: dict[str, dict[str, str]] = {}
-        for attribute, value, broader in disclosure.generalise:
-            where = disclosure.origin.with_field(f"generalise.{attribute}") if disclosure.origin else None
-            if attribute != "role":
-                for code in (value, broader):
-                    self.check(code, attribute, where)  # type: ignore[arg-type]
-            self.broader.setdefault(attribute, {})[normalised_role(value) if attribute == "role" else value] = broader
+        #: The generalisations of roles, by normalised role, until a role of the files matches.
+        self.unmatched: dict[str, Generalisation] = {}
+        meanings = {c.code: c.schema_term for c in genders}
+        for rule in disclosure.generalise:
+            where = rule.origin
+            key = normalised_role(rule.value) if rule.attribute == "role" else rule.value
+            if rule.attribute != "role":
+                for code in (rule.value, rule.broader):
+                    self.check(code, rule.attribute, where)  # type: ignore[arg-type]
+            if (rule.attribute == "gender" and meanings[rule.broader]
+                    and meanings[rule.broader] != meanings[rule.value]):
+                raise StudyDataError(
+                    f"merging gender {quoted(rule.value)} into {quoted(rule.broader)} would publish "
+                    f"its people as {meanings[rule.broader]}; merge it into a code that does not mean "
+                    "male or female (add one to the gender list, e.g. 'other')", where)
+            earlier = self.unmatched.get(key) if rule.attribute == "role" else None
+            if earlier is not None:
+                raise StudyDataError(f"{quoted(rule.value)} and {quoted(earlier.value)} are the same role "
+                                     "as svrdf compares roles; generalise it once", where)
+            self.broader.setdefault(rule.attribute, {})[key] = rule.broader
+            if rule.attribute == "role":
+                self.unmatched[key] = rule
+        for rule in disclosure.generalise:
+            rules = self.broader[rule.attribute]
+            if rules.get(normalised_role(rule.broader) if rule.attribute == "role" else rule.broader,
+                         rule.broader) != rule.broader:
+                raise StudyDataError(
+                    f"{quoted(rule.broader)} is itself generalised, to "
+                    f"{quoted(self.published(rule.attribute, rule.broader) or '')}; generalise "
+                    f"{quoted(rule.value)} to that directly", rule.origin)
 
     def check(self, value: str | None, column: str, origin: Origin) -> str | None:
         """``value`` if it is a code of the study's list for ``column``; published as its
@@ -596,7 +656,18 @@ class _CodeLists:
         """What is published of ``value``: the broader value the study generalises it to, or itself."""
         if value is None or attribute not in self.broader:
             return value
-        return self.broader[attribute].get(normalised_role(value) if attribute == "role" else value, value)
+        key = normalised_role(value) if attribute == "role" else value
+        if attribute == "role":
+            self.unmatched.pop(key, None)
+        return self.broader[attribute].get(key, value)
+
+    def check_every_role_matched(self, withheld: frozenset[str]) -> None:
+        """Refuse a generalisation of a role that no row gives: a misspelt role would otherwise
+        be published as it is."""
+        rule = next(iter(self.unmatched.values()), None)
+        if rule is not None and "role" not in withheld:
+            raise StudyDataError(f"no row of participants.csv or people.csv gives the role "
+                                 f"{quoted(rule.value)}; check its spelling", rule.origin)
 
 
 def _check_dropped_columns(source: StudySource, dropped: frozenset[str]) -> None:

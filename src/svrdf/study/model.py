@@ -202,13 +202,23 @@ class Consent:
 
 
 @dataclass(frozen=True)
+class Generalisation:
+    """A value of an attribute that the study publishes as a broader one: a role (matched by its
+    normalised text), or a sector or gender code merged into another code of its list."""
+
+    attribute: str
+    value: str
+    broader: str
+    origin: Origin | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
 class Disclosure:
     """What the study publishes of its participants (study.yaml's ``disclosure``): the
-    attributes it withholds, and the broader value it publishes in place of each value of an
-    attribute that it generalises (a role by its normalised text, a sector or gender by code)."""
+    attributes it withholds, and the values it generalises."""
 
     withhold: tuple[str, ...] = ()
-    generalise: tuple[tuple[str, str, str], ...] = ()
+    generalise: tuple[Generalisation, ...] = ()
     origin: Origin | None = field(default=None, compare=False)
 
 
@@ -426,6 +436,10 @@ class Study:
     #: The attributes published of no participant: those study.yaml's ``disclosure`` withholds
     #: and those whose columns were left unread (--drop-column, --publish-attributes).
     withheld: tuple[str, ...] = ()
+    #: Whether the forms publish less than the input files hold (a column left unread, a value
+    #: generalised): the files' checksums would then let a reader test guesses of what was
+    #: left out, so the record of the export gives none.
+    partly_published: bool = False
     kind_of_data: str | None = None
     unit_of_analysis: str | None = None
     universe: tuple[LocalText, ...] = ()
