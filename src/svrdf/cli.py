@@ -16,13 +16,16 @@ import signal
 import sys
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import click
 
 from svrdf import __version__, defaults
 from svrdf.errors import InvalidGraphError, Notice, OutputError, PathError, SvrdfError
+
+if TYPE_CHECKING:
+    from svrdf.study.builder import ReadOptions
 
 INTERNAL_ERROR = 3
 
@@ -147,9 +150,35 @@ def study_option(command):
 def drop_column_option(command):
     return click.option(
         "--drop-column", "drop_columns", multiple=True, metavar="NAME",
-        help="Leave this participants.csv column unread (repeatable). The only way past a "
-             "column of direct identifiers such as 'email'.",
+        help="Leave this column of participants.csv (and people.csv) unread (repeatable). The "
+             "only way past a column of direct identifiers such as 'email'.",
     )(command)
+
+
+def generalise_option(command):
+    return click.option(
+        "--generalise", "generalisations", multiple=True, metavar="ATTRIBUTE:VALUE=BROADER",
+        help="Publish VALUE of ATTRIBUTE (role, sector or gender) as BROADER (repeatable), "
+             "as 'generalise' under study.yaml's 'disclosure' does, in place of its entry for "
+             "VALUE: 'role:Director (Charity)=Director', 'sector:VSO=LA'.",
+    )(command)
+
+
+def read_options(drop_columns: tuple[str, ...], generalisations: tuple[str, ...]) -> ReadOptions:
+    """How the study is to be read, from --drop-column and --generalise."""
+    from svrdf.errors import UsageError, quoted
+    from svrdf.study.builder import ReadOptions
+    from svrdf.study.model import GENERALISABLE, Generalisation
+
+    rules = []
+    for spec in generalisations:
+        attribute, colon, rest = spec.partition(":")
+        value, equals, broader = rest.partition("=")
+        if not (colon and equals and value.strip() and broader.strip()) or attribute.strip() not in GENERALISABLE:
+            raise UsageError(f"--generalise {quoted(spec)}: expected ATTRIBUTE:VALUE=BROADER, the attribute "
+                             f"one of {', '.join(GENERALISABLE)} (e.g. 'role:Director (Charity)=Director')")
+        rules.append(Generalisation(attribute.strip(), value.strip(), broader.strip()))
+    return ReadOptions(tuple(drop_columns), tuple(rules))
 
 
 def quiet_option(command):
@@ -250,11 +279,12 @@ def _study_dir(study_dir: Path | None) -> Path:
 @catalog_option
 @strict_option
 @drop_column_option
+@generalise_option
 @quiet_option
 def export(study_dirs: tuple[Path, ...], format_name: str | None, output: str | None,
            out_dir: Path | None, jobs: int, no_validate: bool, ddi_version: str | None,
            publish_attributes: str | None, timestamp: bool, catalog_file: Path | None, strict: bool,
-           drop_columns: tuple[str, ...], quiet: bool) -> None:
+           drop_columns: tuple[str, ...], generalisations: tuple[str, ...], quiet: bool) -> None:
     """Validate a study and write its RDF graph, or another of its forms.
 
     The graph is checked against svrdf's SHACL shapes first. Warnings are printed on stderr
@@ -297,8 +327,9 @@ def export(study_dirs: tuple[Path, ...], format_name: str | None, output: str | 
                    "it may be invalid or disclose personal data.", err=True)
     progress = _Progress(quiet)
     try:
-        notes = pipeline.export(list(study_dirs), format_name, output, out_dir, not no_validate,
-                                strict, drop_columns, progress, None, jobs, catalog_file, timestamp)
+        notes = pipeline.export(list(study_dirs), format_name, output, out_dir, not no_validate, strict,
+                                read_options(drop_columns, generalisations), progress, None, jobs,
+                                catalog_file, timestamp)
     finally:
         progress.done()
     if output in (None, "-") and out_dir is None:
@@ -315,8 +346,9 @@ def export(study_dirs: tuple[Path, ...], format_name: str | None, output: str | 
                    "sh:ValidationReport (both on stdout).")
 @strict_option
 @drop_column_option
+@generalise_option
 def validate(study_dir: Path | None, report_format: str, strict: bool,
-             drop_columns: tuple[str, ...]) -> None:
+             drop_columns: tuple[str, ...], generalisations: tuple[str, ...]) -> None:
     """Check a study against svrdf's SHACL shapes and report every result.
 
     Each result names the input file and the line, row or key, and the field that produced
@@ -332,7 +364,7 @@ def validate(study_dir: Path | None, report_format: str, strict: bool,
     from svrdf.pipeline import check_study
 
     directory = _study_dir(study_dir)
-    report = check_study(directory, drop_columns)
+    report = check_study(directory, read_options(drop_columns, generalisations))
     if report_format == "json":
         click.echo(report.to_json(), nl=False)
     elif report_format == "turtle":
@@ -386,23 +418,25 @@ def fair(study_dir: Path | None, report_format: str) -> None:
 @click.option("--format", "-f", "report_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="The report's form, on stdout.")
 @drop_column_option
+@generalise_option
 def risk(study_dir: Path | None, k: int, attributes: str | None, report_format: str,
-         drop_columns: tuple[str, ...]) -> None:
+         drop_columns: tuple[str, ...], generalisations: tuple[str, ...]) -> None:
     """Find the participants whom the published attributes could single out.
 
     Every combination of the attributes that fewer than K people share is reported with its
     people's codes, the rows that give their values, and what would fix it: an attribute to
     withhold ('svrdf export --publish-attributes', or 'withhold' under study.yaml's
-    'disclosure'), or values to generalise ('generalise' under 'disclosure'). The study is
-    seen as it is published, its disclosure choices applied. Roles are compared normalised,
-    and a role fewer than K people have is listed on its own. Exits 1 when a combination is
-    shared by fewer than K people.
+    'disclosure'), or values to generalise ('generalise' under 'disclosure', or --generalise
+    to try one first). The study is seen as it is published, its disclosure choices applied.
+    Roles are compared normalised, and a role fewer than K people have is listed on its own.
+    Exits 1 when a combination is shared by fewer than K people.
 
     \b
     Examples:
       svrdf risk
       svrdf risk --study path/to/my-study --k 5 --attributes role,sector,gender
       svrdf risk --format json > risk.json
+      svrdf risk --attributes sector,gender --generalise sector:VSO=LA
     """
     import json
 
@@ -411,7 +445,7 @@ def risk(study_dir: Path | None, k: int, attributes: str | None, report_format: 
 
     directory = _study_dir(study_dir)
     chosen = None if attributes is None else tuple(a.strip() for a in attributes.split(",") if a.strip())
-    report = disclosure_risk(load_study(directory, drop_columns=drop_columns), k, chosen)
+    report = disclosure_risk(load_study(directory, read_options(drop_columns, generalisations)), k, chosen)
     click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2) if report_format == "json"
                else report.to_text(), nl=report_format == "json")
     groups = len(report.groups)

@@ -46,7 +46,7 @@ from svrdf.rdf.mapping import (
 )
 from svrdf.resources import bundled_study_dir
 from svrdf.shacl.validation import ValidationReport, trace, validate
-from svrdf.study.builder import load_catalog, load_study
+from svrdf.study.builder import AS_WRITTEN, ReadOptions, load_catalog, load_study
 from svrdf.study.model import CatalogDescription, Study
 from svrdf.study.reader import input_files
 from svrdf.study.vocabularies import participant_attributes
@@ -104,9 +104,9 @@ def check(study: Study, graph: Graph | Collection[Triple],
     return trace(report, located if located is not None else located_triples(study))
 
 
-def check_study(directory: str | Path, drop_columns: Iterable[str] = ()) -> ValidationReport:
+def check_study(directory: str | Path, options: ReadOptions = AS_WRITTEN) -> ValidationReport:
     """The validation report of the study in ``directory``, whatever it finds."""
-    study = load_study(directory, drop_columns=drop_columns)
+    study = load_study(directory, options)
     triples, located = _mapped(study)
     return check(study, triples, located)
 
@@ -155,7 +155,7 @@ class _Silent:
 
 
 def load_checked(directories: Iterable[str | Path], validate: bool = True, strict: bool = False,
-                 drop_columns: Iterable[str] = (), refusal: str = "nothing was written",
+                 options: ReadOptions = AS_WRITTEN, refusal: str = "nothing was written",
                  progress: Progress | None = None, one_of_several: bool | None = None,
                  claimed: dict[str, str | Path] | None = None) -> Iterator[Export]:
     """Each study folder in turn, read, built and mapped, its base IRI claimed (two studies
@@ -174,7 +174,7 @@ def load_checked(directories: Iterable[str | Path], validate: bool = True, stric
         if len(directories) > 1:
             tell.study(index, len(directories), Path(directory))
         tell.step("reading the study")
-        study = load_study(directory, drop_columns=drop_columns)
+        study = load_study(directory, options)
         claim_base_iri(claimed, study, directory)
         tell.step(f"building the graph of {len(study.participants):,} participants")
         triples, located = _mapped(study)
@@ -194,11 +194,11 @@ def load_checked(directories: Iterable[str | Path], validate: bool = True, stric
 
 
 def export_study(directory: str | Path, run_validation: bool = True, strict: bool = False,
-                 drop_columns: Iterable[str] = (), progress: Progress | None = None) -> Export:
+                 options: ReadOptions = AS_WRITTEN, progress: Progress | None = None) -> Export:
     """Build and validate a study, to be written with :meth:`Export.write`. Raises
     :class:`InvalidGraphError` (with the report) when the graph has violations, or warnings
     under ``strict``."""
-    return next(load_checked([directory], run_validation, strict, drop_columns, progress=progress))
+    return next(load_checked([directory], run_validation, strict, options, progress=progress))
 
 
 def write_forms(export: Export, formats: list[OutputFormat], out_dir: str | Path,
@@ -238,7 +238,7 @@ CATALOG_IRI = URIRef("urn:svrdf:catalog")
 
 def export_studies(directories: Sequence[str | Path], fmt: DatasetFormat, out: BinaryIO,
                    run_validation: bool = True, strict: bool = False,
-                   drop_columns: Iterable[str] = (), progress: Progress | None = None,
+                   options: ReadOptions = AS_WRITTEN, progress: Progress | None = None,
                    jobs: int = 1, catalog: CatalogDescription | None = None) -> None:
     """Write several studies to ``out``, each its own named graph (its base IRI), then a DCAT
     catalogue of them all in the default graph. One study is in memory at a time (a few, with
@@ -247,13 +247,12 @@ def export_studies(directories: Sequence[str | Path], fmt: DatasetFormat, out: B
     is then to be discarded. The catalogue is ``catalog`` (catalog.yaml) or svrdf's own."""
     count = f"{len(directories)} stud{'y' if len(directories) == 1 else 'ies'}"
     catalogue = studies_catalogue(CATALOG_IRI, count, catalog)
-    drop_columns = tuple(drop_columns)
     if jobs > 1 and len(directories) > 1:
-        parts = _parts_in_processes(directories, fmt, run_validation, strict, drop_columns,
+        parts = _parts_in_processes(directories, fmt, run_validation, strict, options,
                                     progress, jobs)
     else:
         parts = (_part(export, fmt, catalogue, progress) for export in load_checked(
-            directories, run_validation, strict, drop_columns, progress=progress))
+            directories, run_validation, strict, options, progress=progress))
     for entry, chunk in parts:
         catalogue.extend(entry)
         out.write(chunk)
@@ -295,12 +294,12 @@ class _Made:
 
 
 def _make_part(directory: str | Path, fmt_name: str, validate: bool, strict: bool,
-               drop_columns: tuple[str, ...]) -> _Made | None:
+               options: ReadOptions) -> _Made | None:
     """In a worker process: one study, loaded, checked and written; None if it fails, for the
     parent to load it again itself and raise the error where the user sees it."""
     fmt = get_dataset_format(fmt_name)
     try:
-        [export] = load_checked([directory], validate, strict, drop_columns)
+        [export] = load_checked([directory], validate, strict, options)
         entry, chunk = _part(export, fmt, studies_catalogue(CATALOG_IRI, "", None), None)  # type: ignore[arg-type]
     except Exception:
         return None
@@ -310,7 +309,7 @@ def _make_part(directory: str | Path, fmt_name: str, validate: bool, strict: boo
 
 
 def _parts_in_processes(directories: Sequence[str | Path], fmt: DatasetFormat, validate: bool,
-                        strict: bool, drop_columns: tuple[str, ...], progress: Progress | None,
+                        strict: bool, options: ReadOptions, progress: Progress | None,
                         jobs: int) -> Iterator[tuple[list[Triple], bytes]]:
     """The studies' entries and chunks, made by ``jobs`` processes and taken in order. A study
     that fails in its worker is loaded again here, so that its error is raised as it would be
@@ -325,7 +324,7 @@ def _parts_in_processes(directories: Sequence[str | Path], fmt: DatasetFormat, v
 
         def send(directory: str | Path) -> None:
             pending.append((directory, pool.apply_async(
-                _make_part, (directory, fmt.name, validate, strict, drop_columns))))
+                _make_part, (directory, fmt.name, validate, strict, options))))
 
         for directory in itertools.islice(queued, 2 * jobs):
             send(directory)
@@ -339,7 +338,7 @@ def _parts_in_processes(directories: Sequence[str | Path], fmt: DatasetFormat, v
             made = made_later.get()
             if made is None or made.base_iri in claimed or made.dataset_iri in claimed:
                 # The error, as one process raises it (or, should the study pass now, its part).
-                [export] = load_checked([directory], validate, strict, drop_columns, progress=tell,
+                [export] = load_checked([directory], validate, strict, options, progress=tell,
                                         one_of_several=True, claimed=claimed)
                 yield _part(export, fmt, studies_catalogue(CATALOG_IRI, "", None), tell)
                 continue
@@ -355,7 +354,7 @@ def _graph_left_behind() -> Graph:
 
 def export(directories: list[Path], format_name: str | None, output: str | None = None,
            out_dir: Path | None = None, validate: bool = True, strict: bool = False,
-           drop_columns: Iterable[str] = (), progress: Progress | None = None,
+           options: ReadOptions = AS_WRITTEN, progress: Progress | None = None,
            stdout: BinaryIO | None = None, jobs: int = 1,
            catalog_file: Path | None = None, timestamp: bool = False) -> list[str]:
     """What ``svrdf export`` does: the studies in ``directories`` (the bundled one if none)
@@ -380,7 +379,7 @@ def export(directories: list[Path], format_name: str | None, output: str | None 
     if dataset_format is not None:
         catalog = load_catalog(catalog_file) if catalog_file is not None else None
         return _export_dataset(directories, dataset_format, output, out_dir, validate, strict,
-                               drop_columns, progress, stdout, jobs, catalog)
+                               options, progress, stdout, jobs, catalog)
     if catalog_file is not None:
         raise UsageError("--catalog describes the catalogue of several studies: it goes with "
                          "--format nquads or trig")
@@ -400,7 +399,7 @@ def export(directories: list[Path], format_name: str | None, output: str | None 
     if jobs > 1:
         raise UsageError("--jobs makes several studies at a time: it goes with --format nquads "
                          "or trig and several --study")
-    result = export_study(directories[0], validate, strict, drop_columns, progress)
+    result = export_study(directories[0], validate, strict, options, progress)
     if out_dir is not None:
         bundle = format_name.lower() == "all"
         left_out = write_forms(result, formats, out_dir, progress, provenance=bundle, timestamp=timestamp)
@@ -418,13 +417,13 @@ def export(directories: list[Path], format_name: str | None, output: str | None 
 
 def _export_dataset(directories: list[Path], fmt: DatasetFormat, output: str | None,
                     out_dir: Path | None, validate: bool, strict: bool,
-                    drop_columns: Iterable[str], progress: Progress | None,
+                    options: ReadOptions, progress: Progress | None,
                     stdout: BinaryIO | None, jobs: int, catalog: CatalogDescription | None) -> list[str]:
     target = out_dir / fmt.filename if out_dir is not None else output
     if target in (None, "-"):
         # Spooled to disk first, so that a study failing late leaves stdout empty.
         with tempfile.TemporaryFile() as spool:
-            export_studies(directories, fmt, spool, validate, strict, drop_columns, progress, jobs,
+            export_studies(directories, fmt, spool, validate, strict, options, progress, jobs,
                            catalog)
             spool.seek(0)
             shutil.copyfileobj(spool, stdout or sys.stdout.buffer)
@@ -432,6 +431,6 @@ def _export_dataset(directories: list[Path], fmt: DatasetFormat, output: str | N
     inputs = [path for directory in directories for path in input_files(directory)]
     with locked_folder(out_dir) if out_dir is not None else nullcontext(), \
             atomic_output(target, inputs) as handle:
-        export_studies(directories, fmt, handle, validate, strict, drop_columns, progress, jobs,
+        export_studies(directories, fmt, handle, validate, strict, options, progress, jobs,
                        catalog)
     return [f"wrote {target} ({len(directories)} stud{'y' if len(directories) == 1 else 'ies'})"]

@@ -15,7 +15,7 @@ from rdflib import Graph, URIRef
 
 from svrdf import resources
 from svrdf.rdf.mapping import build_graph
-from svrdf.study.builder import load_study
+from svrdf.study.builder import ReadOptions, load_study
 
 DPV = "https://w3id.org/dpv#"
 PD = "https://w3id.org/dpv/pd#"
@@ -77,7 +77,7 @@ def test_each_participant_is_under_the_access_their_files_give(tmp_path, access,
 def test_the_attributes_consented_to_are_dpv_personal_data(tmp_path, attributes):
     folder = consenting_study(tmp_path, "restricted", attributes, {})
     dropped = [a for a in ("role", "sector", "gender", "case", "phase") if a not in attributes]
-    graph = build_graph(load_study(folder, drop_columns=dropped))
+    graph = build_graph(load_study(folder, ReadOptions(drop_columns=tuple(dropped))))
     rows = query(graph, DPV_PREFIXES + """
         SELECT DISTINCT ?data WHERE {
             ?record a dpv:ConsentRecord ; dpv:hasProcess ?process .

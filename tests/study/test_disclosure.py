@@ -145,6 +145,33 @@ def test_the_fix_risk_suggests_written_in_study_yaml_clears_its_report(tmp_path)
     assert json.loads(result.stdout)["groups"] == [] and json.loads(result.stdout)["achieved_k"] == 3
 
 
+def test_the_command_line_generalises_too_in_place_of_study_yaml_for_the_same_value(tmp_path):
+    folder = with_disclosure(tmp_path, HOUSING, {"generalise": {"sector": {"VS": "LA"}, "gender": {"X": "NB"}}})
+    result = CliRunner().invoke(cli, ["export", "--study", str(folder), "-f", "nt", "-q",
+                                      "--generalise", "sector:VS=HA", "--generalise", "role:housing officer=Officer"])
+    assert result.exit_code == 0, result.output
+    graph = Graph().parse(data=result.stdout, format="nt")
+    assert people_values(graph, "svrdf:sector/skos:notation") == {"HA", "TEN"}  # VS to HA, not LA
+    assert "X" not in people_values(graph, "schema:gender/skos:notation")  # study.yaml's still applies
+    assert "Officer" in people_values(graph, "schema:jobTitle")
+    # What risk is asked to weigh, the same way: VS-S1, alone in VS, is no longer alone.
+    def alone(*options: str) -> set[str]:
+        result = CliRunner().invoke(cli, ["risk", "--study", str(HOUSING), "--attributes", "sector", "-f", "json",
+                                          *options])
+        return {g["values"]["sector"] for g in json.loads(result.stdout)["groups"]}
+    assert "VS" in alone() and alone("--generalise", "sector:VS=HA") == alone() - {"VS"}
+
+
+@pytest.mark.parametrize(("spec", "message"), [
+    ("age:40=adult", "expected ATTRIBUTE:VALUE=BROADER"), ("role:Repairs manager", "expected ATTRIBUTE:VALUE=BROADER"),
+    ("sector:VS=CHARITY", "unknown sector 'CHARITY'"), ("role:Repairs manager=r@example.org", "e-mail address")])
+def test_a_bad_generalise_option_is_a_usage_error_in_json_too(spec, message):
+    result = CliRunner().invoke(cli, ["validate", "--study", str(HOUSING), "-f", "json", "--generalise", spec])
+    assert result.exit_code == 2
+    document = json.loads(result.stdout)
+    assert document["exit_code"] == 2 and f"--generalise '{spec}'" in document["error"] and message in document["error"]
+
+
 def test_risk_looks_at_what_is_published_by_default(tmp_path):
     folder = with_disclosure(tmp_path, bundled_study_dir(), {"withhold": ["role", "case"]})
     report = disclosure_risk(load_study(folder))

@@ -16,10 +16,11 @@ import difflib
 import re
 import warnings
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from svrdf.errors import Notice, Origin, StudyDataError, quoted
+from svrdf.errors import Notice, Origin, StudyDataError, UsageError, quoted
 from svrdf.study.iri import iri_problem
 from svrdf.study.model import (
     ACCESS_OPENNESS,
@@ -86,9 +87,24 @@ _FUNDER_ID = re.compile(r"(10\.13039/[0-9]+)$")
 _PARTIAL_DATE = re.compile(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")
 
 
-def load_study(directory: str | Path, drop_columns: Iterable[str] = ()) -> Study:
+@dataclass(frozen=True)
+class ReadOptions:
+    """What a command asks of the reading of a study, on top of its study.yaml: the columns to
+    leave unread (--drop-column, and what --publish-attributes leaves out: the only way past a
+    column of direct identifiers) and values to publish generalised (--generalise), which take
+    the place of study.yaml's generalisation of the same value."""
+
+    drop_columns: tuple[str, ...] = ()
+    generalise: tuple[Generalisation, ...] = ()
+
+
+#: A study read as its files say: no column left unread, no value generalised but study.yaml's.
+AS_WRITTEN = ReadOptions()
+
+
+def load_study(directory: str | Path, options: ReadOptions = AS_WRITTEN) -> Study:
     """Read and build the study in ``directory``: the usual entry point from Python."""
-    return build_study(read_study(directory), drop_columns)
+    return build_study(read_study(directory), options)
 
 
 def load_catalog(path: str | Path) -> CatalogDescription:
@@ -102,9 +118,8 @@ def load_catalog(path: str | Path) -> CatalogDescription:
         iri=top.text("iri"), language=top.language("language"))
 
 
-def build_study(source: StudySource, drop_columns: Iterable[str] = ()) -> Study:
-    """Build the model. ``drop_columns`` names participants.csv columns to ignore unread: the
-    only way past a column of direct identifiers."""
+def build_study(source: StudySource, options: ReadOptions = AS_WRITTEN) -> Study:
+    """Build the model, as ``options`` ask."""
     top = _Node(source.study, (), check_study_document(source.study))
     _refuse_contact_details(top)
     language = top.language("metadata-language")
@@ -116,12 +131,16 @@ def build_study(source: StudySource, drop_columns: Iterable[str] = ()) -> Study:
     files = tuple(_data_file(s) for s in top.nodes("files"))
     consent = _optional(top.node("consent"), _consent)
     disclosure = _optional(top.node("disclosure"), _disclosure) or Disclosure()
+    if options.generalise:  # the command line's in place of study.yaml's for the same value
+        asked = {(g.attribute, _rule_key(g)) for g in options.generalise}
+        disclosure = replace(disclosure, generalise=(
+            *(g for g in disclosure.generalise if (g.attribute, _rule_key(g)) not in asked), *options.generalise))
     for kind, entries in (("phases", phases), ("cases", cases), ("sectors", sectors),
                           ("gender", genders), ("identifiers", identifiers), ("files", files)):
         _require_unique(entries, kind)
     code_lists = _CodeLists(phases, cases, sectors, genders, disclosure)
-    _check_dropped_columns(source, frozenset(drop_columns))
-    dropped = frozenset(drop_columns) | frozenset(disclosure.withhold)
+    _check_dropped_columns(source, frozenset(options.drop_columns))
+    dropped = frozenset(options.drop_columns) | frozenset(disclosure.withhold)
     codes = _quotation_codes(source.participants, dropped, code_lists)
     people = _listed_people(source.people, dropped, code_lists) if source.people else ()
     code_lists.check_every_role_matched(dropped)
@@ -512,6 +531,11 @@ def _check_consent(consent: Consent | None, access: Access | None, codes: tuple[
                 row.origin(table.file, column))
 
 
+def _rule_key(rule: Generalisation) -> str:
+    """What a generalisation matches: a role's normalised text, a code as it is."""
+    return normalised_role(rule.value) if rule.attribute == "role" else rule.value
+
+
 def _disclosure(s: _Node) -> Disclosure:
     written = s.doc.data
     for key in (*s.path, "generalise"):  # as written: the schema's view leaves out empty values
@@ -603,7 +627,7 @@ def _concept(s: _Node) -> Concept:
 
 class _CodeLists:
     """The study's own lists, against which the tables' cells are checked, and the broader
-    values study.yaml's disclosure publishes in place of some of them."""
+    values the study publishes in place of some of them (its disclosure's generalisations)."""
 
     def __init__(self, phases, cases, sectors, genders, disclosure: Disclosure):
         self.known = {
@@ -617,32 +641,31 @@ class _CodeLists:
         self.unmatched: dict[str, Generalisation] = {}
         meanings = {c.code: c.schema_term for c in genders}
         for rule in disclosure.generalise:
-            where = rule.origin
-            key = normalised_role(rule.value) if rule.attribute == "role" else rule.value
+            key = _rule_key(rule)
+            if problem := _contact_details(rule.broader) or control_character_problem(rule.broader):
+                raise _refusal(rule, problem)
             if rule.attribute != "role":
                 for code in (rule.value, rule.broader):
-                    self.check(code, rule.attribute, where)  # type: ignore[arg-type]
+                    if code not in self.known[rule.attribute]:
+                        raise _refusal(rule, f"unknown {rule.attribute} {quoted(code)}; expected one of "
+                                             f"{', '.join(self.known[rule.attribute]) or 'none'}")
             if (rule.attribute == "gender" and meanings[rule.broader]
                     and meanings[rule.broader] != meanings[rule.value]):
-                raise StudyDataError(
-                    f"merging gender {quoted(rule.value)} into {quoted(rule.broader)} would publish "
-                    f"its people as {meanings[rule.broader]}; merge it into a code that does not mean "
-                    "male or female (add one to the gender list, e.g. 'other')", where)
+                raise _refusal(rule, f"merging gender {quoted(rule.value)} into {quoted(rule.broader)} would "
+                                     f"publish its people as {meanings[rule.broader]}; merge it into a code "
+                                     "that does not mean male or female (add one to the gender list, e.g. 'other')")
             earlier = self.unmatched.get(key) if rule.attribute == "role" else None
             if earlier is not None:
-                raise StudyDataError(f"{quoted(rule.value)} and {quoted(earlier.value)} are the same role "
-                                     "as svrdf compares roles; generalise it once", where)
+                raise _refusal(rule, f"{quoted(rule.value)} and {quoted(earlier.value)} are the same role "
+                                     "as svrdf compares roles; generalise it once")
             self.broader.setdefault(rule.attribute, {})[key] = rule.broader
             if rule.attribute == "role":
                 self.unmatched[key] = rule
         for rule in disclosure.generalise:
-            rules = self.broader[rule.attribute]
-            if rules.get(normalised_role(rule.broader) if rule.attribute == "role" else rule.broader,
-                         rule.broader) != rule.broader:
-                raise StudyDataError(
-                    f"{quoted(rule.broader)} is itself generalised, to "
-                    f"{quoted(self.published(rule.attribute, rule.broader) or '')}; generalise "
-                    f"{quoted(rule.value)} to that directly", rule.origin)
+            further = self.published(rule.attribute, rule.broader)
+            if further != rule.broader:
+                raise _refusal(rule, f"{quoted(rule.broader)} is itself generalised, to {quoted(further or '')}; "
+                                     f"generalise {quoted(rule.value)} to that directly")
 
     def check(self, value: str | None, column: str, origin: Origin) -> str | None:
         """``value`` if it is a code of the study's list for ``column``; published as its
@@ -657,17 +680,28 @@ class _CodeLists:
         if value is None or attribute not in self.broader:
             return value
         key = normalised_role(value) if attribute == "role" else value
-        if attribute == "role":
-            self.unmatched.pop(key, None)
         return self.broader[attribute].get(key, value)
+
+    def published_role(self, role: str | None) -> str | None:
+        """What is published of a role a row gives (which matches its generalisation, if any)."""
+        if role is not None:
+            self.unmatched.pop(normalised_role(role), None)
+        return self.published("role", role)
 
     def check_every_role_matched(self, withheld: frozenset[str]) -> None:
         """Refuse a generalisation of a role that no row gives: a misspelt role would otherwise
         be published as it is."""
         rule = next(iter(self.unmatched.values()), None)
         if rule is not None and "role" not in withheld:
-            raise StudyDataError(f"no row of participants.csv or people.csv gives the role "
-                                 f"{quoted(rule.value)}; check its spelling", rule.origin)
+            raise _refusal(rule, f"no row of participants.csv or people.csv gives the role "
+                                 f"{quoted(rule.value)}; check its spelling")
+
+
+def _refusal(rule: Generalisation, message: str) -> StudyDataError | UsageError:
+    """The error of a generalisation: located in study.yaml, or naming the --generalise that asked for it."""
+    if rule.origin is not None:
+        return StudyDataError(message, rule.origin)
+    return UsageError(f"--generalise {quoted(f'{rule.attribute}:{rule.value}={rule.broader}')}: {message}")
 
 
 def _check_dropped_columns(source: StudySource, dropped: frozenset[str]) -> None:
@@ -738,7 +772,7 @@ def _quotation_codes(table: CsvTable, dropped: frozenset[str],
             phase=lists.check(cells["phase"], "phase", at("phase")),
             case=lists.check(cells["case"], "case", at("case")),
             sector=lists.check(cells["sector"], "sector", at("sector")),
-            role=lists.published("role", cells["role"]),
+            role=lists.published_role(cells["role"]),
             genders=genders,
             other_codes=tuple(c for c in cells["other_codes"] if c),
             people=people,
@@ -811,7 +845,7 @@ def _listed_people(table: CsvTable, dropped: frozenset[str], lists: _CodeLists) 
             codes=tuple(dict.fromkeys(c for c in cells["codes"] if c)),
             gender=lists.check(cells["gender"], "gender", row.origin(table.file, "gender")),
             sector=lists.check(cells["sector"], "sector", row.origin(table.file, "sector")),
-            role=lists.published("role", cells["role"]),
+            role=lists.published_role(cells["role"]),
             origin=row.origin(table.file),
         )
         if not person.codes:

@@ -178,6 +178,8 @@ ATTRIBUTES = ("role", "sector", "gender", "case", "phase")
 #: What a study can withhold from the published forms: every attribute but the phase, which
 #: ties each person to the fieldwork and is always published.
 WITHHOLDABLE = ("role", "sector", "gender", "case")
+#: What a study can publish generalised: a free-text role, and the codes of its own lists.
+GENERALISABLE = ("role", "sector", "gender")
 
 
 def normalised_role(role: str) -> str:
