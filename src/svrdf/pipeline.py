@@ -291,6 +291,8 @@ class _Made:
     results: tuple
     entry: list[Triple]
     chunk: bytes
+    #: What the study's loading warned of (svrdf's notices), for the parent to tell.
+    warned: tuple[Warning, ...] = ()
 
 
 def _make_part(directory: str | Path, fmt_name: str, validate: bool, strict: bool,
@@ -298,14 +300,17 @@ def _make_part(directory: str | Path, fmt_name: str, validate: bool, strict: boo
     """In a worker process: one study, loaded, checked and written; None if it fails, for the
     parent to load it again itself and raise the error where the user sees it."""
     fmt = get_dataset_format(fmt_name)
-    try:
-        [export] = load_checked([directory], validate, strict, options)
-        entry, chunk = _part(export, fmt, studies_catalogue(CATALOG_IRI, "", None), None)  # type: ignore[arg-type]
-    except Exception:
-        return None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            [export] = load_checked([directory], validate, strict, options)
+            entry, chunk = _part(export, fmt, studies_catalogue(CATALOG_IRI, "", None), None)  # type: ignore[arg-type]
+        except Exception:
+            return None
     report = export.report
     return _Made(export.study.base_iri, str(StudyIris(export.study).dataset),
-                 report.conforms if report else True, report.results if report else (), entry, chunk)
+                 report.conforms if report else True, report.results if report else (), entry, chunk,
+                 tuple(w.message for w in caught if isinstance(w.message, Warning)))
 
 
 def _parts_in_processes(directories: Sequence[str | Path], fmt: DatasetFormat, validate: bool,
@@ -343,6 +348,8 @@ def _parts_in_processes(directories: Sequence[str | Path], fmt: DatasetFormat, v
                 yield _part(export, fmt, studies_catalogue(CATALOG_IRI, "", None), tell)
                 continue
             claimed[made.base_iri] = claimed[made.dataset_iri] = directory
+            for warning in made.warned:
+                warnings.warn(warning, stacklevel=2)
             if validate:
                 tell.report(ValidationReport(made.conforms, made.results, _graph_left_behind))
             yield made.entry, made.chunk

@@ -63,6 +63,24 @@ def test_studies_made_in_several_processes_give_the_same_bytes(two_studies, tmp_
     assert outputs[0] == outputs[1] and outputs[0].count(b"\n") > 1000
 
 
+def test_studies_made_in_processes_are_read_as_asked_and_their_notices_told_once(bundled_dir, tmp_path):
+    """Each worker reads its study with the command's --drop-column, and what its loading
+    warns of (here: notes published while a gender is withheld) is told by the parent, once,
+    as svrdf tells notices; the bytes are those of one process."""
+    studies = [bundled_dir, FIXTURES / "studies" / "housing-voices"]
+    args = ["export", "--format", "nquads", "--drop-column", "gender",
+            *(a for d in studies for a in ("--study", str(d)))]
+    outputs = []
+    for jobs in ("1", "2"):
+        target = tmp_path / f"jobs-{jobs}.nq"
+        result = CliRunner().invoke(cli, [*args, "--jobs", jobs, "-o", str(target), "-q"])
+        assert result.exit_code == 0, result.stderr
+        assert result.stderr.count("svrdf: note: participants.csv's notes are published as written") == 1
+        assert "Notice:" not in result.stderr
+        outputs.append(target.read_bytes())
+    assert outputs[0] == outputs[1] and b"<http://schema.org/gender> <https://w3id.org/svrdf/ns#Withheld>" in outputs[0]
+
+
 def test_a_failing_first_study_stops_an_export_in_processes_without_waiting_for_the_rest(
         two_studies, tmp_path):
     """Found in review: the worker pool finished every queued study before the first one's
