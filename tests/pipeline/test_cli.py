@@ -7,6 +7,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from conftest import FIXTURES
 from rdflib import Graph
 
 from svrdf import __version__
@@ -175,6 +176,14 @@ def test_a_closed_pipe_is_not_a_bug():
                             shell=True, capture_output=True, text=True)
     assert result.stdout.startswith("<") and "internal error" not in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("column", ["code", "person", "codes"])
+def test_a_column_every_row_needs_cannot_be_left_unread(run, column):
+    """participants.csv's code, people.csv's person and codes: without them no row is read."""
+    result = run("export", "--study", str(FIXTURES / "studies" / "housing-voices"), "--drop-column", column)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"--drop-column '{column}': a column every row needs cannot be left unread" in result.stderr
 
 
 @pytest.mark.parametrize("column, prop, values", [

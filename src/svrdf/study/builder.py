@@ -708,8 +708,12 @@ def _check_dropped_columns(source: StudySource, dropped: frozenset[str]) -> None
     """Each column --drop-column names is in participants.csv or people.csv, which it leaves
     unread; an attribute to withhold that neither file gives is simply not published."""
     present = set(source.participants.header) | set(source.people.header if source.people else ())
-    TableSchema.named(PARTICIPANTS_SCHEMA).check_columns_exist(
-        source.participants, dropped - present - set(WITHHOLDABLE))
+    participants = TableSchema.named(PARTICIPANTS_SCHEMA)
+    participants.check_columns_exist(source.participants, dropped - present - set(WITHHOLDABLE))
+    for schema in (participants, TableSchema.named(PEOPLE_SCHEMA)):
+        required = sorted(name for name in dropped if name in schema.fields and schema.fields[name].required)
+        if required:
+            raise UsageError(f"--drop-column {required[0]!r}: a column every row needs cannot be left unread")
 
 
 def _check_table_columns(table: CsvTable, schema: TableSchema, dropped: frozenset[str]) -> None:
