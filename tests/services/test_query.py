@@ -74,6 +74,19 @@ def test_unknown_attributes_match_empty_cells(bundled_dir):
     assert len(without_case) == sum(1 for p in people if not p.cases)
 
 
+def test_an_attribute_the_study_withholds_is_not_unknown(bundled_dir, tmp_path):
+    """The bundled study's people without a case are unknown on case, until the study
+    withholds the case: then no one is (the record knows; the study does not publish it)."""
+    without_case = sum(1 for p in roster(bundled_dir) if not p.cases)
+    assert without_case and sum(1 for r in select("unknown-attributes") if r["unknown"] == "case") == without_case
+    folder = tmp_path / "study"
+    shutil.copytree(bundled_dir, folder)
+    with open(folder / "study.yaml", "a", encoding="utf-8") as handle:
+        handle.write("disclosure:\n  withhold: [case]\n")
+    rows = select("--study", str(folder), "unknown-attributes")
+    assert rows and {r["unknown"] for r in rows} == {"sector"}
+
+
 def test_citation():
     [row] = select("citation")
     assert row["creator"] == "Cristina Mititelu" and row["year"] == "2021"
