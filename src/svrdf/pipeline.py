@@ -97,8 +97,8 @@ def check(study: Study, graph: Graph | Collection[Triple],
           located: Iterable[LocatedTriple] | None = None) -> ValidationReport:
     """Validate the study's graph (or its distinct triples) and trace every result back to the
     input, through ``located`` (the study's located triples) if the caller has them."""
-    withheld = participant_attributes()
-    report = validate(graph).without_warnings_on({URIRef(withheld[a].iri) for a in study.withheld})
+    attributes = participant_attributes()
+    report = validate(graph).without_warnings_on({URIRef(attributes[a].iri) for a in study.withheld})
     if not report.results:
         return report
     return trace(report, located if located is not None else located_triples(study))
@@ -291,7 +291,7 @@ class _Made:
     results: tuple
     entry: list[Triple]
     chunk: bytes
-    #: What the study's loading warned of (svrdf's notices), for the parent to tell.
+    #: What the study's loading warned of (svrdf's notices among them), for the parent to tell.
     warned: tuple[Warning, ...] = ()
 
 

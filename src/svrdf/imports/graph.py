@@ -323,7 +323,8 @@ class _GraphReader:
         g = self.g
         processing = {term.iri: key for key, term in consented_processing().items()}
         categories = {term.iri: attribute for attribute, term in personal_data_categories().items()}
-        consent: dict[str, Any] | None = None
+        study_access: str | None = None
+        attributes: list[str] | None = None
         narrower: dict[str, str] = {}
         for record in g.typed(DPV.ConsentRecord):
             access = None
@@ -332,13 +333,14 @@ class _GraphReader:
                     access = next((processing[p] for p in g.iris(process, DPV.hasProcessing) if p in processing), None)
                 else:
                     given = set(g.iris(process, DPV.hasPersonalData))
-                    consent = (consent or {}) | {"attributes": [a for iri, a in categories.items() if iri in given]}
+                    attributes = [a for iri, a in categories.items() if iri in given]
             if record == f"{self.base}consent":
-                consent = (consent or {}) | ({"access": access} if access else {})
+                study_access = access
             elif access:
                 narrower.update(dict.fromkeys(g.iris(record, DPV.hasDataSubject), access))
-        return None if consent is None else {k: consent[k] for k in ("access", "attributes") if k in consent}, \
-            narrower
+        consent = {key: value for key, value in (("access", study_access), ("attributes", attributes))
+                   if value is not None}
+        return consent or None, narrower
 
     def _data_file(self, node: str, access: dict[str, Any] | None) -> dict[str, Any]:
         g = self.g

@@ -836,7 +836,8 @@ def _consent(study: Study, iris: StudyIris) -> Iterator[LocatedTriple]:
         for attribute in attributes or ():
             yield published, DPV.hasPersonalData, URIRef(personal_data_categories()[attribute].iri), \
                 _at(where, "attributes")
-    for access in sorted(records, key=lambda a: -ACCESS_OPENNESS[a] if a else -4):
+    # The study's own record first, then the narrower ones, the most open first.
+    for access in sorted(records, key=lambda a: (a is not None, -ACCESS_OPENNESS[a] if a else 0)):
         record, effective = iris.consent(access), access or study_access
         yield record, RDF.type, DPV.ConsentRecord, where
         yield record, DPV.hasConsentStatus, DPV.ConsentGiven, where

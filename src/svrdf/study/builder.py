@@ -132,9 +132,7 @@ def build_study(source: StudySource, options: ReadOptions = AS_WRITTEN) -> Study
     consent = _optional(top.node("consent"), _consent)
     disclosure = _optional(top.node("disclosure"), _disclosure) or Disclosure()
     if options.generalise:  # the command line's in place of study.yaml's for the same value
-        asked = {(g.attribute, _rule_key(g)) for g in options.generalise}
-        disclosure = replace(disclosure, generalise=(
-            *(g for g in disclosure.generalise if (g.attribute, _rule_key(g)) not in asked), *options.generalise))
+        disclosure = _generalising(disclosure, options.generalise)
     for kind, entries in (("phases", phases), ("cases", cases), ("sectors", sectors),
                           ("gender", genders), ("identifiers", identifiers), ("files", files)):
         _require_unique(entries, kind)
@@ -526,14 +524,25 @@ def _check_consent(consent: Consent | None, access: Access | None, codes: tuple[
                 continue
             raise StudyDataError(
                 f"the participants consented to have only {', '.join(consent.attributes) or 'nothing'} "
-                f"published of them, and this column gives their {column}; leave it out with "
-                f"--drop-column {column}, or add it to 'consent.attributes' if they consented",
+                f"published of them, and this column gives their {column}; withhold it (study.yaml's "
+                f"disclosure.withhold, or --drop-column {column}), or add it to 'consent.attributes' "
+                "if they consented",
                 row.origin(table.file, column))
 
 
-def _rule_key(rule: Generalisation) -> str:
-    """What a generalisation matches: a role's normalised text, a code as it is."""
-    return normalised_role(rule.value) if rule.attribute == "role" else rule.value
+def _match_key(attribute: str, value: str) -> str:
+    """What a generalisation of ``attribute`` matches a value by: a role's normalised text, a
+    code as it is."""
+    return normalised_role(value) if attribute == "role" else value
+
+
+def _generalising(disclosure: Disclosure, rules: tuple[Generalisation, ...]) -> Disclosure:
+    """``disclosure`` with ``rules`` in place of its generalisations of the same values."""
+    def matched(rule: Generalisation) -> tuple[str, str]:
+        return rule.attribute, _match_key(rule.attribute, rule.value)
+
+    asked = {matched(rule) for rule in rules}
+    return replace(disclosure, generalise=(*(g for g in disclosure.generalise if matched(g) not in asked), *rules))
 
 
 def _disclosure(s: _Node) -> Disclosure:
@@ -641,7 +650,7 @@ class _CodeLists:
         self.unmatched: dict[str, Generalisation] = {}
         meanings = {c.code: c.schema_term for c in genders}
         for rule in disclosure.generalise:
-            key = _rule_key(rule)
+            key = _match_key(rule.attribute, rule.value)
             if problem := _contact_details(rule.broader) or control_character_problem(rule.broader):
                 raise _refusal(rule, problem)
             if rule.attribute != "role":
@@ -679,13 +688,12 @@ class _CodeLists:
         """What is published of ``value``: the broader value the study generalises it to, or itself."""
         if value is None or attribute not in self.broader:
             return value
-        key = normalised_role(value) if attribute == "role" else value
-        return self.broader[attribute].get(key, value)
+        return self.broader[attribute].get(_match_key(attribute, value), value)
 
     def published_role(self, role: str | None) -> str | None:
         """What is published of a role a row gives (which matches its generalisation, if any)."""
         if role is not None:
-            self.unmatched.pop(normalised_role(role), None)
+            self.unmatched.pop(_match_key("role", role), None)
         return self.published("role", role)
 
     def check_every_role_matched(self, withheld: frozenset[str]) -> None:
